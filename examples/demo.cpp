@@ -1,0 +1,52 @@
+// The demo: what lxdpp does, against a local LXD (scripts/demo starts one if needed).
+//   demo [SOCKET] [IMAGE]
+#include <lxd/lxd.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv) try {
+    std::string socket = argc > 1 ? argv[1] : "";
+    std::string image = argc > 2 ? argv[2] : "testimage";
+    auto client = lxd::client::connect_unix(socket);
+
+    auto info = client.host_info();
+    std::cout << "== server\n"
+              << "  " << info.environment.server << " " << info.environment.server_version << " on "
+              << info.environment.server_name << " (" << info.environment.kernel << " "
+              << info.environment.kernel_version << "), storage " << info.environment.storage << "\n"
+              << "  auth: " << info.auth << ", " << info.api_extensions.size() << " API extensions\n";
+
+    auto print_list = [&] {
+        auto all = client.containers().all();
+        std::cout << "== containers (" << all.size() << ")\n";
+        for (auto& c : all) std::cout << "  " << c.name() << "  " << c.status() << "  " << c.type() << "\n";
+    };
+    print_list();
+
+    const std::string name = "lxdpp-demo";
+    if (client.containers().exists(name)) client.containers().get(name).remove(true);
+    std::cout << "== lifecycle of '" << name << "' from image '" << image << "'\n";
+    lxd::instance_create cfg;
+    cfg.name = name;
+    cfg.source = lxd::instance_source::image_alias(image);
+    cfg.config["user.demo"] = "lxdpp";
+    cfg.start = true;
+    client.containers().create(cfg).wait(std::chrono::minutes(2));
+    auto c = client.containers().get(name);
+    std::cout << "  created and started: " << c.status() << "\n";
+    c.freeze().wait(std::chrono::minutes(1));
+    std::cout << "  frozen: " << c.state().status << "\n";
+    c.unfreeze().wait(std::chrono::minutes(1));
+    auto st = c.state();
+    std::cout << "  unfrozen: " << st.status << ", pid " << st.pid << ", " << st.processes << " processes, memory "
+              << st.memory_usage / 1024 << " KiB, " << st.network.size() << " network interfaces\n";
+    print_list();
+    c.stop({.timeout = std::chrono::seconds(10), .force = true}).wait(std::chrono::minutes(1));
+    std::cout << "  stopped: " << c.state().status << "\n";
+    c.remove();
+    std::cout << "  removed: exists = " << std::boolalpha << client.containers().exists(name) << "\n";
+    return 0;
+} catch (const lxd::error& e) {
+    std::cerr << "demo: " << e.what() << "\n";
+    return 1;
+}

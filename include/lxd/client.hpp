@@ -1,0 +1,123 @@
+// lxd/client.hpp — a connection to one LXD (or Incus) server.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <lxd/api/operation.hpp>
+#include <lxd/api/server.hpp>
+#include <lxd/events.hpp>
+#include <lxd/operation.hpp>
+#include <lxd/tls.hpp>
+
+namespace lxd {
+
+class instances;
+
+enum class flavour { lxd, incus };
+
+struct client_options {
+    /// Deadline of each request (not of waiting for an operation: operation::wait takes
+    /// its own). No request of this client outlives it.
+    std::chrono::milliseconds timeout = std::chrono::seconds(30);
+    std::string project;          ///< empty: the server's default project
+    std::string target;           ///< cluster member for placement; empty: none
+    std::size_t max_idle_connections = 8;
+    std::string user_agent = "lxdpp/0.1";
+};
+
+/// Where a local server's socket is, found as LXD's own client finds it: an explicit path
+/// wins; then $LXD_SOCKET, $LXD_DIR/unix.socket, /var/snap/lxd/common/lxd/unix.socket,
+/// /var/lib/lxd/unix.socket. Incus's ($INCUS_SOCKET, $INCUS_DIR/unix.socket,
+/// /run/incus/unix.socket, /var/lib/incus/unix.socket) are used when `want` is incus, or
+/// when no LXD socket exists. Returns the first that exists; throws errc::connection_failed
+/// listing what was tried when none does.
+std::string find_unix_socket(std::optional<flavour> want = std::nullopt);
+
+/// The server certificate of an HTTPS endpoint, fetched WITHOUT verification, for showing
+/// its fingerprint to a human (as `lxc remote add` does). Never use it to skip pinning.
+std::string fetch_server_certificate(std::string_view url, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+namespace detail { struct core; struct scope; }
+
+/// A client of one server.
+///
+/// Copies are cheap and share the connection pool and the I/O thread; use_project(),
+/// use_target() and with_timeout() return such copies with a different scope.
+/// Thread safety: all members are safe to call from several threads at once. Synchronous
+/// members must not be called from lxdpp callbacks (refused: errc::invalid_argument).
+class client {
+public:
+    /// Over the Unix socket (`path` empty: find_unix_socket()). Connects lazily: the first
+    /// request reports an unreachable socket (errc::connection_failed).
+    static client connect_unix(std::string path = {}, client_options options = {});
+    /// Over HTTPS, e.g. "https://127.0.0.1:8443". TLS 1.3 only; the server certificate is
+    /// checked as `tls` says before any request is sent (errc::tls_error otherwise).
+    static client connect_https(std::string url, tls_options tls, client_options options = {});
+
+    client use_project(std::string project) const;
+    client use_target(std::string member) const;
+    client with_timeout(std::chrono::milliseconds timeout) const;
+    const std::string& project() const;
+    const std::string& target() const;
+
+    /// GET /1.0, fresh.
+    api::server_info host_info() const;
+    /// From the first host_info() of this server (fetched if needed; cached after).
+    std::vector<std::string> api_extensions() const;
+    bool has_api_extension(std::string_view name) const;
+    /// Throws errc::unsupported naming the missing extension.
+    void assert_has_api_extension(std::string_view name) const;
+    flavour server_flavour() const;
+    std::string server_version() const;
+
+    /// Whether the server trusts this client (a fresh GET /1.0).
+    bool trusted() const;
+    /// Asks the server to trust this client's certificate, with a trust password or a
+    /// certificate add token (told apart automatically). A token's embedded fingerprint
+    /// must match the server's certificate. The secret never appears in errors.
+    void authenticate(std::string_view password_or_token, std::string_view name = {}) const;
+    /// Issues a certificate add token (POST /1.0/certificates {token:true}). The operation's
+    /// metadata holds the secret; cancelling the operation revokes the token.
+    operation create_certificate_token(std::string_view name) const;
+    /// The token string `lxc` users paste (base64 JSON), from a token operation.
+    static std::string token_from_operation(const api::operation_info& op);
+
+    std::vector<api::operation_info> operations() const;
+    operation get_operation(std::string_view id) const;
+
+    /// Subscribes to /1.0/events (with this client's project unless all_projects).
+    event_stream events(event_options options = {}) const;
+    event_subscription subscribe(event_options options, std::function<void(const api::event&)> on_event,
+                                 std::function<void(const std::exception_ptr&)> on_error = {}) const;
+
+    /// Managers.
+    lxd::instances instances() const;
+    lxd::instances containers() const;
+    lxd::instances virtual_machines() const;
+
+    /// A raw request for endpoints the library does not model yet: `path` starts with "/1.0",
+    /// `body` is JSON text or empty. Returns the sync metadata as JSON text; throws for errors.
+    std::string raw_get(std::string_view path) const;
+
+    /// Requests sent by this client and its copies (a diagnostic and test aid).
+    std::uint64_t request_count() const;
+
+    // Internal.
+    client(std::shared_ptr<detail::core> core, std::shared_ptr<const detail::scope> scope);
+    const std::shared_ptr<detail::core>& core_ptr() const { return core_; }
+    const detail::scope& scope() const { return *scope_; }
+
+private:
+    std::shared_ptr<detail::core> core_;
+    std::shared_ptr<const detail::scope> scope_;
+};
+
+}  // namespace lxd

@@ -1,0 +1,59 @@
+// lxd/events.hpp — the /1.0/events websocket, pull-style or by callback.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <lxd/api/event.hpp>
+
+namespace lxd {
+
+struct event_options {
+    std::vector<std::string> types;   ///< "operation", "logging", "lifecycle"; empty: all
+    bool all_projects = false;        ///< every project instead of the client's
+};
+
+namespace detail { struct event_channel; }
+
+/// A live subscription. Events are queued as they arrive (the I/O thread reads the socket
+/// and answers the server's pings whether or not the caller is reading).
+/// Destroying the stream or calling close() unsubscribes.
+/// Thread safety: next() from one thread at a time; close() from any thread.
+class event_stream {
+public:
+    event_stream() = default;
+    explicit event_stream(std::shared_ptr<detail::event_channel> ch) : ch_(std::move(ch)) {}
+    event_stream(event_stream&&) noexcept = default;
+    event_stream& operator=(event_stream&&) noexcept;
+    ~event_stream();
+
+    /// The next event, or nullopt if none arrives within `timeout`. Throws
+    /// errc::connection_lost when the server closed or the connection broke, after the
+    /// events received before that have been returned.
+    std::optional<api::event> next(std::chrono::milliseconds timeout);
+    void close();
+
+private:
+    std::shared_ptr<detail::event_channel> ch_;
+};
+
+/// A callback subscription: `on_event` runs on the I/O thread for each event; `on_error`
+/// (optional) once if the connection is lost. Destroying it unsubscribes.
+class event_subscription {
+public:
+    event_subscription() = default;
+    explicit event_subscription(std::shared_ptr<detail::event_channel> ch) : ch_(std::move(ch)) {}
+    event_subscription(event_subscription&&) noexcept = default;
+    event_subscription& operator=(event_subscription&&) noexcept;
+    ~event_subscription();
+    void close();
+
+private:
+    std::shared_ptr<detail::event_channel> ch_;
+};
+
+}  // namespace lxd

@@ -1,0 +1,171 @@
+// lxd/instances.hpp — the instances manager (client.instances(), .containers(),
+// .virtual_machines()) and the instance handle.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <lxd/api/instance.hpp>
+#include <lxd/client.hpp>
+#include <lxd/operation.hpp>
+
+namespace lxd {
+
+/// Where a new instance comes from.
+struct instance_source {
+    enum class kind { none, image, copy };
+    kind type = kind::none;
+    // image: exactly one of alias, fingerprint, properties
+    std::string alias;
+    std::string fingerprint;
+    std::map<std::string, std::string> properties;
+    // image on another server (empty: this server)
+    std::string server;        ///< "https://images.example:8443"
+    std::string protocol;      ///< "lxd" or "simplestreams" (empty: lxd)
+    std::string secret;        ///< for a private image on another LXD; never logged
+    std::string certificate;   ///< PEM of that server, for pinning by the daemon
+    // copy
+    std::string source_name;   ///< instance (or "instance/snapshot") to copy
+    bool instance_only = false;
+
+    static instance_source none() { return {}; }
+    static instance_source image_alias(std::string alias) { instance_source s; s.type = kind::image; s.alias = std::move(alias); return s; }
+    static instance_source image_fingerprint(std::string fp) { instance_source s; s.type = kind::image; s.fingerprint = std::move(fp); return s; }
+    static instance_source image_properties(std::map<std::string, std::string> props) { instance_source s; s.type = kind::image; s.properties = std::move(props); return s; }
+    static instance_source copy_of(std::string name, bool instance_only = false) { instance_source s; s.type = kind::copy; s.source_name = std::move(name); s.instance_only = instance_only; return s; }
+    /// The image lives on another server.
+    instance_source& from_server(std::string url, std::string proto = "lxd") { server = std::move(url); protocol = std::move(proto); return *this; }
+};
+
+/// What to create. Only `name` is required (a `none` source gives an empty instance).
+struct instance_create {
+    std::string name;
+    instance_source source;
+    std::optional<std::vector<std::string>> profiles;   ///< nullopt: the server's default
+    api::config_map config;
+    api::device_map devices;
+    bool ephemeral = false;
+    std::string description;
+    std::string type;          ///< "container" or "virtual-machine"; empty: the manager's
+    bool start = false;        ///< start it once created (the operation covers both)
+};
+
+struct list_options {
+    bool with_state = false;            ///< recursion=2: state (and snapshots) included
+    std::vector<std::string> fields;    ///< with_state: only these ("state.disk", ...)
+    bool all_projects = false;
+    std::string filter;                 ///< the server's filter expression (instances_filter)
+};
+
+struct state_options {
+    std::optional<std::chrono::seconds> timeout;   ///< stop/restart: before giving up (server side)
+    bool force = false;                            ///< stop: kill rather than shut down
+    bool stateful = false;                         ///< needs CRIU on the server
+};
+
+struct instance_patch {
+    std::optional<api::config_map> config;
+    std::optional<api::device_map> devices;
+    std::optional<std::vector<std::string>> profiles;
+    std::optional<std::string> description;
+    std::optional<bool> ephemeral;
+};
+
+/// One instance as last read from the server, plus the means to change it.
+/// Accessors never do I/O. Setters change only this value; save() sends it.
+/// Thread safety: distinct objects safe; a shared one is not (it is a value).
+class instance {
+public:
+    instance(client c, api::instance data, std::string etag);
+
+    const std::string& name() const { return data_.name; }
+    const std::string& architecture() const { return data_.architecture; }
+    const api::config_map& config() const { return data_.config; }
+    const std::string& created_at() const { return data_.created_at; }
+    const std::string& description() const { return data_.description; }
+    const api::device_map& devices() const { return data_.devices; }
+    bool ephemeral() const { return data_.ephemeral; }
+    const api::config_map& expanded_config() const { return data_.expanded_config; }
+    const api::device_map& expanded_devices() const { return data_.expanded_devices; }
+    const std::string& last_used_at() const { return data_.last_used_at; }
+    const std::string& location() const { return data_.location; }
+    const std::vector<std::string>& profiles() const { return data_.profiles; }
+    const std::string& project() const { return data_.project; }
+    bool stateful() const { return data_.stateful; }
+    const std::string& status() const { return data_.status; }
+    api::status_code status_code() const { return data_.status_code; }
+    const std::string& type() const { return data_.type; }
+    const std::string& etag() const { return etag_; }
+    const api::instance& data() const { return data_; }
+    /// The state included by list_options::with_state (nullopt otherwise).
+    const std::optional<api::instance_state>& listed_state() const { return listed_state_; }
+
+    instance& set_config(std::string key, std::string value);
+    instance& unset_config(const std::string& key);
+    instance& set_config(api::config_map config);
+    instance& set_devices(api::device_map devices);
+    instance& set_profiles(std::vector<std::string> profiles);
+    instance& set_description(std::string description);
+    instance& set_ephemeral(bool ephemeral);
+
+    /// PUT with If-Match: the editable fields as set here, every field the library does not
+    /// know as the server sent it. If the instance changed on the server since it was read,
+    /// throws errc::precondition_failed and changes nothing. Re-reads afterwards.
+    void save();
+    /// PATCH of just the given fields (with If-Match), then a re-read.
+    void patch(const instance_patch& changes);
+    /// Re-reads the instance (and its ETag).
+    void refresh();
+    /// DELETE. A running instance needs `force` (stopped first by the server... no: LXD
+    /// refuses; with force we stop it, then delete). Waits for the deletion.
+    void remove(bool force = false);
+    /// POST {name}. The server refuses a running instance (errc::bad_request with its
+    /// message). After wait() this handle's name() is still the old one: get() the new.
+    operation rename(std::string_view new_name);
+    api::instance_state state() const;
+
+    operation start(state_options o = {});
+    /// Graceful by default (unlike pylxd); force = true kills.
+    operation stop(state_options o = {});
+    operation restart(state_options o = {});
+    operation freeze(state_options o = {});
+    operation unfreeze(state_options o = {});
+
+    const client& owner() const { return client_; }
+
+private:
+    friend class instances;
+    operation change_state(std::string_view action, const state_options& o);
+
+    client client_;
+    api::instance data_;
+    std::string etag_;
+    std::optional<api::instance_state> listed_state_;
+};
+
+/// The instances manager. Thread safety: safe to share.
+class instances {
+public:
+    instances(client c, std::string type_filter) : client_(std::move(c)), type_(std::move(type_filter)) {}
+
+    /// All instances (of this manager's type) in one request.
+    std::vector<instance> all(const list_options& o = {}) const;
+    /// Just the names (recursion=0).
+    std::vector<std::string> names() const;
+    instance get(std::string_view name) const;
+    bool exists(std::string_view name) const;
+    /// POST /1.0/instances. The name is checked first (errc::invalid_argument).
+    operation create(const instance_create& config) const;
+
+    const client& owner() const { return client_; }
+
+private:
+    client client_;
+    std::string type_;   ///< "container", "virtual-machine" or "" for every type
+};
+
+}  // namespace lxd

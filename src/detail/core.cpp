@@ -1,0 +1,320 @@
+#include "core.hpp"
+
+#include <sys/socket.h>
+
+#include <openssl/ssl.h>
+
+namespace lxd::detail {
+
+namespace {
+using asio::use_awaitable;
+constexpr std::uint64_t max_body = 256u * 1024 * 1024;   // a REST answer larger than this is refused
+
+bool idempotent(http::verb m) { return m == http::verb::get || m == http::verb::head; }
+}  // namespace
+
+runtime::runtime() {
+    thread = std::thread([this] { io.run(); });
+}
+
+runtime::~runtime() {
+    guard.reset();
+    io.stop();
+    if (thread.joinable()) {
+        if (on_io_thread())
+            thread.detach();   // the last handle died inside a callback; the thread ends by itself
+        else
+            thread.join();
+    }
+}
+
+core::core() = default;
+
+core::~core() {
+    if (rt && rt->on_io_thread()) {
+        // Destroying the io_context from inside its own run() would be undefined: let it go.
+        rt->guard.reset();
+        rt->io.stop();
+        rt->thread.detach();
+        (void)rt.release();
+        return;
+    }
+    rt.reset();   // joins the I/O thread, then destroys pending coroutine frames
+}
+
+std::shared_ptr<core> make_core() {
+    auto c = std::make_shared<core>();
+    c->rt = std::make_unique<runtime>();
+    return c;
+}
+
+void core::refuse_on_io_thread() const {
+    if (rt->on_io_thread()) {
+        diagnostics d;
+        d.detail = "a synchronous lxdpp call was made on the client's I/O thread (from a callback); "
+                   "it would wait for itself forever";
+        throw error(errc::invalid_argument, std::move(d));
+    }
+}
+
+std::string request_line(http::verb m, const std::string& path) {
+    std::string rl(http::to_string(m));
+    rl.push_back(' ');
+    rl += path;
+    return rl;
+}
+
+json::value parse_json(std::string_view text) {
+    boost::system::error_code ec;
+    auto v = json::parse(text, ec);
+    if (ec) protocol::fail_protocol("", "invalid JSON: " + ec.message());
+    return v;
+}
+
+void core::fail_transport(errc code, const std::string& rl, const std::string& what,
+                          const boost::system::error_code& ec) const {
+    diagnostics d;
+    d.request = rl;
+    d.detail = what + " (" + base_url + ")" + (ec ? ": " + ec.message() : std::string());
+    throw error(code, std::move(d));
+}
+
+bool connection::looks_alive() {
+    int fd = std::visit([](auto& s) { return static_cast<int>(beast::get_lowest_layer(*s).socket().native_handle()); },
+                        stream);
+    char byte;
+    auto n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;   // open, quiet
+    return false;   // 0: closed by the peer; >0: unexpected bytes (e.g. TLS close_notify); <0: broken
+}
+
+std::string core::target_for(const http_request& r, const scope& sc) const {
+    auto q = r.query;
+    if (r.scoped) {
+        if (!sc.project.empty()) q.emplace_back("project", sc.project);
+        if (!sc.target.empty()) q.emplace_back("target", sc.target);
+    }
+    return protocol::build_target(r.path, q);
+}
+
+asio::awaitable<std::unique_ptr<connection>> core::connect(clock::time_point deadline, const std::string& rl) {
+    auto conn = std::make_unique<connection>();
+    boost::system::error_code ec;
+    if (!tls) {
+        auto s = std::make_unique<unix_stream>(io());
+        s->expires_at(deadline);
+        co_await s->async_connect(asio::local::stream_protocol::endpoint(socket_path),
+                                  asio::redirect_error(use_awaitable, ec));
+        if (ec == beast::error::timeout) fail_transport(errc::timeout, rl, "connecting timed out", ec);
+        if (ec) fail_transport(errc::connection_failed, rl, "cannot connect to " + socket_path, ec);
+        conn->stream = std::move(s);
+        co_return conn;
+    }
+    auto s = std::make_unique<tls_stream>(io(), *ssl);
+    auto& tcp = beast::get_lowest_layer(*s);
+    tcp.expires_at(deadline);
+    std::vector<asio::ip::tcp::endpoint> endpoints;
+    auto addr = asio::ip::make_address(host, ec);
+    if (!ec) {
+        endpoints.emplace_back(addr, static_cast<unsigned short>(std::stoi(port)));
+    } else {
+        asio::ip::tcp::resolver resolver(io());
+        asio::steady_timer guard_timer(io(), deadline);
+        guard_timer.async_wait([&](boost::system::error_code e) { if (!e) resolver.cancel(); });
+        auto results = co_await resolver.async_resolve(host, port, asio::redirect_error(use_awaitable, ec));
+        guard_timer.cancel();
+        if (ec == asio::error::operation_aborted) fail_transport(errc::timeout, rl, "resolving " + host + " timed out", ec);
+        if (ec) fail_transport(errc::connection_failed, rl, "cannot resolve " + host, ec);
+        for (auto& r : results) endpoints.push_back(r.endpoint());
+        if (!SSL_set_tlsext_host_name(s->native_handle(), host.c_str()))
+            fail_transport(errc::tls_error, rl, "cannot set TLS server name", {});
+    }
+    co_await tcp.async_connect(endpoints, asio::redirect_error(use_awaitable, ec));
+    if (ec == beast::error::timeout) fail_transport(errc::timeout, rl, "connecting timed out", ec);
+    if (ec) fail_transport(errc::connection_failed, rl, "cannot connect to " + host + ":" + port, ec);
+
+    // Certificate check. Pinned: the leaf's SHA-256 must equal the pin (chain errors of a
+    // self-signed certificate are irrelevant then). CA: normal verification + host name.
+    auto seen = std::make_shared<std::string>();
+    if (!pinned_fingerprint.empty()) {
+        s->set_verify_mode(asio::ssl::verify_peer);
+        s->set_verify_callback([pin = pinned_fingerprint, seen](bool, asio::ssl::verify_context& v) {
+            auto* store = v.native_handle();
+            if (X509_STORE_CTX_get_error_depth(store) > 0) return true;
+            X509* cert = X509_STORE_CTX_get_current_cert(store);
+            unsigned char md[EVP_MAX_MD_SIZE];
+            unsigned int len = 0;
+            if (!cert || !X509_digest(cert, EVP_sha256(), md, &len)) return false;
+            static constexpr char hex[] = "0123456789abcdef";
+            std::string fp;
+            for (unsigned i = 0; i < len; ++i) { fp.push_back(hex[md[i] >> 4]); fp.push_back(hex[md[i] & 15]); }
+            *seen = fp;
+            return fp == pin;
+        });
+    } else {
+        s->set_verify_mode(asio::ssl::verify_peer);
+        s->set_verify_callback(asio::ssl::host_name_verification(host));
+    }
+    co_await s->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(use_awaitable, ec));
+    if (ec == beast::error::timeout) fail_transport(errc::timeout, rl, "TLS handshake timed out", ec);
+    if (ec) {
+        if (!pinned_fingerprint.empty() && !seen->empty() && *seen != pinned_fingerprint)
+            fail_transport(errc::tls_error, rl,
+                           "server certificate " + *seen + " does not match the pinned fingerprint " + pinned_fingerprint, {});
+        fail_transport(errc::tls_error, rl, "TLS handshake failed", ec);
+    }
+    conn->stream = std::move(s);
+    co_return conn;
+}
+
+namespace {
+template <class Stream>
+asio::awaitable<boost::system::error_code> send_and_receive(Stream& s, beast::flat_buffer& buf,
+                                                            http::request<http::string_body>& req,
+                                                            http::response_parser<http::string_body>& parser,
+                                                            clock::time_point deadline, bool& wrote) {
+    boost::system::error_code ec;
+    beast::get_lowest_layer(s).expires_at(deadline);
+    co_await http::async_write(s, req, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return ec;
+    wrote = true;
+    co_await http::async_read(s, buf, parser, asio::redirect_error(use_awaitable, ec));
+    co_return ec;
+}
+}  // namespace
+
+asio::awaitable<http_response> core::exchange(http_request r, scope sc) {
+    auto timeout = r.timeout.value_or(sc.timeout);
+    auto deadline = clock::now() + timeout;
+    auto target = target_for(r, sc);
+    auto rl = request_line(r.method, r.path);
+
+    http::request<http::string_body> req{r.method, target, 11};
+    req.set(http::field::host, host_header);
+    req.set(http::field::user_agent, options.user_agent);
+    for (auto& [k, v] : r.headers) req.set(k, v);
+    if (!r.body.empty()) {
+        req.set(http::field::content_type, r.content_type);
+        req.body() = std::move(r.body);
+    }
+    req.keep_alive(true);
+    req.prepare_payload();
+
+    for (int attempt = 0;; ++attempt) {
+        std::unique_ptr<connection> conn;
+        while (!idle_.empty() && !conn) {
+            conn = std::move(idle_.back());
+            idle_.pop_back();
+            if (!conn->looks_alive()) conn.reset();   // the server closed it while idle
+        }
+        if (!conn) conn = co_await connect(deadline, rl);
+
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(max_body);
+        bool wrote = false;
+        requests.fetch_add(1, std::memory_order_relaxed);
+        auto ec = co_await std::visit(
+            [&](auto& s) { return send_and_receive(*s, conn->buffer, req, parser, deadline, wrote); }, conn->stream);
+        if (ec) {
+            if (ec == beast::error::timeout) fail_transport(errc::timeout, rl, "no answer within " + std::to_string(timeout.count()) + " ms", ec);
+            if (ec == http::error::body_limit) fail_transport(errc::protocol_error, rl, "response body larger than 256 MiB", ec);
+            // A pooled connection can die between the liveness check and the write. Only a
+            // request that is safe to repeat is sent again; anything else has an unknown
+            // outcome and is reported, never resent.
+            bool nothing_received = !parser.got_some();
+            if (conn->reused && nothing_received && attempt == 0 && (idempotent(r.method) || !wrote)) continue;
+            if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+                ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated)
+                fail_transport(errc::connection_lost, rl, "the connection was closed before the answer was complete", ec);
+            if (ec.category() == make_error_code(http::error::end_of_stream).category() || ec.category() == asio::error::get_ssl_category())
+                fail_transport(errc::protocol_error, rl, "malformed HTTP answer", ec);
+            fail_transport(errc::connection_lost, rl, "the connection broke", ec);
+        }
+        auto& res = parser.get();
+        http_response out;
+        out.status = static_cast<int>(res.result_int());
+        out.content_type = std::string(res[http::field::content_type]);
+        out.etag = std::string(res[http::field::etag]);
+        out.location = std::string(res[http::field::location]);
+        out.request_line = rl;
+        bool keep = res.keep_alive();
+        out.body = std::move(res.body());
+        if (keep && idle_.size() < options.max_idle_connections) {
+            conn->reused = true;
+            idle_.push_back(std::move(conn));
+        }
+        co_return out;
+    }
+}
+
+asio::awaitable<std::pair<protocol::envelope, http_response>> core::call(http_request r, scope sc) {
+    auto res = co_await exchange(std::move(r), std::move(sc));
+    auto env = protocol::parse_envelope(res.status, res.content_type, res.body, res.request_line);
+    co_return std::pair{std::move(env), std::move(res)};
+}
+
+namespace {
+template <class WS>
+asio::awaitable<void> ws_handshake(WS& ws, const std::string& host, const std::string& target,
+                                   const std::string& ua, clock::time_point deadline, boost::system::error_code& ec) {
+    // The websocket's own timeouts replace the stream's (Beast's rule); no Origin and no
+    // Sec-Fetch-* headers are ever sent (LXD refuses cross-site requests).
+    beast::get_lowest_layer(ws).expires_never();
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - clock::now());
+    if (t.handshake_timeout.count() <= 0) t.handshake_timeout = std::chrono::milliseconds(1);
+    t.idle_timeout = websocket::stream_base::none();
+    t.keep_alive_pings = false;
+    ws.set_option(t);
+    ws.set_option(websocket::stream_base::decorator([ua](websocket::request_type& req) {
+        req.set(http::field::user_agent, ua);
+    }));
+    ws.read_message_max(64u * 1024 * 1024);
+    co_await ws.async_handshake(host, target, asio::redirect_error(use_awaitable, ec));
+}
+}  // namespace
+
+asio::awaitable<any_ws> core::open_websocket(std::string target, clock::time_point deadline) {
+    auto rl = std::string("GET ") + target.substr(0, target.find('?'));
+    auto conn = co_await connect(deadline, rl);
+    boost::system::error_code ec;
+    any_ws out;
+    if (auto* u = std::get_if<std::unique_ptr<unix_stream>>(&conn->stream)) {
+        auto ws = std::make_unique<unix_ws>(std::move(**u));
+        co_await ws_handshake(*ws, host_header, target, options.user_agent, deadline, ec);
+        out = std::move(ws);
+    } else {
+        auto& t = std::get<std::unique_ptr<tls_stream>>(conn->stream);
+        auto ws = std::make_unique<tls_ws>(std::move(*t));
+        co_await ws_handshake(*ws, host_header, target, options.user_agent, deadline, ec);
+        out = std::move(ws);
+    }
+    requests.fetch_add(1, std::memory_order_relaxed);
+    if (ec == beast::error::timeout) fail_transport(errc::timeout, rl, "websocket handshake timed out", ec);
+    if (ec == websocket::error::upgrade_declined) {
+        diagnostics d;
+        d.request = rl;
+        d.detail = "the server declined the websocket upgrade";
+        throw error(errc::forbidden, std::move(d));
+    }
+    if (ec) fail_transport(errc::connection_lost, rl, "websocket handshake failed", ec);
+    co_return out;
+}
+
+api::server_info core::cached_info(const scope& sc) {
+    {
+        std::lock_guard lk(info_mu);
+        if (info_cache) return *info_cache;
+    }
+    auto info = run([](core* self, scope s) -> asio::awaitable<api::server_info> {
+        http_request r;
+        r.path = "/1.0";
+        auto [env, res] = co_await self->call(std::move(r), std::move(s));
+        co_return protocol::decode_server_info(env.metadata, res.request_line);
+    }(this, sc));
+    std::lock_guard lk(info_mu);
+    if (!info_cache || info.auth == "trusted") info_cache = info;
+    return *info_cache;
+}
+
+}  // namespace lxd::detail

@@ -1,0 +1,203 @@
+#include <lxd/client.hpp>
+#include <lxd/events.hpp>
+
+#include "detail/core.hpp"
+
+namespace lxd {
+
+using namespace detail;
+
+namespace detail {
+
+void event_channel::close() {
+    std::function<void()> c;
+    {
+        std::lock_guard lk(mu);
+        if (closing) return;
+        closing = true;
+        c = closer;
+        on_event = nullptr;
+        on_error = nullptr;
+    }
+    if (c) asio::post(owner->io(), c);
+    cv.notify_all();
+}
+
+namespace {
+
+template <class WS>
+asio::awaitable<void> read_events(WS& ws, std::weak_ptr<event_channel> weak, std::string rl) {
+    beast::flat_buffer buf;
+    for (;;) {
+        boost::system::error_code ec;
+        co_await ws.async_read(buf, asio::redirect_error(asio::use_awaitable, ec));
+        auto ch = weak.lock();
+        if (!ch) co_return;
+        if (ec) {
+            std::function<void(const std::exception_ptr&)> on_error;
+            std::exception_ptr failure;
+            {
+                std::lock_guard lk(ch->mu);
+                ch->ended = true;
+                if (!ch->closing) {
+                    diagnostics d;
+                    d.request = rl;
+                    d.detail = ec == websocket::error::closed ? "the server closed the event stream"
+                                                              : "the event stream broke: " + ec.message();
+                    failure = std::make_exception_ptr(error(errc::connection_lost, std::move(d)));
+                    ch->failure = failure;
+                    on_error = ch->on_error;
+                }
+            }
+            ch->cv.notify_all();
+            if (on_error) on_error(failure);
+            co_return;
+        }
+        std::string text = beast::buffers_to_string(buf.data());
+        buf.consume(buf.size());
+        api::event ev;
+        try {
+            boost::system::error_code jec;
+            auto v = json::parse(text, jec);
+            if (jec) protocol::fail_protocol(rl, "event is not JSON: " + jec.message());
+            ev = protocol::decode_event(v, rl);
+        } catch (...) {
+            continue;   // one malformed event must not end the stream; the next may be fine
+        }
+        std::function<void(const api::event&)> cb;
+        {
+            std::lock_guard lk(ch->mu);
+            if (ch->closing) co_return;
+            cb = ch->on_event;
+            if (!cb) ch->queue.push_back(std::move(ev));
+        }
+        if (cb)
+            cb(ev);
+        else
+            ch->cv.notify_all();
+    }
+}
+
+template <class WS>
+asio::awaitable<void> run_reader(std::shared_ptr<WS> ws, std::weak_ptr<event_channel> weak, std::string rl) {
+    co_await read_events(*ws, std::move(weak), std::move(rl));
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(*ws).socket().close(ignored);
+}
+
+std::shared_ptr<event_channel> open_channel(const std::shared_ptr<core>& c, const scope& sc, const event_options& o,
+                                            std::function<void(const api::event&)> on_event,
+                                            std::function<void(const std::exception_ptr&)> on_error) {
+    auto ch = std::make_shared<event_channel>();
+    ch->owner = c;
+    ch->on_event = std::move(on_event);
+    ch->on_error = std::move(on_error);
+    protocol::query_list q;
+    if (!o.types.empty()) {
+        std::string t;
+        for (auto& s : o.types) t += (t.empty() ? "" : ",") + s;
+        q.emplace_back("type", t);
+    }
+    scope s = sc;
+    if (o.all_projects) {
+        q.emplace_back("all-projects", "true");
+        s.project.clear();
+    }
+    http_request r;
+    r.path = "/1.0/events";
+    r.query = std::move(q);
+    auto target = c->target_for(r, s);
+    c->run([](core* c, std::string target, scope sc, std::shared_ptr<event_channel> ch) -> asio::awaitable<void> {
+        auto ws = co_await c->open_websocket(target, clock::now() + sc.timeout);
+        std::string rl = "GET /1.0/events";
+        std::weak_ptr<event_channel> weak = ch;
+        std::visit(
+            [&](auto& p) {
+                using W = typename std::decay_t<decltype(p)>::element_type;
+                std::shared_ptr<W> shared(std::move(p));
+                {
+                    std::lock_guard lk(ch->mu);
+                    ch->closer = [shared] {
+                        boost::system::error_code ignored;
+                        beast::get_lowest_layer(*shared).socket().close(ignored);
+                    };
+                }
+                asio::co_spawn(c->io(), run_reader(shared, weak, rl), asio::detached);
+            },
+            ws);
+    }(c.get(), target, s, ch));
+    return ch;
+}
+
+}  // namespace
+}  // namespace detail
+
+event_stream& event_stream::operator=(event_stream&& o) noexcept {
+    if (this != &o) {
+        if (ch_) ch_->close();
+        ch_ = std::move(o.ch_);
+    }
+    return *this;
+}
+
+event_stream::~event_stream() {
+    if (ch_) ch_->close();
+}
+
+void event_stream::close() {
+    if (ch_) ch_->close();
+}
+
+std::optional<api::event> event_stream::next(std::chrono::milliseconds timeout) {
+    if (!ch_) {
+        diagnostics d;
+        d.detail = "empty event stream";
+        throw error(errc::invalid_argument, std::move(d));
+    }
+    std::unique_lock lk(ch_->mu);
+    ch_->cv.wait_for(lk, timeout, [&] { return !ch_->queue.empty() || ch_->ended || ch_->closing; });
+    if (!ch_->queue.empty()) {
+        auto ev = std::move(ch_->queue.front());
+        ch_->queue.pop_front();
+        return ev;
+    }
+    if (ch_->failure) std::rethrow_exception(ch_->failure);
+    if (ch_->closing || ch_->ended) {
+        diagnostics d;
+        d.detail = "the event stream is closed";
+        throw error(errc::connection_lost, std::move(d));
+    }
+    return std::nullopt;
+}
+
+event_subscription& event_subscription::operator=(event_subscription&& o) noexcept {
+    if (this != &o) {
+        if (ch_) ch_->close();
+        ch_ = std::move(o.ch_);
+    }
+    return *this;
+}
+
+event_subscription::~event_subscription() {
+    if (ch_) ch_->close();
+}
+
+void event_subscription::close() {
+    if (ch_) ch_->close();
+}
+
+event_stream client::events(event_options options) const {
+    return event_stream(open_channel(core_, *scope_, options, nullptr, nullptr));
+}
+
+event_subscription client::subscribe(event_options options, std::function<void(const api::event&)> on_event,
+                                     std::function<void(const std::exception_ptr&)> on_error) const {
+    if (!on_event) {
+        diagnostics d;
+        d.detail = "subscribe needs a callback";
+        throw error(errc::invalid_argument, std::move(d));
+    }
+    return event_subscription(open_channel(core_, *scope_, options, std::move(on_event), std::move(on_error)));
+}
+
+}  // namespace lxd

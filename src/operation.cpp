@@ -1,0 +1,217 @@
+#include <lxd/operation.hpp>
+
+#include "detail/core.hpp"
+
+namespace lxd {
+
+using namespace detail;
+
+namespace detail {
+
+void operation_state::publish(const api::operation_info& info) {
+    std::vector<std::function<void(const api::operation_info&)>> cbs;
+    {
+        std::lock_guard lk(mu);
+        latest = info;
+        cbs = progress;
+    }
+    for (auto& cb : cbs) cb(info);
+}
+
+void operation_state::finish(const api::operation_info& info, std::exception_ptr fail) {
+    std::vector<std::function<void(const api::operation_info&)>> cbs;
+    {
+        std::lock_guard lk(mu);
+        if (final) return;
+        latest = info;
+        final = true;
+        failure = fail;
+        cbs = progress;
+    }
+    if (fail)
+        promise.set_exception(fail);
+    else
+        promise.set_value(info);
+    cv.notify_all();
+    for (auto& cb : cbs) cb(info);
+}
+
+std::exception_ptr operation_failure(const api::operation_info& info, const std::string& rl) {
+    if (info.code == api::status_code::success) return nullptr;
+    diagnostics d;
+    d.request = rl;
+    d.operation_id = info.id;
+    d.server_message = info.err;
+    if (info.code == api::status_code::cancelled)
+        return std::make_exception_ptr(error(errc::operation_cancelled, std::move(d)));
+    if (d.server_message.empty()) d.detail = "operation ended with status " + info.status;
+    return std::make_exception_ptr(error(errc::operation_failed, std::move(d)));
+}
+
+namespace {
+
+// Follows one operation to its end with /wait long-polls. Holds the state strongly (a
+// dropped handle must not lose a chained step such as "then start") and the core weakly
+// through a raw pointer: the core's destructor ends this coroutine (see core.hpp).
+asio::awaitable<void> watch(core* c, std::shared_ptr<operation_state> st, std::string rl) {
+    for (;;) {
+        bool want_progress;
+        std::string id;
+        {
+            std::lock_guard lk(st->mu);
+            want_progress = !st->progress.empty();
+            id = st->id;
+        }
+        const int server_wait = want_progress ? 1 : 30;
+        http_request r;
+        r.path = protocol::api_path({"operations", id, "wait"});
+        r.query = {{"timeout", std::to_string(server_wait)}};
+        r.timeout = std::chrono::seconds(server_wait + 30);
+        api::operation_info info;
+        try {
+            auto [env, res] = co_await c->call(std::move(r), st->sc);
+            info = protocol::decode_operation(env.metadata, res.request_line);
+        } catch (const error& e) {
+            // The wait itself failed (connection lost, server restarted: the operation's
+            // outcome is unknown). Report that, with the operation id.
+            diagnostics d = e.diag();
+            d.operation_id = id;
+            if (d.detail.empty()) d.detail = "while waiting for the operation";
+            auto code = e.code_value() == errc::not_found ? errc::connection_lost : e.code_value();
+            if (e.code_value() == errc::not_found) d.detail = "the server no longer knows the operation (restarted?)";
+            api::operation_info last;
+            {
+                std::lock_guard lk(st->mu);
+                last = st->latest;
+            }
+            st->finish(last, std::make_exception_ptr(error(code, std::move(d))));
+            co_return;
+        } catch (...) {
+            api::operation_info last;
+            {
+                std::lock_guard lk(st->mu);
+                last = st->latest;
+            }
+            st->finish(last, std::current_exception());
+            co_return;
+        }
+        if (!api::is_final(info.code)) {
+            st->publish(info);
+            continue;
+        }
+        auto fail = operation_failure(info, rl);
+        if (!fail && st->then) {
+            auto then = std::move(st->then);
+            st->then = nullptr;
+            std::string next;
+            try {
+                next = co_await then(info);
+            } catch (...) {
+                st->finish(info, std::current_exception());
+                co_return;
+            }
+            if (!next.empty()) {
+                st->publish(info);
+                std::lock_guard lk(st->mu);
+                st->id = operation_id_of(next);
+                continue;
+            }
+        }
+        st->finish(info, fail);
+        co_return;
+    }
+}
+
+}  // namespace
+
+operation start_operation(const std::shared_ptr<core>& c, const scope& sc, const protocol::envelope& env,
+                          const std::string& rl,
+                          std::function<asio::awaitable<std::string>(const api::operation_info&)> then) {
+    auto st = std::make_shared<operation_state>();
+    st->id = operation_id_of(env.operation);
+    st->sc = sc;
+    st->then = std::move(then);
+    if (env.metadata.is_object()) {
+        st->latest = protocol::decode_operation(env.metadata, rl);
+        st->id = st->latest.id.empty() ? st->id : st->latest.id;
+    } else {
+        st->latest.id = st->id;
+    }
+    asio::co_spawn(c->io(), watch(c.get(), st, rl), asio::detached);
+    return operation(c, st);
+}
+
+}  // namespace detail
+
+namespace {
+[[noreturn]] void no_operation() {
+    diagnostics d;
+    d.detail = "empty operation handle";
+    throw error(errc::invalid_argument, std::move(d));
+}
+}  // namespace
+
+const std::string& operation::id() const {
+    if (!st_) no_operation();
+    return st_->id;
+}
+
+api::operation_info operation::wait(std::optional<std::chrono::milliseconds> timeout) const {
+    if (!st_) no_operation();
+    core_->refuse_on_io_thread();
+    std::unique_lock lk(st_->mu);
+    if (timeout) {
+        if (!st_->cv.wait_for(lk, *timeout, [&] { return st_->final; })) {
+            diagnostics d;
+            d.operation_id = st_->id;
+            d.detail = "the operation did not finish within " + std::to_string(timeout->count()) + " ms (it goes on)";
+            throw error(errc::timeout, std::move(d));
+        }
+    } else {
+        st_->cv.wait(lk, [&] { return st_->final; });
+    }
+    if (st_->failure) std::rethrow_exception(st_->failure);
+    return st_->latest;
+}
+
+std::shared_future<api::operation_info> operation::async_wait() const {
+    if (!st_) no_operation();
+    return st_->future;
+}
+
+void operation::cancel() const {
+    if (!st_) no_operation();
+    std::string id;
+    scope sc;
+    {
+        std::lock_guard lk(st_->mu);
+        id = st_->id;
+        sc = st_->sc;
+    }
+    core_->run([](core* c, scope sc, std::string id) -> asio::awaitable<void> {
+        http_request r;
+        r.method = http::verb::delete_;
+        r.path = protocol::api_path({"operations", id});
+        co_await c->call(std::move(r), std::move(sc));
+    }(core_.get(), sc, id));
+}
+
+api::operation_info operation::info() const {
+    if (!st_) no_operation();
+    std::lock_guard lk(st_->mu);
+    return st_->latest;
+}
+
+bool operation::done() const {
+    if (!st_) no_operation();
+    std::lock_guard lk(st_->mu);
+    return st_->final;
+}
+
+void operation::on_progress(std::function<void(const api::operation_info&)> callback) const {
+    if (!st_) no_operation();
+    std::lock_guard lk(st_->mu);
+    st_->progress.push_back(std::move(callback));
+}
+
+}  // namespace lxd
