@@ -382,6 +382,7 @@ std::string client::raw_get(std::string_view path) const {
 }
 
 std::uint64_t client::request_count() const { return core_->requests.load(); }
+std::uint64_t client::connection_count() const { return core_->connects.load(); }
 
 lxd::instances client::instances() const { return lxd::instances(*this, ""); }
 lxd::instances client::containers() const { return lxd::instances(*this, "container"); }

@@ -53,6 +53,6 @@ const char* to_string(errc e) noexcept {
 }
 
 error::error(errc code, diagnostics diag)
-    : std::system_error(make_error_code(code), compose(code, diag)), diag_(std::move(diag)) {}
+    : std::system_error(make_error_code(code)), diag_(std::move(diag)), what_(compose(code, diag_)) {}
 
 }  // namespace lxd

@@ -109,6 +109,8 @@ public:
 
     /// Requests sent by this client and its copies (a diagnostic and test aid).
     std::uint64_t request_count() const;
+    /// Connections opened by this client and its copies (keep-alive makes this small).
+    std::uint64_t connection_count() const;
 
     // Internal.
     client(std::shared_ptr<detail::core> core, std::shared_ptr<const detail::scope> scope);

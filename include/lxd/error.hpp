@@ -58,9 +58,12 @@ public:
     const std::string& server_message() const noexcept { return diag_.server_message; }
     const std::string& request() const noexcept { return diag_.request; }
     const std::string& operation_id() const noexcept { return diag_.operation_id; }
+    /// One line: "<code>: <server message or detail> [HTTP n] [request] [operation id]".
+    const char* what() const noexcept override { return what_.c_str(); }
 
 private:
     diagnostics diag_;
+    std::string what_;
 };
 
 /// Human-readable name of a code ("not_found", ...).

@@ -108,6 +108,7 @@ asio::awaitable<std::unique_ptr<connection>> core::connect(clock::time_point dea
         if (ec == beast::error::timeout) fail_transport(errc::timeout, rl, "connecting timed out", ec);
         if (ec) fail_transport(errc::connection_failed, rl, "cannot connect to " + socket_path, ec);
         conn->stream = std::move(s);
+        connects.fetch_add(1, std::memory_order_relaxed);
         co_return conn;
     }
     auto s = std::make_unique<tls_stream>(io(), *ssl);
@@ -164,6 +165,7 @@ asio::awaitable<std::unique_ptr<connection>> core::connect(clock::time_point dea
         fail_transport(errc::tls_error, rl, "TLS handshake failed", ec);
     }
     conn->stream = std::move(s);
+    connects.fetch_add(1, std::memory_order_relaxed);
     co_return conn;
 }
 
@@ -224,7 +226,8 @@ asio::awaitable<http_response> core::exchange(http_request r, scope sc) {
             bool nothing_received = !parser.got_some();
             if (conn->reused && nothing_received && attempt == 0 && (idempotent(r.method) || !wrote)) continue;
             if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-                ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated)
+                ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated ||
+                ec == http::error::partial_message)
                 fail_transport(errc::connection_lost, rl, "the connection was closed before the answer was complete", ec);
             if (ec.category() == make_error_code(http::error::end_of_stream).category() || ec.category() == asio::error::get_ssl_category())
                 fail_transport(errc::protocol_error, rl, "malformed HTTP answer", ec);

@@ -105,6 +105,7 @@ struct core {
     client_options options;
 
     std::atomic<std::uint64_t> requests{0};
+    std::atomic<std::uint64_t> connects{0};
 
     std::mutex info_mu;
     std::optional<api::server_info> info_cache;

@@ -246,7 +246,7 @@ envelope parse_envelope(int http_status, std::string_view content_type, std::str
             fail_protocol(request_line, "sync response with HTTP " + std::to_string(http_status));
         env.type = envelope::kind::sync;
     } else if (type == "async") {
-        if (http_status != 202 && http_status != 200)
+        if (http_status != 202)
             fail_protocol(request_line, "async response with HTTP " + std::to_string(http_status));
         env.type = envelope::kind::async;
         env.operation = r.str("operation");
