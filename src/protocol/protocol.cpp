@@ -242,7 +242,7 @@ envelope parse_envelope(int http_status, std::string_view content_type, std::str
     env.status_code = static_cast<int>(r.integer("status_code"));
     if (auto* m = r.find("metadata")) env.metadata = *m;
     if (type == "sync") {
-        if (http_status != 200)
+        if (http_status != 200 && http_status != 201)   // 201: POST /1.0/certificates
             fail_protocol(request_line, "sync response with HTTP " + std::to_string(http_status));
         env.type = envelope::kind::sync;
     } else if (type == "async") {

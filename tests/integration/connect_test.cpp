@@ -217,6 +217,9 @@ TEST(Connect, ProjectScopeAppliesToEveryRequest) {
     EXPECT_EQ(listing, name + "\n");
     scoped.containers().get(name).remove(true);
     sandbox::lxc("project delete d1:" + project);
-    EXPECT_EQ(code_of([&] { (void)c.use_project(project).containers().all(); }), lxd::errc::not_found);
+    // Requests in a project that no longer exists are refused by the server (404).
+    lxd::instance_create gone;
+    gone.name = sandbox::unique_name("gone");
+    EXPECT_EQ(code_of([&] { (void)c.use_project(project).containers().create(gone); }), lxd::errc::not_found);
     EXPECT_EQ(code_of([&] { (void)c.use_project("bad/name"); }), lxd::errc::invalid_argument);
 }
