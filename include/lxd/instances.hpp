@@ -11,6 +11,7 @@
 
 #include <lxd/api/instance.hpp>
 #include <lxd/client.hpp>
+#include <lxd/exec.hpp>
 #include <lxd/operation.hpp>
 
 namespace lxd {
@@ -120,8 +121,8 @@ public:
     void patch(const instance_patch& changes);
     /// Re-reads the instance (and its ETag).
     void refresh();
-    /// DELETE. A running instance needs `force` (stopped first by the server... no: LXD
-    /// refuses; with force we stop it, then delete). Waits for the deletion.
+    /// DELETE, waiting for the deletion. LXD refuses a running instance (errc::bad_request);
+    /// with `force` it is stopped (killed) first.
     void remove(bool force = false);
     /// POST {name}. The server refuses a running instance (errc::bad_request with its
     /// message). After wait() this handle's name() is still the old one: get() the new.
@@ -134,6 +135,14 @@ public:
     operation restart(state_options o = {});
     operation freeze(state_options o = {});
     operation unfreeze(state_options o = {});
+
+    /// Runs argv in the instance and waits: exit code and output (bytes). The command's
+    /// own failure is its exit code (127: not found); an lxd::error means LXD could not run
+    /// it (stopped instance: errc::bad_request with the server's message; empty argv:
+    /// errc::invalid_argument, nothing sent).
+    exec_result execute(std::vector<std::string> argv, exec_options options = {});
+    /// The asynchronous face: many commands in flight on the client's one I/O thread.
+    std::shared_future<exec_result> async_execute(std::vector<std::string> argv, exec_options options = {});
 
     const client& owner() const { return client_; }
 

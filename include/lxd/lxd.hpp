@@ -8,6 +8,7 @@
 #include <lxd/client.hpp>
 #include <lxd/error.hpp>
 #include <lxd/events.hpp>
+#include <lxd/exec.hpp>
 #include <lxd/instances.hpp>
 #include <lxd/operation.hpp>
 #include <lxd/tls.hpp>

@@ -1,0 +1,35 @@
+#!/usr/bin/python3
+"""pylxd's side of bench/run (Debian's python3-pylxd), same workloads as lxdpp_bench."""
+import json
+import sys
+import time
+
+import pylxd
+
+
+def measure(workload, runs, f):
+    f()
+    ms = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        f()
+        ms.append((time.perf_counter() - t0) * 1000)
+    ms.sort()
+    pct = lambda p: ms[min(len(ms) - 1, int(p * (len(ms) - 1) + 0.5))]
+    print(json.dumps({"workload": workload, "tool": "pylxd", "p50_ms": pct(0.5), "p99_ms": pct(0.99), "runs": runs}))
+
+
+def main():
+    socket, runs = sys.argv[1], int(sys.argv[2])
+    client = pylxd.Client(endpoint=socket)
+
+    def list_with_status():
+        # what the seed page shows: all(), then each container's status
+        return [c.status for c in client.containers.all()]
+
+    measure("list_with_status", runs, list_with_status)
+    measure("get_one", runs, lambda: client.containers.get("bench-0").status)
+    measure("host_info", runs, lambda: client.api.get().json())
+
+
+main()

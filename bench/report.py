@@ -1,0 +1,36 @@
+#!/usr/bin/python3
+"""Turns bench/run's JSON lines into the table (stdout) and results.json."""
+import json
+import platform
+import sys
+
+GOALS = {
+    # workload: (text, check(lxdpp, pylxd, lxc, raw))
+    "list_with_status": ("≥15× pylxd; ≤1.3× one raw recursion=1 request",
+                         lambda r: r["pylxd"] / r["lxdpp"] >= 15 and r["lxdpp"] <= 1.3 * r["raw"]),
+}
+
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+by = {}
+for r in rows:
+    by.setdefault(r["workload"], {})[r["tool"]] = r
+raw = by.get("raw_recursion1_request", {}).get("lxdpp", {}).get("p50_ms")
+table = []
+print(f"{'workload':<24}{'lxdpp ms':>10}{'pylxd ms':>10}{'lxc ms':>10}{'/pylxd':>9}{'/lxc':>8}  goal")
+for w, tools in by.items():
+    l = tools.get("lxdpp", {}).get("p50_ms")
+    p = tools.get("pylxd", {}).get("p50_ms")
+    c = tools.get("lxc", {}).get("p50_ms")
+    goal, met = "", None
+    if w in GOALS and l and p and raw:
+        goal = GOALS[w][0]
+        met = GOALS[w][1]({"lxdpp": l, "pylxd": p, "lxc": c, "raw": raw})
+    fmt = lambda v: f"{v:10.2f}" if v is not None else f"{'-':>10}"
+    ratio = lambda a, b: f"{b / a:8.1f}×" if a and b else f"{'-':>9}"
+    print(f"{w:<24}{fmt(l)}{fmt(p)}{fmt(c)}{ratio(l, p)}{ratio(l, c):>8}  {goal}{'' if met is None else (' — met' if met else ' — NOT met')}")
+    table.append({"workload": w, "lxdpp_p50_ms": l, "pylxd_p50_ms": p, "lxc_p50_ms": c,
+                  "lxdpp_p99_ms": tools.get("lxdpp", {}).get("p99_ms"),
+                  "goal": goal, "met": met})
+json.dump({"machine": {"cpus": __import__("os").cpu_count(), "kernel": platform.release()},
+           "rows": table}, open(sys.argv[2], "w"), indent=1)
+print("(ratios: how many times faster lxdpp is; p50 over the runs; written to " + sys.argv[2] + ")")

@@ -1,0 +1,215 @@
+// exec: POST .../exec with wait-for-websocket, then the four websockets (stdin, stdout,
+// stderr, control) driven concurrently on the I/O thread. The command's result is final
+// only when the operation is done AND stdout and stderr have reached their end.
+#include <lxd/instances.hpp>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include "detail/core.hpp"
+
+namespace lxd {
+
+using namespace detail;
+using namespace boost::asio::experimental::awaitable_operators;
+
+namespace {
+
+constexpr std::size_t stdin_chunk = 64 * 1024;
+
+std::string secret_of(const json::object& fds, const char* key, const std::string& rl) {
+    auto it = fds.find(key);
+    if (it == fds.end() || !it->value().is_string()) protocol::fail_protocol(rl, std::string("exec without a '") + key + "' websocket");
+    return std::string(it->value().get_string());
+}
+
+template <class WS>
+asio::awaitable<void> pump_output(WS& ws, std::string& sink, const std::function<void(std::string_view)>& cb) {
+    beast::flat_buffer buf;
+    for (;;) {
+        boost::system::error_code ec;
+        co_await ws.async_read(buf, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return;   // closed by the server: the stream is over
+        if (ws.got_text() && buf.size() == 0) co_return;   // LXD's end-of-stream barrier
+        auto b = buf.data();
+        std::string_view chunk(static_cast<const char*>(b.data()), b.size());
+        if (cb) cb(chunk); else sink.append(chunk);
+        buf.consume(buf.size());
+    }
+}
+
+template <class WS>
+asio::awaitable<void> feed_stdin(WS& ws, const std::string& data) {
+    ws.binary(true);
+    for (std::size_t off = 0; off < data.size(); off += stdin_chunk) {
+        auto n = std::min(stdin_chunk, data.size() - off);
+        boost::system::error_code ec;
+        co_await ws.async_write(asio::buffer(data.data() + off, n), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return;   // the command stopped reading (exited): not an error of ours
+    }
+    ws.text(true);
+    boost::system::error_code ec;
+    co_await ws.async_write(asio::buffer("", 0), asio::redirect_error(asio::use_awaitable, ec));   // EOF
+}
+
+template <class WS>
+asio::awaitable<void> send_signal(WS& control, int sig) {
+    control.text(true);
+    auto msg = json::serialize(json::object{{"command", "signal"}, {"signal", sig}});
+    boost::system::error_code ec;
+    co_await control.async_write(asio::buffer(msg), asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<api::operation_info> wait_operation(core* c, scope sc, std::string id, std::string rl) {
+    for (;;) {
+        http_request r;
+        r.path = protocol::api_path({"operations", id, "wait"});
+        r.query = {{"timeout", "30"}};
+        r.timeout = std::chrono::seconds(60);
+        auto [env, res] = co_await c->call(std::move(r), sc);
+        auto info = protocol::decode_operation(env.metadata, res.request_line);
+        if (api::is_final(info.code)) co_return info;
+    }
+}
+
+// Reads the control websocket (so pings are answered) for as long as the command runs.
+// It never completes on its own: the server may close control before the outputs are
+// drained, and only the streams decide when the command is over.
+template <class WS>
+asio::awaitable<void> drain_control(WS& ws) {
+    beast::flat_buffer buf;
+    for (;;) {
+        boost::system::error_code ec;
+        co_await ws.async_read(buf, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;
+        buf.consume(buf.size());
+    }
+    asio::steady_timer forever(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
+    co_await forever.async_wait(asio::use_awaitable);
+}
+
+template <class WS>
+asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique_ptr<WS>> ws, std::string op_id,
+                                      std::string rl, exec_options o) {
+    auto& in = *ws[0];
+    auto& out = *ws[1];
+    auto& err = *ws[2];
+    auto& control = *ws[3];
+    exec_result result;
+    bool timed_out = false;
+    asio::steady_timer timer(c->io());
+    auto watchdog = [&]() -> asio::awaitable<void> {
+        if (!o.timeout) {
+            timer.expires_at(asio::steady_timer::time_point::max());
+            co_await timer.async_wait(asio::use_awaitable);
+            co_return;
+        }
+        timer.expires_after(*o.timeout);
+        co_await timer.async_wait(asio::use_awaitable);
+        timed_out = true;
+        co_await send_signal(control, 15);
+        timer.expires_after(std::chrono::seconds(2));
+        co_await timer.async_wait(asio::use_awaitable);
+        co_await send_signal(control, 9);
+        timer.expires_at(asio::steady_timer::time_point::max());
+        co_await timer.async_wait(asio::use_awaitable);
+    };
+    auto streams = [&]() -> asio::awaitable<api::operation_info> {
+        auto info = co_await (wait_operation(c, sc, op_id, rl) && pump_output(out, result.out, o.on_stdout) &&
+                                         pump_output(err, result.err, o.on_stderr) && feed_stdin(in, o.stdin_data));
+        co_return info;
+    };
+    // The command is over when the operation is final and both outputs are drained; the
+    // watchdog and the control reader never finish first, so `||` ends with `streams`.
+    auto outcome = co_await (streams() || watchdog() || drain_control(control));
+    api::operation_info info = std::get<0>(outcome);
+    for (auto& w : ws) {
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(*w).socket().close(ignored);
+    }
+    auto meta = parse_json(info.metadata_json);
+    std::optional<int> ret;
+    if (meta.is_object()) {
+        if (auto it = meta.get_object().find("return"); it != meta.get_object().end() && it->value().is_number())
+            ret = static_cast<int>(it->value().to_number<std::int64_t>());
+    }
+    // A command that could not be found fails the operation but has an exit status (127):
+    // that is the command's outcome, not LXD's failure. -1 means LXD could not run it.
+    if (info.code != api::status_code::success && !(ret && *ret >= 0))
+        std::rethrow_exception(operation_failure(info, rl));
+    result.exit_code = ret.value_or(-1);
+    result.timed_out = timed_out;
+    co_return result;
+}
+
+asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std::string path, std::vector<std::string> argv,
+                                       exec_options o) {
+    core* c = keep.get();
+    json::object body{{"command", protocol::encode_strings(argv)},
+                      {"wait-for-websocket", true},
+                      {"interactive", false},
+                      {"environment", protocol::encode_config(api::config_map(o.environment.begin(), o.environment.end()))}};
+    if (!o.cwd.empty()) body["cwd"] = o.cwd;
+    if (o.user) body["user"] = *o.user;
+    if (o.group) body["group"] = *o.group;
+    http_request r;
+    r.method = http::verb::post;
+    r.path = path;
+    r.body = json::serialize(body);
+    auto [env, res] = co_await c->call(std::move(r), sc);
+    auto rl = res.request_line;
+    if (env.type != protocol::envelope::kind::async) protocol::fail_protocol(rl, "exec did not start an operation");
+    auto op = protocol::decode_operation(env.metadata, rl);
+    auto meta = parse_json(op.metadata_json);
+    if (!meta.is_object() || !meta.get_object().contains("fds") || !meta.get_object().at("fds").is_object())
+        protocol::fail_protocol(rl, "exec operation without websocket secrets");
+    const auto& fds = meta.get_object().at("fds").get_object();
+    // LXD waits at most 5 s for all four; Unix-socket and loopback connects take well
+    // under a millisecond each, so they are opened one after the other.
+    auto deadline = clock::now() + std::chrono::seconds(5);
+    std::vector<any_ws> sockets;
+    for (auto key : {"0", "1", "2", "control"}) {
+        http_request w;
+        w.path = protocol::api_path({"operations", op.id, "websocket"});
+        w.query = {{"secret", secret_of(fds, key, rl)}};
+        sockets.push_back(co_await c->open_websocket(c->target_for(w, sc), deadline));
+    }
+    if (std::holds_alternative<std::unique_ptr<unix_ws>>(sockets[0])) {
+        std::vector<std::unique_ptr<unix_ws>> ws;
+        for (auto& s : sockets) ws.push_back(std::move(std::get<std::unique_ptr<unix_ws>>(s)));
+        co_return co_await run_exec(c, sc, std::move(ws), op.id, rl, std::move(o));
+    }
+    std::vector<std::unique_ptr<tls_ws>> ws;
+    for (auto& s : sockets) ws.push_back(std::move(std::get<std::unique_ptr<tls_ws>>(s)));
+    co_return co_await run_exec(c, sc, std::move(ws), op.id, rl, std::move(o));
+}
+
+std::string exec_path(const client& c, const std::string& name) {
+    return protocol::api_path({c.has_api_extension("instances") ? "instances" : "containers", name, "exec"});
+}
+
+void check_argv(const std::vector<std::string>& argv) {
+    if (argv.empty()) {
+        diagnostics d;
+        d.detail = "execute needs a command (argv is empty)";
+        throw error(errc::invalid_argument, std::move(d));
+    }
+}
+
+}  // namespace
+
+exec_result instance::execute(std::vector<std::string> argv, exec_options options) {
+    check_argv(argv);
+    auto& core = client_.core_ptr();
+    return core->run(exec_coro(core, client_.scope(), exec_path(client_, data_.name), std::move(argv), std::move(options)));
+}
+
+std::shared_future<exec_result> instance::async_execute(std::vector<std::string> argv, exec_options options) {
+    check_argv(argv);
+    auto& core = client_.core_ptr();
+    return asio::co_spawn(core->io(),
+                          exec_coro(core, client_.scope(), exec_path(client_, data_.name), std::move(argv), std::move(options)),
+                          asio::use_future)
+        .share();
+}
+
+}  // namespace lxd
