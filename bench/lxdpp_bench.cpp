@@ -44,6 +44,13 @@ int main(int argc, char** argv) try {
             if (!c.containers().exists(cfg.name)) ops.push_back(c.containers().create(cfg));
         }
         for (auto& op : ops) op.wait(std::chrono::minutes(5));
+        if (!c.containers().exists("bench-run")) {
+            lxd::instance_create cfg;
+            cfg.name = "bench-run";
+            cfg.source = lxd::instance_source::image_alias(argc > 4 ? argv[4] : "testimage");
+            cfg.start = true;
+            c.containers().create(cfg).wait(std::chrono::minutes(2));
+        }
         return 0;
     }
     if (mode == "teardown") {
@@ -61,6 +68,21 @@ int main(int argc, char** argv) try {
     measure("raw_recursion1_request", n, [&] { (void)c.raw_get("/1.0/instances?recursion=1"); });
     measure("get_one", n, [&] { (void)c.containers().get("bench-0").status(); });
     measure("host_info", n, [&] { (void)c.host_info(); });
+    auto box = c.containers().get("bench-run");
+    measure("exec_true", std::max(n, 50), [&] {
+        if (box.execute({"true"}).exit_code != 0) throw std::runtime_error("true failed");
+    });
+    measure("exec_8MiB_out", std::max(n / 2, 5), [&] {
+        if (box.execute({"head", "-c", "8388608", "/dev/zero"}).out.size() != 8388608u) throw std::runtime_error("short output");
+    });
+    {
+        auto t0 = clk::now();
+        std::vector<std::shared_future<lxd::exec_result>> runs;
+        for (int i = 0; i < 32; ++i) runs.push_back(box.async_execute({"true"}));
+        for (auto& r : runs) if (r.get().exit_code != 0) throw std::runtime_error("concurrent exec failed");
+        double ms = std::chrono::duration<double, std::milli>(clk::now() - t0).count();
+        std::cout << R"({"workload":"exec_32_concurrent_total","tool":"lxdpp","p50_ms":)" << ms << R"(,"p99_ms":)" << ms << R"(,"runs":1})" << "\n";
+    }
     return 0;
 } catch (const lxd::error& e) {
     std::cerr << "lxdpp_bench: " << e.what() << "\n";

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """pylxd's side of bench/run (Debian's python3-pylxd), same workloads as lxdpp_bench."""
 import json
+import os
 import sys
 import time
 
@@ -21,7 +22,9 @@ def measure(workload, runs, f):
 
 def main():
     socket, runs = sys.argv[1], int(sys.argv[2])
-    client = pylxd.Client(endpoint=socket)
+    # pylxd 2.2 finds the Unix socket through $LXD_DIR
+    os.environ["LXD_DIR"] = os.path.dirname(socket)
+    client = pylxd.Client()
 
     def list_with_status():
         # what the seed page shows: all(), then each container's status
@@ -30,6 +33,9 @@ def main():
     measure("list_with_status", runs, list_with_status)
     measure("get_one", runs, lambda: client.containers.get("bench-0").status)
     measure("host_info", runs, lambda: client.api.get().json())
+    box = client.containers.get("bench-run")
+    measure("exec_true", max(runs, 20), lambda: box.execute(["true"]))
+    measure("exec_8MiB_out", max(runs // 4, 3), lambda: box.execute(["head", "-c", "8388608", "/dev/zero"]))
 
 
 main()

@@ -8,6 +8,8 @@ GOALS = {
     # workload: (text, check(lxdpp, pylxd, lxc, raw))
     "list_with_status": ("≥15× pylxd; ≤1.3× one raw recursion=1 request",
                          lambda r: r["pylxd"] / r["lxdpp"] >= 15 and r["lxdpp"] <= 1.3 * r["raw"]),
+    "exec_true": ("≥20× pylxd; ≤0.5× `lxc exec` as a process",
+                  lambda r: r["pylxd"] / r["lxdpp"] >= 20 and r["lxdpp"] <= 0.5 * r["lxc"]),
 }
 
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]

@@ -41,6 +41,18 @@ int main(int argc, char** argv) try {
     std::cout << "  unfrozen: " << st.status << ", pid " << st.pid << ", " << st.processes << " processes, memory "
               << st.memory_usage / 1024 << " KiB, " << st.network.size() << " network interfaces\n";
     print_list();
+    std::cout << "== commands in '" << name << "'\n";
+    for (std::vector<std::string> argv : {std::vector<std::string>{"uname", "-a"},
+                                          {"sh", "-c", "echo hello from $(hostname); echo warning >&2"},
+                                          {"sh", "-c", "exit 42"}}) {
+        auto r = c.execute(argv);
+        std::cout << "  $";
+        for (auto& a : argv) std::cout << " " << a;
+        std::cout << "\n    exit " << r.exit_code << ", stdout: " << (r.out.empty() ? "(none)" : r.out.substr(0, r.out.find('\n')))
+                  << ", stderr: " << (r.err.empty() ? "(none)" : r.err.substr(0, r.err.find('\n'))) << "\n";
+    }
+    auto piped = c.execute({"wc", "-c"}, {.stdin_data = std::string(1 << 20, 'x')});
+    std::cout << "  1 MiB piped through wc -c: " << piped.out;
     c.stop({.timeout = std::chrono::seconds(10), .force = true}).wait(std::chrono::minutes(1));
     std::cout << "  stopped: " << c.state().status << "\n";
     c.remove();

@@ -167,11 +167,28 @@ asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std
     // under a millisecond each, so they are opened one after the other.
     auto deadline = clock::now() + std::chrono::seconds(5);
     std::vector<any_ws> sockets;
-    for (auto key : {"0", "1", "2", "control"}) {
-        http_request w;
-        w.path = protocol::api_path({"operations", op.id, "websocket"});
-        w.query = {{"secret", secret_of(fds, key, rl)}};
-        sockets.push_back(co_await c->open_websocket(c->target_for(w, sc), deadline));
+    std::exception_ptr connect_failure;
+    try {
+        for (auto key : {"0", "1", "2", "control"}) {
+            http_request w;
+            w.path = protocol::api_path({"operations", op.id, "websocket"});
+            w.query = {{"secret", secret_of(fds, key, rl)}};
+            sockets.push_back(co_await c->open_websocket(c->target_for(w, sc), deadline));
+        }
+    } catch (const error&) {
+        connect_failure = std::current_exception();
+    }
+    if (connect_failure) {
+        // The operation may have ended before we could attach (the command could not be
+        // started): its own error is the one the caller needs.
+        api::operation_info info;
+        try {
+            info = co_await wait_operation(c, sc, op.id, rl);
+        } catch (const error&) {
+            std::rethrow_exception(connect_failure);
+        }
+        if (info.code != api::status_code::success) std::rethrow_exception(operation_failure(info, rl));
+        std::rethrow_exception(connect_failure);
     }
     if (std::holds_alternative<std::unique_ptr<unix_ws>>(sockets[0])) {
         std::vector<std::unique_ptr<unix_ws>> ws;

@@ -259,7 +259,8 @@ asio::awaitable<std::pair<protocol::envelope, http_response>> core::call(http_re
 namespace {
 template <class WS>
 asio::awaitable<void> ws_handshake(WS& ws, const std::string& host, const std::string& target,
-                                   const std::string& ua, clock::time_point deadline, boost::system::error_code& ec) {
+                                   const std::string& ua, clock::time_point deadline, boost::system::error_code& ec,
+                                   websocket::response_type& res) {
     // The websocket's own timeouts replace the stream's (Beast's rule); no Origin and no
     // Sec-Fetch-* headers are ever sent (LXD refuses cross-site requests).
     beast::get_lowest_layer(ws).expires_never();
@@ -273,7 +274,7 @@ asio::awaitable<void> ws_handshake(WS& ws, const std::string& host, const std::s
         req.set(http::field::user_agent, ua);
     }));
     ws.read_message_max(64u * 1024 * 1024);
-    co_await ws.async_handshake(host, target, asio::redirect_error(use_awaitable, ec));
+    co_await ws.async_handshake(res, host, target, asio::redirect_error(use_awaitable, ec));
 }
 }  // namespace
 
@@ -281,24 +282,30 @@ asio::awaitable<any_ws> core::open_websocket(std::string target, clock::time_poi
     auto rl = std::string("GET ") + target.substr(0, target.find('?'));
     auto conn = co_await connect(deadline, rl);
     boost::system::error_code ec;
+    websocket::response_type res;
     any_ws out;
     if (auto* u = std::get_if<std::unique_ptr<unix_stream>>(&conn->stream)) {
         auto ws = std::make_unique<unix_ws>(std::move(**u));
-        co_await ws_handshake(*ws, host_header, target, options.user_agent, deadline, ec);
+        co_await ws_handshake(*ws, host_header, target, options.user_agent, deadline, ec, res);
         out = std::move(ws);
     } else {
         auto& t = std::get<std::unique_ptr<tls_stream>>(conn->stream);
         auto ws = std::make_unique<tls_ws>(std::move(*t));
-        co_await ws_handshake(*ws, host_header, target, options.user_agent, deadline, ec);
+        co_await ws_handshake(*ws, host_header, target, options.user_agent, deadline, ec, res);
         out = std::move(ws);
     }
     requests.fetch_add(1, std::memory_order_relaxed);
     if (ec == beast::error::timeout) fail_transport(errc::timeout, rl, "websocket handshake timed out", ec);
     if (ec == websocket::error::upgrade_declined) {
+        // The server answered with an ordinary response: its error envelope says why
+        // (e.g. "Only running operations can be connected").
+        auto status = static_cast<int>(res.result_int());
+        protocol::parse_envelope(status >= 400 ? status : 500, res[http::field::content_type], res.body(), rl);
         diagnostics d;
         d.request = rl;
+        d.http_status = status;
         d.detail = "the server declined the websocket upgrade";
-        throw error(errc::forbidden, std::move(d));
+        throw error(errc::protocol_error, std::move(d));
     }
     if (ec) fail_transport(errc::connection_lost, rl, "websocket handshake failed", ec);
     co_return out;
