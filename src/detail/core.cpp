@@ -17,7 +17,7 @@ runtime::runtime() {
     thread = std::thread([this] { io.run(); });
 }
 
-runtime::~runtime() {
+void runtime::stop_and_join() {
     guard.reset();
     io.stop();
     if (thread.joinable()) {
@@ -27,6 +27,8 @@ runtime::~runtime() {
             thread.join();
     }
 }
+
+runtime::~runtime() { stop_and_join(); }
 
 core::core() = default;
 
@@ -39,7 +41,11 @@ core::~core() {
         (void)rt.release();
         return;
     }
-    rt.reset();   // joins the I/O thread, then destroys pending coroutine frames
+    // Order matters: stop the thread, then close the pooled sockets (their services live
+    // in the io_context), then destroy the io_context and the coroutine frames it holds.
+    rt->stop_and_join();
+    idle_.clear();
+    rt.reset();
 }
 
 std::shared_ptr<core> make_core() {

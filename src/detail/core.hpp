@@ -90,6 +90,7 @@ struct runtime {
     std::thread thread;
     runtime();
     ~runtime();
+    void stop_and_join();
     bool on_io_thread() const { return thread.get_id() == std::this_thread::get_id(); }
 };
 

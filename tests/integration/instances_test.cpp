@@ -235,18 +235,27 @@ TEST_F(Instances, LifecycleChangesRealState) {
 }
 
 TEST_F(Instances, GracefulStopIsTheDefault) {
+    // LXD tells a clean shutdown ("instance-shutdown") from a kill ("instance-stopped") in
+    // its lifecycle events: the default stop must be the former.
+    static_assert(!lxd::state_options{}.force);
     auto name = sandbox::unique_name("grace");
     auto i = sandbox::make_container(c, name, true);
-    // busybox init ignores the shutdown signal, so a graceful stop with a timeout must end
-    // with the server's timeout error and a still-running container: no silent kill.
-    try {
-        i.stop({.timeout = 2s}).wait(1min);
-        EXPECT_EQ(i.state().status, "Stopped");   // an init that honours SIGPWR
-    } catch (const lxd::error& e) {
-        EXPECT_EQ(e.code_value(), lxd::errc::operation_failed);
-        EXPECT_FALSE(e.server_message().empty());
-        EXPECT_EQ(i.state().status, "Running");
-    }
+    auto events = c.events({.types = {"lifecycle"}});
+    i.stop().wait(1min);
+    EXPECT_EQ(i.state().status, "Stopped");
+    std::vector<std::string> actions;
+    while (auto ev = events.next(2s))
+        if (ev->source.find(name) != std::string::npos) actions.push_back(ev->action);
+    EXPECT_NE(std::find(actions.begin(), actions.end(), "instance-shutdown"), actions.end());
+
+    i.start().wait(1min);
+    events = c.events({.types = {"lifecycle"}});
+    i.stop({.force = true}).wait(1min);
+    actions.clear();
+    while (auto ev = events.next(2s))
+        if (ev->source.find(name) != std::string::npos) actions.push_back(ev->action);
+    EXPECT_EQ(std::find(actions.begin(), actions.end(), "instance-shutdown"), actions.end());
+    EXPECT_NE(std::find(actions.begin(), actions.end(), "instance-stopped"), actions.end());
 }
 
 TEST_F(Instances, StateIsTyped) {
