@@ -210,8 +210,16 @@ bool operation::done() const {
 
 void operation::on_progress(std::function<void(const api::operation_info&)> callback) const {
     if (!st_) no_operation();
-    std::lock_guard lk(st_->mu);
-    st_->progress.push_back(std::move(callback));
+    api::operation_info final_state;
+    {
+        std::lock_guard lk(st_->mu);
+        if (!st_->final) {
+            st_->progress.push_back(std::move(callback));
+            return;
+        }
+        final_state = st_->latest;
+    }
+    callback(final_state);   // registered too late for progress: it still sees the end
 }
 
 }  // namespace lxd

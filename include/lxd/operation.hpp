@@ -50,7 +50,8 @@ public:
     bool done() const;
 
     /// Called on the I/O thread with each new state the watcher sees (progress metadata is
-    /// in metadata_json) and with the final one. Registering it makes the watcher ask
+    /// in metadata_json) and with the final one; if the operation is already final, called
+    /// at once (on the caller's thread) with the final state. Registering it makes the watcher ask
     /// the server every second, so progress arrives at least that often.
     void on_progress(std::function<void(const api::operation_info&)> callback) const;
 

@@ -1,6 +1,7 @@
 // Faults a real LXD cannot produce on demand: garbage, silence, truncation, connections
 // closed under the client. Each must give one clear lxd::error, never a crash or a hang.
 #include "fault_server.hpp"
+#include "support/code_of.hpp"
 
 #include <lxd/lxd.hpp>
 
@@ -15,14 +16,7 @@ using faults::fault_server;
 namespace {
 const std::string server_info = R"({"api_version":"1.0","auth":"trusted","api_extensions":["instances"],"environment":{"server":"lxd","server_version":"9.9"}})";
 
-lxd::errc code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const lxd::error& e) {
-        return e.code_value();
-    }
-    return lxd::errc{};
-}
+using test_support::code_of;
 }  // namespace
 
 TEST(Faults, TruncatedJsonIsProtocolError) {

@@ -1,19 +1,13 @@
 // Connecting: Unix socket, HTTPS with pinning, trust, tokens, keep-alive, scoping, deadlines.
 #include "sandbox.hpp"
+#include "support/code_of.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace std::chrono_literals;
 
 namespace {
-lxd::errc code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const lxd::error& e) {
-        return e.code_value();
-    }
-    return lxd::errc{};
-}
+using test_support::code_of;
 }  // namespace
 
 TEST(Connect, UnixSocketHostInfo) {

@@ -1,6 +1,7 @@
 // The seed page's containers: manager, attributes, lifecycle — against a real daemon, with
 // the lxc CLI confirming effects.
 #include "sandbox.hpp"
+#include "support/code_of.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,14 +10,7 @@
 using namespace std::chrono_literals;
 
 namespace {
-lxd::errc code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const lxd::error& e) {
-        return e.code_value();
-    }
-    return lxd::errc{};
-}
+using test_support::code_of;
 
 struct Instances : ::testing::Test {
     lxd::client c = sandbox::unix_client(1);

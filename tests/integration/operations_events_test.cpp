@@ -27,6 +27,25 @@ TEST_F(OperationsEvents, WaitedToCompletion) {
     EXPECT_EQ(c.containers().get(name).status(), "Stopped");
 }
 
+TEST_F(OperationsEvents, ProgressCallbackSeesTheFinalState) {
+    auto name = sandbox::unique_name("prog");
+    lxd::instance_create cfg;
+    cfg.name = name;
+    cfg.source = lxd::instance_source::image_alias(sandbox::image());
+    auto op = c.containers().create(cfg);
+    std::mutex mu;
+    std::vector<lxd::api::status_code> seen;
+    op.on_progress([&](const lxd::api::operation_info& info) {
+        std::lock_guard lk(mu);
+        seen.push_back(info.code);
+    });
+    op.wait(2min);
+    std::lock_guard lk(mu);
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen.back(), lxd::api::status_code::success);
+    for (size_t k = 0; k + 1 < seen.size(); ++k) EXPECT_EQ(seen[k], lxd::api::status_code::running);
+}
+
 TEST_F(OperationsEvents, LateWaitStillSeesTheResult) {
     // The server forgets a finished operation after ~5 s; the handle must not care.
     auto name = sandbox::unique_name("late");
