@@ -12,12 +12,14 @@ namespace detail {
 void event_channel::close() {
     std::function<void()> c;
     {
-        std::lock_guard lk(mu);
-        if (closing) return;
-        closing = true;
-        c = closer;
-        on_event = nullptr;
-        on_error = nullptr;
+        std::unique_lock lk(mu);
+        if (!closing) {
+            closing = true;
+            c = closer;
+            on_event = nullptr;
+            on_error = nullptr;
+        }
+        if (!owner->on_io_thread()) cv.wait(lk, [&] { return !in_callback; });
     }
     if (c) asio::post(owner->io(), c);
     cv.notify_all();
@@ -70,11 +72,20 @@ asio::awaitable<void> read_events(WS& ws, std::weak_ptr<event_channel> weak, std
             if (ch->closing) co_return;
             cb = ch->on_event;
             if (!cb) ch->queue.push_back(std::move(ev));
+            ch->in_callback = static_cast<bool>(cb);
         }
-        if (cb)
-            cb(ev);
-        else
-            ch->cv.notify_all();
+        if (cb) {
+            try {
+                cb(ev);
+            } catch (...) {
+                // a throwing callback must not take the I/O thread down; it loses this event
+            }
+            {
+                std::lock_guard lk(ch->mu);
+                ch->in_callback = false;
+            }
+        }
+        ch->cv.notify_all();
     }
 }
 

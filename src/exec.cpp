@@ -12,6 +12,22 @@ namespace lxd {
 using namespace detail;
 using namespace boost::asio::experimental::awaitable_operators;
 
+namespace detail {
+
+int exec_exit_code(const api::operation_info& info, const std::string& rl) {
+    auto meta = parse_json(info.metadata_json);
+    std::optional<int> ret;
+    if (meta.is_object())
+        if (auto it = meta.get_object().find("return"); it != meta.get_object().end() && it->value().is_number())
+            ret = static_cast<int>(it->value().to_number<std::int64_t>());
+    // A command that could not be found fails the operation but has an exit status (127):
+    // that is the command's outcome, not LXD's failure. -1 means LXD could not run it.
+    if (info.code != api::status_code::success && !(ret && *ret >= 0)) std::rethrow_exception(operation_failure(info, rl));
+    return ret.value_or(-1);
+}
+
+}  // namespace detail
+
 namespace {
 
 constexpr std::size_t stdin_chunk = 64 * 1024;
@@ -38,8 +54,20 @@ asio::awaitable<void> pump_output(WS& ws, std::string& sink, const std::function
 }
 
 template <class WS>
-asio::awaitable<void> feed_stdin(WS& ws, const std::string& data) {
+asio::awaitable<void> feed_stdin(WS& ws, const std::string& data,
+                                 const std::function<std::size_t(char*, std::size_t)>& source) {
     ws.binary(true);
+    if (source) {
+        std::vector<char> buf(stdin_chunk);
+        for (;;) {
+            auto n = source(buf.data(), buf.size());
+            if (n == 0) break;
+            if (n > buf.size()) n = buf.size();
+            boost::system::error_code ec;
+            co_await ws.async_write(asio::buffer(buf.data(), n), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) co_return;   // the command stopped reading (exited): not an error of ours
+        }
+    }
     for (std::size_t off = 0; off < data.size(); off += stdin_chunk) {
         auto n = std::min(stdin_chunk, data.size() - off);
         boost::system::error_code ec;
@@ -60,15 +88,7 @@ asio::awaitable<void> send_signal(WS& control, int sig) {
 }
 
 asio::awaitable<api::operation_info> wait_operation(core* c, scope sc, std::string id, std::string rl) {
-    for (;;) {
-        http_request r;
-        r.path = protocol::api_path({"operations", id, "wait"});
-        r.query = {{"timeout", "30"}};
-        r.timeout = std::chrono::seconds(60);
-        auto [env, res] = co_await c->call(std::move(r), sc);
-        auto info = protocol::decode_operation(env.metadata, res.request_line);
-        if (api::is_final(info.code)) co_return info;
-    }
+    return wait_operation_final(c, std::move(sc), std::move(id), std::move(rl));
 }
 
 // Reads the control websocket (so pings are answered) for as long as the command runs.
@@ -115,7 +135,7 @@ asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique
     };
     auto streams = [&]() -> asio::awaitable<api::operation_info> {
         auto info = co_await (wait_operation(c, sc, op_id, rl) && pump_output(out, result.out, o.on_stdout) &&
-                                         pump_output(err, result.err, o.on_stderr) && feed_stdin(in, o.stdin_data));
+                                         pump_output(err, result.err, o.on_stderr) && feed_stdin(in, o.stdin_data, o.stdin_source));
         co_return info;
     };
     // The command is over when the operation is final and both outputs are drained; the
@@ -126,18 +146,38 @@ asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique
         boost::system::error_code ignored;
         beast::get_lowest_layer(*w).socket().close(ignored);
     }
-    auto meta = parse_json(info.metadata_json);
-    std::optional<int> ret;
-    if (meta.is_object()) {
-        if (auto it = meta.get_object().find("return"); it != meta.get_object().end() && it->value().is_number())
-            ret = static_cast<int>(it->value().to_number<std::int64_t>());
-    }
-    // A command that could not be found fails the operation but has an exit status (127):
-    // that is the command's outcome, not LXD's failure. -1 means LXD could not run it.
-    if (info.code != api::status_code::success && !(ret && *ret >= 0))
-        std::rethrow_exception(operation_failure(info, rl));
-    result.exit_code = ret.value_or(-1);
+    result.exit_code = exec_exit_code(info, rl);
     result.timed_out = timed_out;
+    co_return result;
+}
+
+// record-output: wait for the end, then fetch each log file and delete it.
+asio::awaitable<exec_result> run_recorded(core* c, scope sc, std::string op_id, std::string rl, exec_options o) {
+    auto info = co_await wait_operation(c, sc, op_id, rl);
+    auto meta = parse_json(info.metadata_json);
+    exec_result result;
+    result.exit_code = exec_exit_code(info, rl);
+    if (meta.is_object()) {
+        auto& m = meta.get_object();
+        if (auto it = m.find("output"); it != m.end() && it->value().is_object()) {
+            for (auto& [fd, url] : it->value().get_object()) {
+                if (!url.is_string()) continue;
+                std::string path(url.get_string());
+                path = path.substr(0, path.find('?'));
+                http_request g;
+                g.path = path;
+                auto got = co_await c->exchange(std::move(g), sc);
+                if (got.status != 200) protocol::parse_envelope(got.status, got.content_type, got.body, got.request_line);
+                auto& sink = fd == "1" ? result.out : result.err;
+                auto& cb = fd == "1" ? o.on_stdout : o.on_stderr;
+                if (cb) cb(got.body); else sink = std::move(got.body);
+                http_request d;
+                d.method = http::verb::delete_;
+                d.path = path;
+                (void)co_await c->exchange(std::move(d), sc);   // best effort: the output is already ours
+            }
+        }
+    }
     co_return result;
 }
 
@@ -151,6 +191,10 @@ asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std
     if (!o.cwd.empty()) body["cwd"] = o.cwd;
     if (o.user) body["user"] = *o.user;
     if (o.group) body["group"] = *o.group;
+    if (o.record_output) {
+        body["wait-for-websocket"] = false;
+        body["record-output"] = true;
+    }
     http_request r;
     r.method = http::verb::post;
     r.path = path;
@@ -159,6 +203,7 @@ asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std
     auto rl = res.request_line;
     if (env.type != protocol::envelope::kind::async) protocol::fail_protocol(rl, "exec did not start an operation");
     auto op = protocol::decode_operation(env.metadata, rl);
+    if (o.record_output) co_return co_await run_recorded(c, sc, op.id, rl, std::move(o));
     auto meta = parse_json(op.metadata_json);
     if (!meta.is_object() || !meta.get_object().contains("fds") || !meta.get_object().at("fds").is_object())
         protocol::fail_protocol(rl, "exec operation without websocket secrets");
@@ -204,24 +249,34 @@ std::string exec_path(const client& c, const std::string& name) {
     return protocol::api_path({c.has_api_extension("instances") ? "instances" : "containers", name, "exec"});
 }
 
+[[noreturn]] void invalid(std::string what) {
+    diagnostics d;
+    d.detail = std::move(what);
+    throw error(errc::invalid_argument, std::move(d));
+}
+
 void check_argv(const std::vector<std::string>& argv) {
-    if (argv.empty()) {
-        diagnostics d;
-        d.detail = "execute needs a command (argv is empty)";
-        throw error(errc::invalid_argument, std::move(d));
-    }
+    if (argv.empty()) invalid("execute needs a command (argv is empty)");
+}
+
+void check_options(const exec_options& o) {
+    if (o.record_output && (!o.stdin_data.empty() || o.stdin_source || o.timeout))
+        invalid("record_output has no stdin and no timeout (LXD attaches no websockets in that mode)");
+    if (!o.stdin_data.empty() && o.stdin_source) invalid("give stdin_data or stdin_source, not both");
 }
 
 }  // namespace
 
 exec_result instance::execute(std::vector<std::string> argv, exec_options options) {
     check_argv(argv);
+    check_options(options);
     auto& core = client_.core_ptr();
     return core->run(exec_coro(core, client_.scope(), exec_path(client_, data_.name), std::move(argv), std::move(options)));
 }
 
 std::shared_future<exec_result> instance::async_execute(std::vector<std::string> argv, exec_options options) {
     check_argv(argv);
+    check_options(options);
     auto& core = client_.core_ptr();
     return asio::co_spawn(core->io(),
                           exec_coro(core, client_.scope(), exec_path(client_, data_.name), std::move(argv), std::move(options)),

@@ -24,16 +24,25 @@ void operation_state::finish(const api::operation_info& info, std::exception_ptr
         std::lock_guard lk(mu);
         if (final) return;
         latest = info;
+        cbs = std::move(progress);
+        progress.clear();
+    }
+    // Callbacks see the final state before any waiter is released: a caller may destroy
+    // what its callback uses as soon as wait() returns.
+    for (auto& cb : cbs) cb(info);
+    {
+        std::lock_guard lk(mu);
         final = true;
         failure = fail;
-        cbs = progress;
+        cbs = std::move(progress);   // registered while the others ran
+        progress.clear();
     }
+    for (auto& cb : cbs) cb(info);
     if (fail)
         promise.set_exception(fail);
     else
         promise.set_value(info);
     cv.notify_all();
-    for (auto& cb : cbs) cb(info);
 }
 
 std::exception_ptr operation_failure(const api::operation_info& info, const std::string& rl) {
@@ -46,6 +55,19 @@ std::exception_ptr operation_failure(const api::operation_info& info, const std:
         return std::make_exception_ptr(error(errc::operation_cancelled, std::move(d)));
     if (d.server_message.empty()) d.detail = "operation ended with status " + info.status;
     return std::make_exception_ptr(error(errc::operation_failed, std::move(d)));
+}
+
+asio::awaitable<api::operation_info> wait_operation_final(core* c, scope sc, std::string id, std::string rl) {
+    (void)rl;
+    for (;;) {
+        http_request r;
+        r.path = protocol::api_path({"operations", id, "wait"});
+        r.query = {{"timeout", "30"}};
+        r.timeout = std::chrono::seconds(60);
+        auto [env, res] = co_await c->call(std::move(r), sc);
+        auto info = protocol::decode_operation(env.metadata, res.request_line);
+        if (api::is_final(info.code)) co_return info;
+    }
 }
 
 namespace {

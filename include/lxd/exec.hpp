@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ struct exec_options {
     std::optional<std::uint32_t> user;        ///< uid inside the instance
     std::optional<std::uint32_t> group;       ///< gid inside the instance
     std::string stdin_data;                   ///< sent, then end-of-file
+    /// Large input, pulled in chunks instead of stdin_data: fill `buffer` with up to
+    /// `capacity` bytes and return how many; 0 means end-of-file. Runs on the client's I/O
+    /// thread, one chunk at a time, only as fast as the command reads (constant memory).
+    std::function<std::size_t(char* buffer, std::size_t capacity)> stdin_source;
     /// When set, output goes here in chunks as it arrives (constant memory) instead of into
     /// exec_result::out / err. Runs on the client's I/O thread.
     std::function<void(std::string_view)> on_stdout;
@@ -25,6 +30,10 @@ struct exec_options {
     /// When it expires the command gets SIGTERM, then SIGKILL 2 s later, through the control
     /// channel; the result says timed_out. nullopt: no limit.
     std::optional<std::chrono::milliseconds> timeout;
+    /// No websockets: LXD writes stdout and stderr to log files, fetched (and deleted) once
+    /// the command has ended. Lossless even where LXD 5.0's websocket mirror is not; stdin
+    /// and timeout are not available in this mode (refused: errc::invalid_argument).
+    bool record_output = false;
 };
 
 struct exec_result {
@@ -32,6 +41,47 @@ struct exec_result {
     std::string out;        ///< bytes as the command wrote them (binary-safe)
     std::string err;
     bool timed_out = false;
+};
+
+struct interactive_options {
+    std::map<std::string, std::string> environment;   ///< TERM is set to xterm-256color unless given
+    std::string cwd;
+    std::optional<std::uint32_t> user;
+    std::optional<std::uint32_t> group;
+    unsigned width = 80;
+    unsigned height = 24;
+};
+
+namespace detail { struct session_base; struct core; }
+
+/// A command running on a pseudo-terminal in an instance (what `lxc exec` does on a
+/// terminal). Output (stdout and stderr merged, as a terminal shows them) is queued as it
+/// arrives; input, window size and signals go to the command.
+/// Thread safety: all members may be called from any thread; read() from one at a time.
+class exec_session {
+public:
+    exec_session() = default;
+    exec_session(std::shared_ptr<detail::core> core, std::shared_ptr<detail::session_base> s);
+    exec_session(exec_session&&) noexcept = default;
+    exec_session& operator=(exec_session&&) noexcept = default;
+    /// Ends the session: if the command still runs it is killed (the control channel closes).
+    ~exec_session();
+
+    /// Sends bytes to the terminal (keystrokes). Queued; never blocks on the network.
+    void write(std::string_view data);
+    /// The next chunk of output; nullopt if none arrives within `timeout`; an empty string
+    /// once the output has ended.
+    std::optional<std::string> read(std::chrono::milliseconds timeout);
+    void resize(unsigned width, unsigned height);
+    void signal(int signal_number);
+    /// Waits for the command's end (and the end of its output); returns its exit code.
+    /// Throws errc::timeout if `timeout` expires first (the command goes on).
+    int wait(std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+    bool done() const;
+
+private:
+    std::shared_ptr<detail::core> core_;
+    std::shared_ptr<detail::session_base> s_;
 };
 
 }  // namespace lxd

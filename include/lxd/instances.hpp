@@ -143,6 +143,8 @@ public:
     exec_result execute(std::vector<std::string> argv, exec_options options = {});
     /// The asynchronous face: many commands in flight on the client's one I/O thread.
     std::shared_future<exec_result> async_execute(std::vector<std::string> argv, exec_options options = {});
+    /// Starts argv on a pseudo-terminal and returns the session (see exec_session).
+    exec_session execute_interactive(std::vector<std::string> argv, interactive_options options = {});
 
     const client& owner() const { return client_; }
 

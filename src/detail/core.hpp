@@ -117,6 +117,7 @@ struct core {
     core& operator=(const core&) = delete;
 
     asio::io_context& io() { return rt->io; }
+    bool on_io_thread() const { return rt->on_io_thread(); }
 
     /// One HTTP exchange. Throws lxd::error (transport failures mapped; HTTP error
     /// statuses are NOT mapped here: see call()).
@@ -192,6 +193,13 @@ operation start_operation(const std::shared_ptr<core>& c, const scope& sc, const
                           const std::string& request_line,
                           std::function<asio::awaitable<std::string>(const api::operation_info&)> then = {});
 
+/// Long-polls /1.0/operations/{id}/wait until the operation is final; returns its state.
+asio::awaitable<api::operation_info> wait_operation_final(core* c, scope sc, std::string id, std::string rl);
+
+/// The exit code of a final exec operation (metadata.return); throws the operation's
+/// failure when LXD could not run the command at all.
+int exec_exit_code(const api::operation_info& info, const std::string& request_line);
+
 /// The exception for a final operation that did not succeed (nullptr on success).
 std::exception_ptr operation_failure(const api::operation_info& info, const std::string& request_line);
 
@@ -208,6 +216,9 @@ struct event_channel {
     std::function<void(const api::event&)> on_event;        // callback mode
     std::function<void(const std::exception_ptr&)> on_error;
     std::shared_ptr<core> owner;                            // keeps the I/O thread alive
+    bool in_callback = false;                               // on_event is running
+    /// Stops delivery; when called off the I/O thread, also waits for a callback that is
+    /// running, so that what it uses may be destroyed as soon as close() returns.
     void close();
 };
 

@@ -2,6 +2,8 @@
 #include "sandbox.hpp"
 
 #include <dirent.h>
+
+#include <cstring>
 #include <openssl/sha.h>
 
 #include <gtest/gtest.h>
@@ -172,4 +174,70 @@ TEST_F(Exec, OverHttps) {
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_EQ(r.out, "over tls\n");
     EXPECT_EQ(r.err, "done\n");
+}
+
+TEST_F(Exec, StdinFromASourceInChunks) {
+    const size_t total = 8u << 20;
+    size_t given = 0;
+    auto r = box->execute({"sha256sum"}, {.stdin_source = [&](char* buf, size_t cap) {
+                                              size_t n = std::min(cap, total - given);
+                                              std::memset(buf, 'z', n);
+                                              given += n;
+                                              return n;
+                                          }});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(given, total);
+    std::string expected_hex;
+    for (unsigned char b : sha256(std::string(total, 'z'))) {
+        static const char* hex = "0123456789abcdef";
+        expected_hex += hex[b >> 4];
+        expected_hex += hex[b & 15];
+    }
+    EXPECT_EQ(r.out.substr(0, 64), expected_hex);
+}
+
+TEST_F(Exec, RecordOutputMode) {
+    auto r = box->execute({"sh", "-c", "printf 'a\\0b'; echo problem >&2; exit 7"}, {.record_output = true});
+    EXPECT_EQ(r.exit_code, 7);
+    EXPECT_EQ(r.out, std::string("a\0b", 3));
+    EXPECT_EQ(r.err, "problem\n");
+    // The log files were deleted afterwards.
+    auto logs = c->raw_get("/1.0/instances/" + box->name() + "/logs");
+    EXPECT_EQ(logs.find("exec_"), std::string::npos) << logs;
+    try {
+        (void)box->execute({"cat"}, {.stdin_data = "x", .record_output = true});
+        FAIL();
+    } catch (const lxd::error& e) {
+        EXPECT_EQ(e.code_value(), lxd::errc::invalid_argument);
+    }
+}
+
+TEST_F(Exec, InteractiveSessionOnAPty) {
+    auto s = box->execute_interactive({"sh"}, {.width = 100, .height = 30});
+    s.write("stty size; tty; echo marker-$((6*7))\n");
+    std::string seen;
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (seen.find("marker-42") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+        auto chunk = s.read(1s);
+        ASSERT_TRUE(!chunk || !chunk->empty()) << "output ended early: " << seen;
+        if (chunk) seen += *chunk;
+    }
+    EXPECT_NE(seen.find("30 100"), std::string::npos) << seen;
+    EXPECT_NE(seen.find("/dev/pts/"), std::string::npos) << seen;
+    s.resize(120, 40);
+    s.write("stty size\n");
+    seen.clear();
+    deadline = std::chrono::steady_clock::now() + 10s;
+    while (seen.find("40 120") == std::string::npos && std::chrono::steady_clock::now() < deadline)
+        if (auto chunk = s.read(1s)) seen += *chunk;
+    EXPECT_NE(seen.find("40 120"), std::string::npos) << seen;
+    s.write("exit 5\n");
+    EXPECT_EQ(s.wait(20s), 5);
+    EXPECT_TRUE(s.done());
+}
+
+TEST_F(Exec, InteractiveSignal) {
+    auto s = box->execute_interactive({"sleep", "600"});
+    s.signal(9);
+    EXPECT_EQ(s.wait(20s), 137);   // killed by SIGKILL, as a shell reports it
 }

@@ -1,0 +1,282 @@
+// Interactive exec: one data websocket (the PTY) and control, driven on the I/O thread.
+#include <lxd/instances.hpp>
+
+#include "detail/core.hpp"
+
+namespace lxd {
+
+using namespace detail;
+
+namespace detail {
+
+struct session_base {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<std::string> output;
+    bool eof = false;        // the terminal's output has ended
+    bool finished = false;   // the operation is final
+    int exit_code = -1;
+    std::exception_ptr failure;
+    virtual ~session_base() = default;
+    virtual void post_data(std::string bytes) = 0;
+    virtual void post_control(std::string text) = 0;
+    virtual void shutdown() = 0;
+};
+
+namespace {
+
+template <class WS>
+struct session_impl : session_base, std::enable_shared_from_this<session_impl<WS>> {
+    struct writer {
+        std::deque<std::pair<bool, std::string>> queue;   // (text frame?, payload)
+        bool busy = false;
+    };
+    core* c;
+    std::unique_ptr<WS> data, control;
+    writer data_writer, control_writer;
+
+    session_impl(core* co, std::unique_ptr<WS> d, std::unique_ptr<WS> ctl)
+        : c(co), data(std::move(d)), control(std::move(ctl)) {}
+
+    void post_data(std::string bytes) override { post(false, std::move(bytes), false); }
+    void post_control(std::string text) override { post(true, std::move(text), true); }
+
+    void post(bool to_control, std::string payload, bool text) {
+        asio::post(c->io(), [self = this->shared_from_this(), to_control, text, payload = std::move(payload)]() mutable {
+            auto& w = to_control ? self->control_writer : self->data_writer;
+            w.queue.emplace_back(text, std::move(payload));
+            if (w.busy) return;
+            w.busy = true;
+            asio::co_spawn(self->c->io(), drain(self, to_control), asio::detached);
+        });
+    }
+
+    // One writer per websocket at a time (Beast allows a single outstanding write).
+    static asio::awaitable<void> drain(std::shared_ptr<session_impl> self, bool to_control) {
+        auto& w = to_control ? self->control_writer : self->data_writer;
+        auto& ws = to_control ? *self->control : *self->data;
+        while (!w.queue.empty()) {
+            auto [text, payload] = std::move(w.queue.front());
+            w.queue.pop_front();
+            ws.text(text);
+            boost::system::error_code ec;
+            co_await ws.async_write(asio::buffer(payload), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) {
+                w.queue.clear();
+                break;
+            }
+        }
+        w.busy = false;
+    }
+
+    void shutdown() override {
+        asio::post(c->io(), [self = this->shared_from_this()] { self->close_all(); });
+    }
+    void close_all() {
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(*data).socket().close(ignored);
+        beast::get_lowest_layer(*control).socket().close(ignored);
+    }
+
+    static asio::awaitable<void> read_output(std::shared_ptr<session_impl> self) {
+        beast::flat_buffer buf;
+        for (;;) {
+            boost::system::error_code ec;
+            co_await self->data->async_read(buf, asio::redirect_error(asio::use_awaitable, ec));
+            if (ec || (self->data->got_text() && buf.size() == 0)) break;
+            std::string chunk = beast::buffers_to_string(buf.data());
+            buf.consume(buf.size());
+            {
+                std::lock_guard lk(self->mu);
+                self->output.push_back(std::move(chunk));
+            }
+            self->cv.notify_all();
+        }
+        {
+            std::lock_guard lk(self->mu);
+            self->eof = true;
+        }
+        self->cv.notify_all();
+        // LXD finishes the operation only when both directions of the terminal have ended:
+        // answer its end of output with ours (the empty text frame), then close.
+        self->post_data_eof();
+    }
+
+    void post_data_eof() {
+        asio::post(c->io(), [self = this->shared_from_this()] {
+            asio::co_spawn(self->c->io(), [](std::shared_ptr<session_impl> self) -> asio::awaitable<void> {
+                boost::system::error_code ec;
+                self->data->text(true);
+                if (!self->data_writer.busy)
+                    co_await self->data->async_write(asio::buffer("", 0), asio::redirect_error(asio::use_awaitable, ec));
+                co_await self->data->async_close(websocket::close_code::normal, asio::redirect_error(asio::use_awaitable, ec));
+            }(self), asio::detached);
+        });
+    }
+
+    static asio::awaitable<void> read_control(std::shared_ptr<session_impl> self) {
+        beast::flat_buffer buf;
+        for (;;) {   // keeps pings answered; nothing useful arrives here
+            boost::system::error_code ec;
+            co_await self->control->async_read(buf, asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) co_return;
+            buf.consume(buf.size());
+        }
+    }
+
+    static asio::awaitable<void> follow(std::shared_ptr<session_impl> self, scope sc, std::string id, std::string rl) {
+        std::exception_ptr failure;
+        int code = -1;
+        try {
+            auto info = co_await wait_operation_final(self->c, sc, id, rl);
+            code = exec_exit_code(info, rl);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        {
+            std::lock_guard lk(self->mu);
+            self->finished = true;
+            self->exit_code = code;
+            self->failure = failure;
+        }
+        self->cv.notify_all();
+        // The PTY's output ends when the command does; should the server keep the socket
+        // open, give it two seconds and close it ourselves so that wait() cannot hang.
+        asio::steady_timer grace(self->c->io(), std::chrono::seconds(2));
+        boost::system::error_code ignored;
+        co_await grace.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        self->close_all();
+    }
+};
+
+template <class WS>
+std::shared_ptr<session_base> start_session(core* c, const scope& sc, std::vector<any_ws>& sockets, const std::string& id,
+                                            const std::string& rl) {
+    auto s = std::make_shared<session_impl<WS>>(c, std::move(std::get<std::unique_ptr<WS>>(sockets[0])),
+                                                std::move(std::get<std::unique_ptr<WS>>(sockets[1])));
+    s->data->binary(true);
+    asio::co_spawn(c->io(), session_impl<WS>::read_output(s), asio::detached);
+    asio::co_spawn(c->io(), session_impl<WS>::read_control(s), asio::detached);
+    asio::co_spawn(c->io(), session_impl<WS>::follow(s, sc, id, rl), asio::detached);
+    return s;
+}
+
+asio::awaitable<std::shared_ptr<session_base>> open_session(core* c, scope sc, std::string path, std::vector<std::string> argv,
+                                                            interactive_options o) {
+    if (!o.environment.count("TERM")) o.environment["TERM"] = "xterm-256color";
+    json::object body{{"command", protocol::encode_strings(argv)},
+                      {"wait-for-websocket", true},
+                      {"interactive", true},
+                      {"width", o.width},
+                      {"height", o.height},
+                      {"environment", protocol::encode_config(api::config_map(o.environment.begin(), o.environment.end()))}};
+    if (!o.cwd.empty()) body["cwd"] = o.cwd;
+    if (o.user) body["user"] = *o.user;
+    if (o.group) body["group"] = *o.group;
+    http_request r;
+    r.method = http::verb::post;
+    r.path = path;
+    r.body = json::serialize(body);
+    auto [env, res] = co_await c->call(std::move(r), sc);
+    auto rl = res.request_line;
+    if (env.type != protocol::envelope::kind::async) protocol::fail_protocol(rl, "exec did not start an operation");
+    auto op = protocol::decode_operation(env.metadata, rl);
+    auto meta = parse_json(op.metadata_json);
+    if (!meta.is_object() || !meta.get_object().contains("fds") || !meta.get_object().at("fds").is_object())
+        protocol::fail_protocol(rl, "exec operation without websocket secrets");
+    const auto& fds = meta.get_object().at("fds").get_object();
+    auto deadline = clock::now() + std::chrono::seconds(5);
+    std::vector<any_ws> sockets;
+    for (auto key : {"0", "control"}) {
+        auto it = fds.find(key);
+        if (it == fds.end() || !it->value().is_string()) protocol::fail_protocol(rl, std::string("exec without a '") + key + "' websocket");
+        http_request w;
+        w.path = protocol::api_path({"operations", op.id, "websocket"});
+        w.query = {{"secret", std::string(it->value().get_string())}};
+        sockets.push_back(co_await c->open_websocket(c->target_for(w, sc), deadline));
+    }
+    if (std::holds_alternative<std::unique_ptr<unix_ws>>(sockets[0])) co_return start_session<unix_ws>(c, sc, sockets, op.id, rl);
+    co_return start_session<tls_ws>(c, sc, sockets, op.id, rl);
+}
+
+}  // namespace
+}  // namespace detail
+
+exec_session::exec_session(std::shared_ptr<detail::core> core, std::shared_ptr<detail::session_base> s)
+    : core_(std::move(core)), s_(std::move(s)) {}
+
+exec_session::~exec_session() {
+    if (s_) s_->shutdown();
+}
+
+namespace {
+[[noreturn]] void no_session() {
+    diagnostics d;
+    d.detail = "empty exec_session";
+    throw error(errc::invalid_argument, std::move(d));
+}
+}  // namespace
+
+void exec_session::write(std::string_view data) {
+    if (!s_) no_session();
+    s_->post_data(std::string(data));
+}
+
+std::optional<std::string> exec_session::read(std::chrono::milliseconds timeout) {
+    if (!s_) no_session();
+    std::unique_lock lk(s_->mu);
+    if (!s_->cv.wait_for(lk, timeout, [&] { return !s_->output.empty() || s_->eof; })) return std::nullopt;
+    if (s_->output.empty()) return std::string();
+    auto chunk = std::move(s_->output.front());
+    s_->output.pop_front();
+    return chunk;
+}
+
+void exec_session::resize(unsigned width, unsigned height) {
+    if (!s_) no_session();
+    json::object args{{"width", std::to_string(width)}, {"height", std::to_string(height)}};
+    s_->post_control(json::serialize(json::object{{"command", "window-resize"}, {"args", args}}));
+}
+
+void exec_session::signal(int signal_number) {
+    if (!s_) no_session();
+    s_->post_control(json::serialize(json::object{{"command", "signal"}, {"signal", signal_number}}));
+}
+
+int exec_session::wait(std::optional<std::chrono::milliseconds> timeout) {
+    if (!s_) no_session();
+    core_->refuse_on_io_thread();
+    std::unique_lock lk(s_->mu);
+    auto ready = [&] { return s_->finished && s_->eof; };
+    if (timeout) {
+        if (!s_->cv.wait_for(lk, *timeout, ready)) {
+            diagnostics d;
+            d.detail = "the command did not end within " + std::to_string(timeout->count()) + " ms (it goes on)";
+            throw error(errc::timeout, std::move(d));
+        }
+    } else {
+        s_->cv.wait(lk, ready);
+    }
+    if (s_->failure) std::rethrow_exception(s_->failure);
+    return s_->exit_code;
+}
+
+bool exec_session::done() const {
+    if (!s_) no_session();
+    std::lock_guard lk(s_->mu);
+    return s_->finished && s_->eof;
+}
+
+exec_session instance::execute_interactive(std::vector<std::string> argv, interactive_options options) {
+    if (argv.empty()) {
+        diagnostics d;
+        d.detail = "execute_interactive needs a command (argv is empty)";
+        throw error(errc::invalid_argument, std::move(d));
+    }
+    auto& core = client_.core_ptr();
+    auto path = protocol::api_path({client_.has_api_extension("instances") ? "instances" : "containers", data_.name, "exec"});
+    auto s = core->run(open_session(core.get(), client_.scope(), path, std::move(argv), std::move(options)));
+    return exec_session(core, std::move(s));
+}
+
+}  // namespace lxd
