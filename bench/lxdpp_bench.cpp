@@ -6,6 +6,7 @@
 #include <lxd/lxd.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <chrono>
 #include <iostream>
 #include <string>
@@ -13,6 +14,15 @@
 
 namespace {
 using clk = std::chrono::steady_clock;
+
+/// Peak resident set size of this process so far, in KiB (VmHWM).
+long peak_rss_kib() {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    return -1;
+}
 
 template <class F>
 void measure(const std::string& workload, int runs, F&& f) {
@@ -82,6 +92,19 @@ int main(int argc, char** argv) try {
         for (auto& r : runs) if (r.get().exit_code != 0) throw std::runtime_error("concurrent exec failed");
         double ms = std::chrono::duration<double, std::milli>(clk::now() - t0).count();
         std::cout << R"({"workload":"exec_32_concurrent_total","tool":"lxdpp","p50_ms":)" << ms << R"(,"p99_ms":)" << ms << R"(,"runs":1})" << "\n";
+    }
+    {
+        // 1 GiB of output through a callback: the peak RSS must not grow with it.
+        long before = peak_rss_kib();
+        std::uint64_t bytes = 0;
+        auto t0 = clk::now();
+        auto r = box.execute({"head", "-c", "1073741824", "/dev/zero"},
+                             {.on_stdout = [&](std::string_view s) { bytes += s.size(); }});
+        double ms = std::chrono::duration<double, std::milli>(clk::now() - t0).count();
+        if (r.exit_code != 0 || bytes != (1ull << 30)) throw std::runtime_error("1 GiB stream incomplete");
+        long after = peak_rss_kib();
+        std::cout << R"({"workload":"exec_1GiB_callback","tool":"lxdpp","p50_ms":)" << ms << R"(,"p99_ms":)" << ms
+                  << R"(,"runs":1,"peak_rss_before_kib":)" << before << R"(,"peak_rss_after_kib":)" << after << "}\n";
     }
     return 0;
 } catch (const lxd::error& e) {

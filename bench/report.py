@@ -30,6 +30,9 @@ for w, tools in by.items():
     fmt = lambda v: f"{v:10.2f}" if v is not None else f"{'-':>10}"
     ratio = lambda a, b: f"{b / a:8.1f}×" if a and b else f"{'-':>9}"
     print(f"{w:<24}{fmt(l)}{fmt(p)}{fmt(c)}{ratio(l, p)}{ratio(l, c):>8}  {goal}{'' if met is None else (' — met' if met else ' — NOT met')}")
+    if "peak_rss_after_kib" in tools.get("lxdpp", {}):
+        t = tools["lxdpp"]
+        print(f"{'':<24}peak RSS {t['peak_rss_before_kib'] / 1024:.1f} MiB before, {t['peak_rss_after_kib'] / 1024:.1f} MiB after")
     table.append({"workload": w, "lxdpp_p50_ms": l, "pylxd_p50_ms": p, "lxc_p50_ms": c,
                   "lxdpp_p99_ms": tools.get("lxdpp", {}).get("p99_ms"),
                   "goal": goal, "met": met})
