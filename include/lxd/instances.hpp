@@ -12,6 +12,7 @@
 #include <lxd/api/instance.hpp>
 #include <lxd/client.hpp>
 #include <lxd/exec.hpp>
+#include <lxd/files.hpp>
 #include <lxd/operation.hpp>
 
 namespace lxd {
@@ -143,6 +144,9 @@ public:
     exec_result execute(std::vector<std::string> argv, exec_options options = {});
     /// The asynchronous face: many commands in flight on the client's one I/O thread.
     std::shared_future<exec_result> async_execute(std::vector<std::string> argv, exec_options options = {});
+    /// The files manager of this instance (see files.hpp).
+    lxd::files files() const;
+
     /// Starts argv on a pseudo-terminal and returns the session (see exec_session).
     exec_session execute_interactive(std::vector<std::string> argv, interactive_options options = {});
 

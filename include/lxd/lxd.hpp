@@ -9,6 +9,7 @@
 #include <lxd/error.hpp>
 #include <lxd/events.hpp>
 #include <lxd/exec.hpp>
+#include <lxd/files.hpp>
 #include <lxd/instances.hpp>
 #include <lxd/operation.hpp>
 #include <lxd/tls.hpp>

@@ -11,6 +11,18 @@ using asio::use_awaitable;
 constexpr std::uint64_t max_body = 256u * 1024 * 1024;   // a REST answer larger than this is refused
 
 bool idempotent(http::verb m) { return m == http::verb::get || m == http::verb::head; }
+
+template <class Fields>
+void copy_fields(const Fields& in, http_response& out) {
+    for (auto& f : in) {
+        std::string name(f.name_string());
+        for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        out.fields.emplace_back(std::move(name), std::string(f.value()));
+    }
+    out.content_type = std::string(in[http::field::content_type]);
+    out.etag = std::string(in[http::field::etag]);
+    out.location = std::string(in[http::field::location]);
+}
 }  // namespace
 
 runtime::runtime() {
@@ -219,6 +231,7 @@ asio::awaitable<http_response> core::exchange(http_request r, scope sc) {
 
         http::response_parser<http::string_body> parser;
         parser.body_limit(max_body);
+        if (r.method == http::verb::head) parser.skip(true);   // headers only, whatever Content-Length says
         bool wrote = false;
         requests.fetch_add(1, std::memory_order_relaxed);
         auto ec = co_await std::visit(
@@ -242,9 +255,7 @@ asio::awaitable<http_response> core::exchange(http_request r, scope sc) {
         auto& res = parser.get();
         http_response out;
         out.status = static_cast<int>(res.result_int());
-        out.content_type = std::string(res[http::field::content_type]);
-        out.etag = std::string(res[http::field::etag]);
-        out.location = std::string(res[http::field::location]);
+        copy_fields(res, out);
         out.request_line = rl;
         bool keep = res.keep_alive();
         out.body = std::move(res.body());
@@ -254,6 +265,119 @@ asio::awaitable<http_response> core::exchange(http_request r, scope sc) {
         }
         co_return out;
     }
+}
+
+namespace {
+constexpr std::size_t stream_chunk = 256 * 1024;
+
+template <class Stream>
+asio::awaitable<boost::system::error_code> stream_exchange(Stream& s, beast::flat_buffer& buf, http::request<http::buffer_body>& req,
+                                                           const body_source& source, http_response& out, const body_sink& sink,
+                                                           const std::function<bool(const http_response&)>& keep_body,
+                                                           std::chrono::milliseconds idle, bool& wrote, bool& keep_alive) {
+    boost::system::error_code ec;
+    auto& lowest = beast::get_lowest_layer(s);
+    http::request_serializer<http::buffer_body> sr{req};
+    std::vector<char> chunk(stream_chunk);
+    if (!source) {
+        req.body().data = nullptr;
+        req.body().size = 0;
+        req.body().more = false;
+        lowest.expires_after(idle);
+        co_await http::async_write(s, sr, asio::redirect_error(use_awaitable, ec));
+        if (ec) co_return ec;
+    } else {
+        req.body().data = nullptr;
+        req.body().more = true;
+        lowest.expires_after(idle);
+        co_await http::async_write_header(s, sr, asio::redirect_error(use_awaitable, ec));
+        if (ec) co_return ec;
+        for (;;) {
+            auto n = source(chunk.data(), chunk.size());
+            if (n > chunk.size()) n = chunk.size();
+            req.body().data = n ? chunk.data() : nullptr;
+            req.body().size = n;
+            req.body().more = n != 0;
+            lowest.expires_after(idle);
+            co_await http::async_write(s, sr, asio::redirect_error(use_awaitable, ec));
+            if (ec == http::error::need_buffer) ec = {};
+            if (ec) co_return ec;
+            if (n == 0) break;
+        }
+    }
+    wrote = true;
+    http::response_parser<http::buffer_body> p;
+    p.body_limit(boost::none);
+    lowest.expires_after(idle);
+    co_await http::async_read_header(s, buf, p, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return ec;
+    out.status = static_cast<int>(p.get().result_int());
+    copy_fields(p.get(), out);
+    bool to_sink = out.status == 200 && sink && !(keep_body && keep_body(out));
+    while (!p.is_done()) {
+        p.get().body().data = chunk.data();
+        p.get().body().size = chunk.size();
+        lowest.expires_after(idle);
+        co_await http::async_read(s, buf, p, asio::redirect_error(use_awaitable, ec));
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) co_return ec;
+        auto got = chunk.size() - p.get().body().size;
+        if (to_sink) {
+            if (got) sink(std::string_view(chunk.data(), got));
+        } else {
+            if (out.body.size() + got > max_body) co_return make_error_code(http::error::body_limit);
+            out.body.append(chunk.data(), got);
+        }
+    }
+    keep_alive = p.get().keep_alive();
+    co_return ec;
+}
+}  // namespace
+
+asio::awaitable<http_response> core::exchange_streaming(http_request r, scope sc, body_source source,
+                                                        std::optional<std::uint64_t> length, body_sink sink,
+                                                        std::function<bool(const http_response&)> keep_body) {
+    auto idle = r.timeout.value_or(sc.timeout);
+    auto target = target_for(r, sc);
+    auto rl = request_line(r.method, r.path);
+    http::request<http::buffer_body> req{r.method, target, 11};
+    req.set(http::field::host, host_header);
+    req.set(http::field::user_agent, options.user_agent);
+    for (auto& [k, v] : r.headers) req.set(k, v);
+    if (source) {
+        req.set(http::field::content_type, "application/octet-stream");
+        if (length)
+            req.content_length(*length);
+        else
+            req.chunked(true);
+    }
+    req.keep_alive(true);
+
+    std::unique_ptr<connection> conn;
+    while (!idle_.empty() && !conn) {
+        conn = std::move(idle_.back());
+        idle_.pop_back();
+        if (!conn->looks_alive()) conn.reset();
+    }
+    if (!conn) conn = co_await connect(clock::now() + idle, rl);
+    requests.fetch_add(1, std::memory_order_relaxed);
+    http_response out;
+    out.request_line = rl;
+    bool wrote = false, keep = false;
+    auto ec = co_await std::visit(
+        [&](auto& s) { return stream_exchange(*s, conn->buffer, req, source, out, sink, keep_body, idle, wrote, keep); },
+        conn->stream);
+    if (ec) {
+        // Streams are never resent: the source has been consumed.
+        if (ec == beast::error::timeout) fail_transport(errc::timeout, rl, "no progress within " + std::to_string(idle.count()) + " ms", ec);
+        if (ec == http::error::body_limit) fail_transport(errc::protocol_error, rl, "error body larger than 256 MiB", ec);
+        fail_transport(errc::connection_lost, rl, "the transfer broke", ec);
+    }
+    if (keep && idle_.size() < options.max_idle_connections) {
+        conn->reused = true;
+        idle_.push_back(std::move(conn));
+    }
+    co_return out;
 }
 
 asio::awaitable<std::pair<protocol::envelope, http_response>> core::call(http_request r, scope sc) {

@@ -70,7 +70,17 @@ struct http_response {
     std::string location;
     std::string body;
     std::string request_line;
+    std::vector<std::pair<std::string, std::string>> fields;   ///< every header, names lowercased
+    std::string field(std::string_view lower_name) const {
+        for (auto& [k, v] : fields) if (k == lower_name) return v;
+        return {};
+    }
 };
+
+/// Fills `buffer` with up to `capacity` bytes of a request body; 0 means the end.
+using body_source = std::function<std::size_t(char* buffer, std::size_t capacity)>;
+/// Receives a response body in chunks.
+using body_sink = std::function<void(std::string_view)>;
 
 /// One HTTP connection, pooled between requests.
 struct connection {
@@ -122,6 +132,14 @@ struct core {
     /// One HTTP exchange. Throws lxd::error (transport failures mapped; HTTP error
     /// statuses are NOT mapped here: see call()).
     asio::awaitable<http_response> exchange(http_request r, scope sc);
+    /// A streaming exchange: the request body comes from `source` (when set; chunked unless
+    /// `length` is given), and a 200 response's body goes to `sink` chunk by chunk unless
+    /// `divert(response)` says to keep it (e.g. a JSON directory listing); other answers
+    /// are kept in `body`. The deadline applies to each chunk, not to the whole transfer,
+    /// so a large file may take as long as it needs while a stalled one still fails.
+    asio::awaitable<http_response> exchange_streaming(http_request r, scope sc, body_source source,
+                                                      std::optional<std::uint64_t> length, body_sink sink,
+                                                      std::function<bool(const http_response&)> keep_body);
     /// exchange() + envelope parsing: returns the envelope, throws lxd::error for errors.
     asio::awaitable<std::pair<protocol::envelope, http_response>> call(http_request r, scope sc);
     /// A websocket on `target` (path + query, already escaped) over a fresh connection.

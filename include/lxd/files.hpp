@@ -1,0 +1,99 @@
+// lxd/files.hpp — files in an instance: streaming get and put, directories, symlinks,
+// recursive transfer. Obtained with instance::files().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <lxd/client.hpp>
+
+namespace lxd {
+
+struct file_info {
+    std::uint32_t uid = 0;
+    std::uint32_t gid = 0;
+    std::uint32_t mode = 0;   ///< permission bits, e.g. 0644 (04755 with setuid)
+    std::string type;         ///< "file", "directory" or "symlink"
+};
+
+/// A whole (small) file, a directory listing or a symlink's target.
+struct file_contents {
+    file_info info;
+    std::string data;                   ///< type "file": the bytes
+    std::vector<std::string> entries;   ///< type "directory": the names in it
+    std::string target;                 ///< type "symlink": where it points (LXD 5.0 makes it absolute)
+};
+
+struct put_options {
+    /// Applied by LXD only when the file is new. LXD 5.0 ignores setuid/setgid/sticky
+    /// (07000): lxdpp then sets them with chmod inside the instance, which must be running.
+    std::optional<std::uint32_t> mode;
+    std::optional<std::uint32_t> uid;
+    std::optional<std::uint32_t> gid;
+    bool append = false;                 ///< add to the end instead of replacing
+};
+
+struct mkdir_options {
+    std::optional<std::uint32_t> mode;   ///< default: 0755
+    std::optional<std::uint32_t> uid;
+    std::optional<std::uint32_t> gid;
+    bool parents = false;                ///< create missing parents (0755), like mkdir -p
+};
+
+struct recursive_options {
+    bool preserve_owner = true;   ///< send uid/gid (put) or chown (get, when running as root)
+    unsigned parallel = 4;        ///< files in flight at once
+};
+
+/// Thread safety: safe to share; each call is independent.
+class files {
+public:
+    files(client c, std::string instance_path) : client_(std::move(c)), base_(std::move(instance_path)) {}
+
+    /// The whole file (or listing, or link target) in memory: for small files.
+    file_contents get(std::string_view path) const;
+    /// Streams a file's bytes to `sink` in chunks, in constant memory. Returns its metadata.
+    /// errc::not_found for a missing path; errc::invalid_argument if it is not a file.
+    file_info get(std::string_view path, const std::function<void(std::string_view)>& sink) const;
+    /// Streams a file into a local file (created or truncated, mode 0600 until complete, then
+    /// the remote mode). A failed transfer removes the partial local file.
+    file_info get_to_file(std::string_view path, const std::string& local_path) const;
+
+    void put(std::string_view path, std::string_view data, const put_options& o = {}) const;
+    /// Streams a local file (constant memory). Without o.mode the local file's mode is used.
+    void put_file(std::string_view path, const std::string& local_path, put_options o = {}) const;
+    /// Streams from `source` (fill the buffer, return the byte count, 0 at the end).
+    void put(std::string_view path, const std::function<std::size_t(char*, std::size_t)>& source,
+             const put_options& o = {}) const;
+
+    void mkdir(std::string_view path, const mkdir_options& o = {}) const;
+    void symlink(std::string_view path, std::string_view target, const put_options& o = {}) const;
+    std::string readlink(std::string_view path) const;
+    std::vector<std::string> list(std::string_view directory) const;
+    /// Metadata without the contents (HEAD when the server has instance_file_head).
+    /// LXD 5.0 reports modes without setuid/setgid/sticky bits.
+    file_info stat(std::string_view path) const;
+    bool exists(std::string_view path) const;
+    /// Removes a file, a symlink or an empty directory.
+    void remove(std::string_view path) const;
+
+    /// Copies a local tree into `remote_dir` (created if missing): directories (also empty
+    /// ones), files with their modes (and owners), symlinks as symlinks. A symlink whose
+    /// target leaves the tree is refused (errc::invalid_argument) before anything is sent.
+    void recursive_put(const std::string& local_dir, std::string_view remote_dir, const recursive_options& o = {}) const;
+    /// Copies a remote tree into `local_dir` (created if missing). Entries named "", ".",
+    /// "..", or containing '/', and symlinks whose target leaves the tree are refused
+    /// (errc::protocol_error): nothing is ever written outside `local_dir`, and no symlink
+    /// is followed while writing.
+    void recursive_get(std::string_view remote_dir, const std::string& local_dir, const recursive_options& o = {}) const;
+
+private:
+    client client_;
+    std::string base_;   // "/1.0/instances/<name>/files"
+};
+
+}  // namespace lxd
