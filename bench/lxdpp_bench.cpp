@@ -44,7 +44,7 @@ int main(int argc, char** argv) try {
     if (argc < 3) { std::cerr << "usage: lxdpp_bench setup|teardown|run SOCKET [N]\n"; return 2; }
     std::string mode = argv[1];
     auto c = lxd::client::connect_unix(argv[2]);
-    int n = argc > 3 ? std::stoi(argv[3]) : 20;
+    int n = argc > 3 && mode != "files" ? std::stoi(argv[3]) : 20;
     if (mode == "setup") {
         std::vector<lxd::operation> ops;
         for (int i = 0; i < n; ++i) {
@@ -66,6 +66,25 @@ int main(int argc, char** argv) try {
     if (mode == "teardown") {
         for (auto& name : c.containers().names())
             if (name.rfind("bench-", 0) == 0) c.containers().get(name).remove(true);
+        return 0;
+    }
+    if (mode == "files") {
+        // lxdpp_bench files SOCKET LOCAL_FILE: put then get it (256 MiB in bench/run), peak RSS.
+        std::string local = argv[3];
+        auto box = c.containers().get("bench-run");
+        auto f = box.files();
+        auto t0 = clk::now();
+        f.put_file("/root/bench.bin", local);
+        double put_ms = std::chrono::duration<double, std::milli>(clk::now() - t0).count();
+        long put_rss = peak_rss_kib();
+        t0 = clk::now();
+        f.get_to_file("/root/bench.bin", local + ".back");
+        double get_ms = std::chrono::duration<double, std::milli>(clk::now() - t0).count();
+        long get_rss = peak_rss_kib();
+        std::cout << R"({"workload":"file_put_256MiB","tool":"lxdpp","p50_ms":)" << put_ms << R"(,"p99_ms":)" << put_ms
+                  << R"(,"runs":1,"peak_rss_kib":)" << put_rss << "}\n";
+        std::cout << R"({"workload":"file_get_256MiB","tool":"lxdpp","p50_ms":)" << get_ms << R"(,"p99_ms":)" << get_ms
+                  << R"(,"runs":1,"peak_rss_kib":)" << get_rss << "}\n";
         return 0;
     }
     size_t expected = c.containers().names().size();

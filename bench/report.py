@@ -8,6 +8,8 @@ GOALS = {
     # workload: (text, check(lxdpp, pylxd, lxc, raw))
     "list_with_status": ("≥15× pylxd; ≤1.3× one raw recursion=1 request",
                          lambda r: r["pylxd"] / r["lxdpp"] >= 15 and r["lxdpp"] <= 1.3 * r["raw"]),
+    "file_put_256MiB": ("≥ `lxc file push` throughput", lambda r: r["lxdpp"] <= r["lxc"]),
+    "file_get_256MiB": ("≥ `lxc file pull` throughput", lambda r: r["lxdpp"] <= r["lxc"]),
     "exec_true": ("≥20× pylxd; ≤0.5× `lxc exec` as a process",
                   lambda r: r["pylxd"] / r["lxdpp"] >= 20 and r["lxdpp"] <= 0.5 * r["lxc"]),
 }
@@ -24,12 +26,15 @@ for w, tools in by.items():
     p = tools.get("pylxd", {}).get("p50_ms")
     c = tools.get("lxc", {}).get("p50_ms")
     goal, met = "", None
-    if w in GOALS and l and p and raw:
+    if w in GOALS and l and p and raw and (c or w == "list_with_status"):
         goal = GOALS[w][0]
         met = GOALS[w][1]({"lxdpp": l, "pylxd": p, "lxc": c, "raw": raw})
     fmt = lambda v: f"{v:10.2f}" if v is not None else f"{'-':>10}"
     ratio = lambda a, b: f"{b / a:8.1f}×" if a and b else f"{'-':>9}"
     print(f"{w:<24}{fmt(l)}{fmt(p)}{fmt(c)}{ratio(l, p)}{ratio(l, c):>8}  {goal}{'' if met is None else (' — met' if met else ' — NOT met')}")
+    rss = {t: v["peak_rss_kib"] for t, v in tools.items() if "peak_rss_kib" in v}
+    if rss:
+        print(f"{'':<24}peak RSS MiB: " + ", ".join(f"{t} {k / 1024:.1f}" for t, k in rss.items()))
     if "peak_rss_after_kib" in tools.get("lxdpp", {}):
         t = tools["lxdpp"]
         print(f"{'':<24}peak RSS {t['peak_rss_before_kib'] / 1024:.1f} MiB before, {t['peak_rss_after_kib'] / 1024:.1f} MiB after")

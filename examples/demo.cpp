@@ -53,6 +53,17 @@ int main(int argc, char** argv) try {
     }
     auto piped = c.execute({"wc", "-c"}, {.stdin_data = std::string(1 << 20, 'x')});
     std::cout << "  1 MiB piped through wc -c: " << piped.out;
+    std::cout << "== files in '" << name << "'\n";
+    auto files = c.files();
+    files.mkdir("/root/demo", {.mode = 0750});
+    files.put("/root/demo/hello.txt", "hello from lxdpp\n", {.mode = 0640, .uid = 1000, .gid = 1000});
+    auto back = files.get("/root/demo/hello.txt");
+    std::cout << "  pushed and read back: " << back.data << "  mode " << std::oct << back.info.mode << std::dec
+              << ", uid " << back.info.uid << ", gid " << back.info.gid << "\n";
+    files.symlink("/root/demo/latest", "hello.txt");
+    std::cout << "  /root/demo holds:";
+    for (auto& entry : files.list("/root/demo")) std::cout << " " << entry << " (" << files.stat("/root/demo/" + entry).type << ")";
+    std::cout << "\n";
     c.stop({.timeout = std::chrono::seconds(10), .force = true}).wait(std::chrono::minutes(1));
     std::cout << "  stopped: " << c.state().status << "\n";
     c.remove();

@@ -1,0 +1,67 @@
+// A 1 GiB random file put and got back byte-exact, in a process whose peak RSS stays
+// under 64 MiB: its own executable, so nothing else inflates the peak.
+#include "sandbox.hpp"
+
+#include <fstream>
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+namespace {
+long peak_rss_kib() {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    return -1;
+}
+
+std::string sha256_file(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY);
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    std::vector<char> buf(1 << 20);
+    ssize_t n;
+    while ((n = ::read(fd, buf.data(), buf.size())) > 0) EVP_DigestUpdate(ctx, buf.data(), static_cast<size_t>(n));
+    unsigned char md[32];
+    unsigned len = 0;
+    EVP_DigestFinal_ex(ctx, md, &len);
+    EVP_MD_CTX_free(ctx);
+    ::close(fd);
+    return std::string(reinterpret_cast<char*>(md), len);
+}
+}  // namespace
+
+TEST(FilesBig, OneGiBRoundTripInConstantMemory) {
+    auto c = sandbox::unix_client(1);
+    auto name = sandbox::unique_name("big");
+    auto box = sandbox::make_container(c, name, false);
+    std::string src = "/tmp/" + name + ".src", dst = "/tmp/" + name + ".dst";
+    {
+        // 1 GiB of random bytes, generated in 1 MiB steps.
+        int fd = ::open(src.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int rnd = ::open("/dev/urandom", O_RDONLY);
+        std::vector<char> buf(1 << 20);
+        for (int i = 0; i < 1024; ++i) {
+            ASSERT_EQ(::read(rnd, buf.data(), buf.size()), static_cast<ssize_t>(buf.size()));
+            ASSERT_EQ(::write(fd, buf.data(), buf.size()), static_cast<ssize_t>(buf.size()));
+        }
+        ::close(rnd);
+        ::close(fd);
+    }
+    auto f = box.files();
+    f.put_file("/root/big.bin", src);
+    auto info = f.get_to_file("/root/big.bin", dst);
+    EXPECT_EQ(info.mode, 0644u);
+    long peak = peak_rss_kib();
+    EXPECT_EQ(sha256_file(src), sha256_file(dst));
+    EXPECT_LT(peak, 64 * 1024) << "peak RSS " << peak << " KiB";
+    RecordProperty("peak_rss_kib", std::to_string(peak));
+    std::cout << "peak RSS after 1 GiB put+get: " << peak / 1024 << " MiB\n";
+    ::unlink(src.c_str());
+    ::unlink(dst.c_str());
+    box.remove(true);
+}
