@@ -64,6 +64,13 @@ int main(int argc, char** argv) try {
     std::cout << "  /root/demo holds:";
     for (auto& entry : files.list("/root/demo")) std::cout << " " << entry << " (" << files.stat("/root/demo/" + entry).type << ")";
     std::cout << "\n";
+    std::cout << "== snapshots of '" << name << "'\n";
+    c.snapshots().create("before-change").wait(std::chrono::minutes(1));
+    files.put("/root/demo/hello.txt", "changed after the snapshot\n");
+    std::cout << "  after the change: " << files.get("/root/demo/hello.txt").data;
+    c.restore_snapshot("before-change").wait(std::chrono::minutes(2));
+    std::cout << "  after restoring 'before-change': " << files.get("/root/demo/hello.txt").data;
+    for (auto& snap : c.snapshots().all()) std::cout << "  snapshot " << snap.name() << " taken " << snap.created_at() << "\n";
     c.stop({.timeout = std::chrono::seconds(10), .force = true}).wait(std::chrono::minutes(1));
     std::cout << "  stopped: " << c.state().status << "\n";
     c.remove();

@@ -5,7 +5,7 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
-#include "detail/core.hpp"
+#include "detail/calls.hpp"
 
 namespace lxd {
 
@@ -246,7 +246,7 @@ asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std
 }
 
 std::string exec_path(const client& c, const std::string& name) {
-    return protocol::api_path({c.has_api_extension("instances") ? "instances" : "containers", name, "exec"});
+    return protocol::api_path({collection(c), name, "exec"});
 }
 
 [[noreturn]] void invalid(std::string what) {

@@ -1,7 +1,7 @@
 // Interactive exec: one data websocket (the PTY) and control, driven on the I/O thread.
 #include <lxd/instances.hpp>
 
-#include "detail/core.hpp"
+#include "detail/calls.hpp"
 
 namespace lxd {
 
@@ -274,7 +274,7 @@ exec_session instance::execute_interactive(std::vector<std::string> argv, intera
         throw error(errc::invalid_argument, std::move(d));
     }
     auto& core = client_.core_ptr();
-    auto path = protocol::api_path({client_.has_api_extension("instances") ? "instances" : "containers", data_.name, "exec"});
+    auto path = protocol::api_path({collection(client_), data_.name, "exec"});
     auto s = core->run(open_session(core.get(), client_.scope(), path, std::move(argv), std::move(options)));
     return exec_session(core, std::move(s));
 }

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "detail/core.hpp"
+#include "detail/calls.hpp"
 
 namespace lxd {
 
@@ -88,20 +88,6 @@ void add_put_headers(const client& c, http_request& r, const put_options& o, con
 void check_answer(const http_response& res) {
     if (res.status < 200 || res.status >= 300)
         protocol::parse_envelope(res.status, res.content_type, res.body, res.request_line);
-}
-
-http_response exchange_sync(const client& c, http_request r) {
-    return c.core_ptr()->run([](core* co, http_request r, scope sc) -> asio::awaitable<http_response> {
-        co_return co_await co->exchange(std::move(r), std::move(sc));
-    }(c.core_ptr().get(), std::move(r), c.scope()));
-}
-
-http_response stream_sync(const client& c, http_request r, body_source src, std::optional<std::uint64_t> len, body_sink sink,
-                          std::function<bool(const http_response&)> keep) {
-    return c.core_ptr()->run([](core* co, http_request r, scope sc, body_source src, std::optional<std::uint64_t> len,
-                                body_sink sink, std::function<bool(const http_response&)> keep) -> asio::awaitable<http_response> {
-        co_return co_await co->exchange_streaming(std::move(r), std::move(sc), std::move(src), len, std::move(sink), std::move(keep));
-    }(c.core_ptr().get(), std::move(r), c.scope(), std::move(src), len, std::move(sink), std::move(keep)));
 }
 
 std::vector<std::string> decode_listing(const http_response& res) {
@@ -184,7 +170,7 @@ void apply_special_bits(const client& c, const std::string& base, std::string_vi
 }  // namespace
 
 lxd::files instance::files() const {
-    return lxd::files(client_, protocol::api_path({client_.has_api_extension("instances") ? "instances" : "containers", data_.name, "files"}));
+    return lxd::files(client_, protocol::api_path({collection(client_), data_.name, "files"}));
 }
 
 file_contents files::get(std::string_view path) const {

@@ -1,43 +1,12 @@
 #include <lxd/instances.hpp>
 
-#include "detail/core.hpp"
+#include "detail/calls.hpp"
 
 namespace lxd {
 
 using namespace detail;
 
 namespace {
-
-// The collection to talk to: /1.0/instances, or /1.0/containers on servers that predate
-// the "instances" extension.
-std::string collection(const client& c) {
-    return c.has_api_extension("instances") ? "instances" : "containers";
-}
-
-/// One request on the I/O thread, blocking: the envelope and response.
-std::pair<protocol::envelope, http_response> call_sync(const client& c, http_request r) {
-    return c.core_ptr()->run([](core* co, http_request r, scope sc) -> asio::awaitable<std::pair<protocol::envelope, http_response>> {
-        co_return co_await co->call(std::move(r), std::move(sc));
-    }(c.core_ptr().get(), std::move(r), c.scope()));
-}
-
-/// The response as an operation (async envelope expected).
-operation as_operation(const client& c, const std::pair<protocol::envelope, http_response>& er,
-                       std::function<asio::awaitable<std::string>(const api::operation_info&)> then = {}) {
-    auto& [env, res] = er;
-    if (env.type != protocol::envelope::kind::async)
-        protocol::fail_protocol(res.request_line, "expected an asynchronous operation, got a synchronous answer");
-    return start_operation(c.core_ptr(), c.scope(), env, res.request_line, std::move(then));
-}
-
-/// How long a synchronous convenience (save, remove, ...) waits for its operation.
-std::chrono::milliseconds op_deadline(const client& c) {
-    return std::max<std::chrono::milliseconds>(c.scope().timeout, std::chrono::minutes(2));
-}
-
-void wait_if_async(const client& c, const std::pair<protocol::envelope, http_response>& er) {
-    if (er.first.type == protocol::envelope::kind::async) as_operation(c, er).wait(op_deadline(c));
-}
 
 std::string instance_path(const client& c, std::string_view name, std::string_view sub = {}) {
     auto col = collection(c);

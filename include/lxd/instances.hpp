@@ -13,6 +13,7 @@
 #include <lxd/client.hpp>
 #include <lxd/exec.hpp>
 #include <lxd/files.hpp>
+#include <lxd/snapshots.hpp>
 #include <lxd/operation.hpp>
 
 namespace lxd {
@@ -144,6 +145,11 @@ public:
     exec_result execute(std::vector<std::string> argv, exec_options options = {});
     /// The asynchronous face: many commands in flight on the client's one I/O thread.
     std::shared_future<exec_result> async_execute(std::vector<std::string> argv, exec_options options = {});
+    /// The snapshots manager of this instance (see snapshots.hpp).
+    lxd::snapshots snapshots() const;
+    /// Restores a snapshot by name (PUT {restore}); as snapshots().get(name).restore().
+    operation restore_snapshot(std::string_view snapshot_name, bool stateful = false);
+
     /// The files manager of this instance (see files.hpp).
     lxd::files files() const;
 

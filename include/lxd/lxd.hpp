@@ -12,5 +12,6 @@
 #include <lxd/files.hpp>
 #include <lxd/instances.hpp>
 #include <lxd/operation.hpp>
+#include <lxd/snapshots.hpp>
 #include <lxd/tls.hpp>
 #include <lxd/version.hpp>

@@ -1,0 +1,80 @@
+// lxd/snapshots.hpp — an instance's snapshots (instance::snapshots()).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <lxd/api/instance.hpp>
+#include <lxd/client.hpp>
+#include <lxd/operation.hpp>
+
+namespace lxd {
+
+struct snapshot_create {
+    bool stateful = false;     ///< include the running state (needs CRIU on the server)
+    std::string expires_at;    ///< RFC 3339, e.g. "2030-01-01T00:00:00Z"; empty: never
+};
+
+/// One snapshot as last read. Accessors do no I/O.
+/// Thread safety: distinct objects safe; a shared one is not (it is a value).
+class snapshot {
+public:
+    snapshot(client c, std::string instance_path, std::string instance_name, std::string name, std::string raw_json,
+             std::string created_at, std::string expires_at, bool stateful, std::string description,
+             api::config_map config, std::int64_t size);
+
+    const std::string& name() const { return name_; }               ///< "snap0" (not "c1/snap0")
+    const std::string& instance_name() const { return instance_; }
+    const std::string& created_at() const { return created_at_; }
+    /// "0001-01-01T00:00:00Z" (LXD's zero time) when it never expires.
+    const std::string& expires_at() const { return expires_at_; }
+    bool stateful() const { return stateful_; }
+    const std::string& description() const { return description_; }
+    const api::config_map& config() const { return config_; }
+    std::int64_t size() const { return size_; }                     ///< bytes, -1 if unknown
+    const std::string& raw_json() const { return raw_; }
+
+    /// POST {name}: the snapshot is renamed within its instance.
+    operation rename(std::string_view new_name) const;
+    operation remove() const;
+    /// Restores the instance to this snapshot (PUT instance {restore}).
+    operation restore(bool stateful = false) const;
+    /// Changes (or clears, with "") the expiry date; waits.
+    void set_expires_at(std::string_view rfc3339) const;
+    /// Publishes the snapshot as an image (POST /1.0/images); the operation's metadata has
+    /// the new image's fingerprint. Aliases are added when it succeeds.
+    operation publish(std::vector<std::string> aliases = {}, bool is_public = false) const;
+
+private:
+    client client_;
+    std::string base_;   // "/1.0/instances/<name>"
+    std::string instance_, name_, raw_, created_at_, expires_at_;
+    bool stateful_ = false;
+    std::string description_;
+    api::config_map config_;
+    std::int64_t size_ = -1;
+};
+
+/// Thread safety: safe to share.
+class snapshots {
+public:
+    snapshots(client c, std::string instance_path, std::string instance_name)
+        : client_(std::move(c)), base_(std::move(instance_path)), instance_(std::move(instance_name)) {}
+
+    /// Every snapshot, full objects, in one request.
+    std::vector<snapshot> all() const;
+    snapshot get(std::string_view name) const;
+    bool exists(std::string_view name) const;
+    /// Takes a snapshot. A failed stateful snapshot (no CRIU) fails with the server's
+    /// message and leaves no snapshot behind.
+    operation create(std::string_view name, const snapshot_create& o = {}) const;
+
+private:
+    client client_;
+    std::string base_;
+    std::string instance_;
+};
+
+}  // namespace lxd

@@ -1,0 +1,147 @@
+#include <lxd/instances.hpp>
+#include <lxd/snapshots.hpp>
+
+#include "detail/calls.hpp"
+
+namespace lxd {
+
+using namespace detail;
+
+namespace {
+
+snapshot decode_snapshot(const client& c, const std::string& base, const std::string& instance_name, const json::value& v,
+                         const std::string& rl) {
+    if (!v.is_object()) protocol::fail_protocol(rl, "snapshot is not an object");
+    auto& o = v.get_object();
+    auto str = [&](const char* k) -> std::string {
+        auto it = o.find(k);
+        if (it == o.end() || it->value().is_null()) return {};
+        if (!it->value().is_string()) protocol::fail_protocol(rl, std::string("snapshot field '") + k + "' is not a string");
+        return std::string(it->value().get_string());
+    };
+    std::string name = str("name");
+    // Some servers send "instance/snap": keep only the snapshot's own name.
+    if (auto slash = name.rfind('/'); slash != std::string::npos) name = name.substr(slash + 1);
+    if (name.empty()) protocol::fail_protocol(rl, "snapshot without a name");
+    bool stateful = false;
+    if (auto it = o.find("stateful"); it != o.end() && it->value().is_bool()) stateful = it->value().get_bool();
+    std::int64_t size = -1;
+    if (auto it = o.find("size"); it != o.end() && it->value().is_number()) size = it->value().to_number<std::int64_t>();
+    api::config_map config;
+    if (auto it = o.find("config"); it != o.end() && it->value().is_object())
+        for (auto& kv : it->value().get_object())
+            config.emplace(kv.key(), kv.value().is_string() ? std::string(kv.value().get_string()) : json::serialize(kv.value()));
+    return snapshot(c, base, instance_name, std::move(name), json::serialize(v), str("created_at"), str("expires_at"), stateful,
+                    str("description"), std::move(config), size);
+}
+
+}  // namespace
+
+snapshot::snapshot(client c, std::string instance_path, std::string instance_name, std::string name, std::string raw_json,
+                   std::string created_at, std::string expires_at, bool stateful, std::string description,
+                   api::config_map config, std::int64_t size)
+    : client_(std::move(c)), base_(std::move(instance_path)), instance_(std::move(instance_name)), name_(std::move(name)),
+      raw_(std::move(raw_json)), created_at_(std::move(created_at)), expires_at_(std::move(expires_at)), stateful_(stateful),
+      description_(std::move(description)), config_(std::move(config)), size_(size) {}
+
+operation snapshot::rename(std::string_view new_name) const {
+    protocol::check_snapshot_name(new_name);
+    http_request r;
+    r.method = http::verb::post;
+    r.path = base_ + "/snapshots/" + protocol::escape_segment(name_);
+    r.body = json::serialize(json::object{{"name", std::string(new_name)}});
+    return as_operation(client_, call_sync(client_, std::move(r)));
+}
+
+operation snapshot::remove() const {
+    http_request r;
+    r.method = http::verb::delete_;
+    r.path = base_ + "/snapshots/" + protocol::escape_segment(name_);
+    return as_operation(client_, call_sync(client_, std::move(r)));
+}
+
+operation snapshot::restore(bool stateful) const {
+    http_request r;
+    r.method = http::verb::put;
+    r.path = base_;
+    r.body = json::serialize(json::object{{"restore", name_}, {"stateful", stateful}});
+    return as_operation(client_, call_sync(client_, std::move(r)));
+}
+
+void snapshot::set_expires_at(std::string_view rfc3339) const {
+    client_.assert_has_api_extension("snapshot_expiry");
+    http_request r;
+    r.method = http::verb::put;
+    r.path = base_ + "/snapshots/" + protocol::escape_segment(name_);
+    r.body = json::serialize(json::object{{"expires_at", rfc3339.empty() ? std::string("0001-01-01T00:00:00Z") : std::string(rfc3339)}});
+    wait_if_async(client_, call_sync(client_, std::move(r)));
+}
+
+operation snapshot::publish(std::vector<std::string> aliases, bool is_public) const {
+    json::object source{{"type", "snapshot"}, {"name", instance_ + "/" + name_}};
+    json::object body{{"source", source}, {"public", is_public}};
+    if (!aliases.empty()) {
+        json::array a;
+        for (auto& al : aliases) a.push_back(json::object{{"name", al}});
+        body["aliases"] = a;
+    }
+    http_request r;
+    r.method = http::verb::post;
+    r.path = "/1.0/images";
+    r.body = json::serialize(body);
+    return as_operation(client_, call_sync(client_, std::move(r)));
+}
+
+std::vector<snapshot> snapshots::all() const {
+    http_request r;
+    r.path = base_ + "/snapshots";
+    r.query = {{"recursion", "1"}};
+    auto [env, res] = call_sync(client_, std::move(r));
+    if (!env.metadata.is_array()) protocol::fail_protocol(res.request_line, "snapshot list is not an array");
+    std::vector<snapshot> out;
+    for (auto& v : env.metadata.get_array()) out.push_back(decode_snapshot(client_, base_, instance_, v, res.request_line));
+    return out;
+}
+
+snapshot snapshots::get(std::string_view name) const {
+    protocol::check_snapshot_name(name);
+    http_request r;
+    r.path = base_ + "/snapshots/" + protocol::escape_segment(name);
+    auto [env, res] = call_sync(client_, std::move(r));
+    return decode_snapshot(client_, base_, instance_, env.metadata, res.request_line);
+}
+
+bool snapshots::exists(std::string_view name) const {
+    try {
+        (void)get(name);
+        return true;
+    } catch (const error& e) {
+        if (e.code_value() == errc::not_found) return false;
+        throw;
+    }
+}
+
+operation snapshots::create(std::string_view name, const snapshot_create& o) const {
+    protocol::check_snapshot_name(name);
+    json::object body{{"name", std::string(name)}, {"stateful", o.stateful}};
+    if (!o.expires_at.empty()) {
+        client_.assert_has_api_extension("snapshot_expiry_creation");
+        body["expires_at"] = o.expires_at;
+    }
+    http_request r;
+    r.method = http::verb::post;
+    r.path = base_ + "/snapshots";
+    r.body = json::serialize(body);
+    return as_operation(client_, call_sync(client_, std::move(r)));
+}
+
+lxd::snapshots instance::snapshots() const {
+    return lxd::snapshots(client_, protocol::api_path({collection(client_), data_.name}), data_.name);
+}
+
+operation instance::restore_snapshot(std::string_view snapshot_name, bool stateful) {
+    protocol::check_snapshot_name(snapshot_name);
+    return snapshots().get(snapshot_name).restore(stateful);
+}
+
+}  // namespace lxd
