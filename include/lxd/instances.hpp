@@ -70,6 +70,20 @@ struct state_options {
     bool stateful = false;                         ///< needs CRIU on the server
 };
 
+enum class migration_mode {
+    automatic,   ///< relay when either side is reached over a Unix socket, else pull
+    pull,        ///< the target daemon connects to the source daemon
+    push,        ///< the source daemon connects to the target daemon
+    relay,       ///< this client connects to both and carries the data between them
+};
+
+struct migrate_options {
+    bool live = false;                  ///< keep it running (needs CRIU on both servers)
+    migration_mode mode = migration_mode::automatic;
+    bool instance_only = false;         ///< leave the snapshots behind
+    std::string new_name;               ///< empty: the same name
+};
+
 struct instance_patch {
     std::optional<api::config_map> config;
     std::optional<api::device_map> devices;
@@ -150,6 +164,15 @@ public:
     /// Restores a snapshot by name (PUT {restore}); as snapshots().get(name).restore().
     operation restore_snapshot(std::string_view snapshot_name, bool stateful = false);
 
+    /// Moves the instance (with its snapshots unless instance_only) to the server of
+    /// `target` (with target's project). Returns the operation on the target; the source is
+    /// removed only after the target reports success, so a failed migration leaves the
+    /// source as it was. To the same server it is a rename.
+    operation migrate(const client& target, migrate_options o = {});
+    /// Copies the instance to the server of `target` (or to this one), under o.new_name
+    /// (required on the same server). The source is untouched.
+    operation copy(const client& target, migrate_options o = {});
+
     /// The files manager of this instance (see files.hpp).
     lxd::files files() const;
 
@@ -161,6 +184,7 @@ public:
 private:
     friend class instances;
     operation change_state(std::string_view action, const state_options& o);
+    operation transfer(const client& target, const migrate_options& o, bool move);
 
     client client_;
     api::instance data_;

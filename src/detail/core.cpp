@@ -115,11 +115,13 @@ std::string core::target_for(const http_request& r, const scope& sc) const {
     return protocol::build_target(r.path, q);
 }
 
-asio::awaitable<std::unique_ptr<connection>> core::connect(clock::time_point deadline, const std::string& rl) {
+asio::awaitable<std::unique_ptr<connection>> core::connect(clock::time_point deadline, const std::string& rl,
+                                                            asio::io_context* on) {
+    auto& ctx = on ? *on : io();
     auto conn = std::make_unique<connection>();
     boost::system::error_code ec;
     if (!tls) {
-        auto s = std::make_unique<unix_stream>(io());
+        auto s = std::make_unique<unix_stream>(ctx);
         s->expires_at(deadline);
         co_await s->async_connect(asio::local::stream_protocol::endpoint(socket_path),
                                   asio::redirect_error(use_awaitable, ec));
@@ -129,7 +131,7 @@ asio::awaitable<std::unique_ptr<connection>> core::connect(clock::time_point dea
         connects.fetch_add(1, std::memory_order_relaxed);
         co_return conn;
     }
-    auto s = std::make_unique<tls_stream>(io(), *ssl);
+    auto s = std::make_unique<tls_stream>(ctx, *ssl);
     auto& tcp = beast::get_lowest_layer(*s);
     tcp.expires_at(deadline);
     std::vector<asio::ip::tcp::endpoint> endpoints;
@@ -137,8 +139,8 @@ asio::awaitable<std::unique_ptr<connection>> core::connect(clock::time_point dea
     if (!ec) {
         endpoints.emplace_back(addr, static_cast<unsigned short>(std::stoi(port)));
     } else {
-        asio::ip::tcp::resolver resolver(io());
-        asio::steady_timer guard_timer(io(), deadline);
+        asio::ip::tcp::resolver resolver(ctx);
+        asio::steady_timer guard_timer(ctx, deadline);
         guard_timer.async_wait([&](boost::system::error_code e) { if (!e) resolver.cancel(); });
         auto results = co_await resolver.async_resolve(host, port, asio::redirect_error(use_awaitable, ec));
         guard_timer.cancel();
@@ -408,9 +410,9 @@ asio::awaitable<void> ws_handshake(WS& ws, const std::string& host, const std::s
 }
 }  // namespace
 
-asio::awaitable<any_ws> core::open_websocket(std::string target, clock::time_point deadline) {
+asio::awaitable<any_ws> core::open_websocket(std::string target, clock::time_point deadline, asio::io_context* on) {
     auto rl = std::string("GET ") + target.substr(0, target.find('?'));
-    auto conn = co_await connect(deadline, rl);
+    auto conn = co_await connect(deadline, rl, on);
     boost::system::error_code ec;
     websocket::response_type res;
     any_ws out;

@@ -143,7 +143,9 @@ struct core {
     /// exchange() + envelope parsing: returns the envelope, throws lxd::error for errors.
     asio::awaitable<std::pair<protocol::envelope, http_response>> call(http_request r, scope sc);
     /// A websocket on `target` (path + query, already escaped) over a fresh connection.
-    asio::awaitable<any_ws> open_websocket(std::string target, clock::time_point deadline);
+    /// `on`: the io_context the socket belongs to (default: this core's); a relay opens the
+    /// websockets of two servers on one context so that one thread drives both.
+    asio::awaitable<any_ws> open_websocket(std::string target, clock::time_point deadline, asio::io_context* on = nullptr);
 
     /// Runs `aw` on the I/O thread and blocks for its result (rethrowing its exception).
     template <class T>
@@ -163,7 +165,8 @@ struct core {
     std::string target_for(const http_request& r, const scope& sc) const;
 
 private:
-    asio::awaitable<std::unique_ptr<connection>> connect(clock::time_point deadline, const std::string& rl);
+    asio::awaitable<std::unique_ptr<connection>> connect(clock::time_point deadline, const std::string& rl,
+                                                         asio::io_context* on = nullptr);
     std::vector<std::unique_ptr<connection>> idle_;   // touched only on the I/O thread
     std::unique_ptr<runtime> rt;                      // last member: destroyed first (see top)
     friend std::shared_ptr<core> make_core();

@@ -1,0 +1,257 @@
+// Migration and copy between servers: pull, push and relay (LXD's migration websockets).
+#include <lxd/instances.hpp>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include "detail/calls.hpp"
+
+namespace lxd {
+
+using namespace detail;
+
+namespace {
+
+[[noreturn]] void invalid(std::string what) {
+    diagnostics d;
+    d.detail = std::move(what);
+    throw error(errc::invalid_argument, std::move(d));
+}
+
+/// The secrets of a migration operation (metadata of the operation object).
+json::object secrets_of(const protocol::envelope& env, const std::string& rl) {
+    if (!env.metadata.is_object()) protocol::fail_protocol(rl, "migration without an operation");
+    auto& op = env.metadata.get_object();
+    auto it = op.find("metadata");
+    if (it == op.end() || !it->value().is_object()) protocol::fail_protocol(rl, "migration operation without websocket secrets");
+    json::object out;
+    for (auto& kv : it->value().get_object())
+        if (kv.value().is_string()) out[kv.key()] = kv.value();
+    if (!out.contains("control") || !out.contains("fs")) protocol::fail_protocol(rl, "migration secrets lack control or fs");
+    return out;
+}
+
+std::string https_operation_url(const client& c, const std::string& op_id) {
+    auto info = c.host_info();
+    if (info.environment.addresses.empty()) {
+        diagnostics d;
+        d.detail = "the server has no network address (core.https_address) for the other server to connect to; use relay mode";
+        throw error(errc::invalid_argument, std::move(d));
+    }
+    auto url = "https://" + info.environment.addresses.front() + "/1.0/operations/" + protocol::escape_segment(op_id);
+    if (!c.project().empty()) url += "?project=" + protocol::escape_query(c.project());
+    return url;
+}
+
+json::object target_body(const api::instance& src, const std::string& name, const migrate_options& o, json::object source) {
+    api::config_map config;
+    for (auto& [k, v] : src.config)
+        if (k.rfind("volatile.", 0) != 0 || k == "volatile.base_image") config.emplace(k, v);
+    json::object body{{"name", name},
+                      {"type", src.type},
+                      {"architecture", src.architecture},
+                      {"config", protocol::encode_config(config)},
+                      {"devices", protocol::encode_devices(src.devices)},
+                      {"profiles", protocol::encode_strings(src.profiles)},
+                      {"ephemeral", src.ephemeral},
+                      {"description", src.description}};
+    if (!source.contains("type")) source["type"] = "migration";
+    source["live"] = o.live;
+    source["instance_only"] = o.instance_only;
+    source["container_only"] = o.instance_only;
+    if (auto it = src.config.find("volatile.base_image"); it != src.config.end()) source["base-image"] = it->second;
+    body["source"] = std::move(source);
+    return body;
+}
+
+/// Proxies every frame between two websockets, both ways, until either side ends.
+template <class A, class B>
+asio::awaitable<void> pipe(A& from, B& to) {
+    beast::flat_buffer buf;
+    for (;;) {
+        boost::system::error_code ec;
+        co_await from.async_read(buf, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;
+        to.binary(from.got_binary());
+        co_await to.async_write(buf.data(), asio::redirect_error(asio::use_awaitable, ec));
+        buf.consume(buf.size());
+        if (ec) break;
+    }
+    boost::system::error_code ignored;
+    co_await to.async_close(websocket::close_code::normal, asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+template <class A, class B>
+asio::awaitable<void> pipe_both(std::unique_ptr<A> a, std::unique_ptr<B> b) {
+    using namespace boost::asio::experimental::awaitable_operators;
+    co_await (pipe(*a, *b) && pipe(*b, *a));
+}
+
+asio::awaitable<void> relay(core* src, core* tgt, scope src_sc, scope tgt_sc, std::string src_op, std::string tgt_op,
+                            json::object src_secrets, json::object tgt_secrets) {
+    auto deadline = clock::now() + std::chrono::seconds(10);
+    auto& io = tgt->io();   // every socket of the relay lives on the target client's I/O thread
+    for (auto& kv : src_secrets) {
+        auto other = tgt_secrets.find(kv.key());
+        if (other == tgt_secrets.end()) continue;
+        http_request a, b;
+        a.path = protocol::api_path({"operations", src_op, "websocket"});
+        a.query = {{"secret", std::string(kv.value().get_string())}};
+        b.path = protocol::api_path({"operations", tgt_op, "websocket"});
+        b.query = {{"secret", std::string(other->value().get_string())}};
+        auto wa = co_await src->open_websocket(src->target_for(a, src_sc), deadline, &io);
+        auto wb = co_await tgt->open_websocket(tgt->target_for(b, tgt_sc), deadline, &io);
+        std::visit(
+            [&](auto& pa) {
+                std::visit([&](auto& pb) { asio::co_spawn(io, pipe_both(std::move(pa), std::move(pb)), asio::detached); }, wb);
+            },
+            wa);
+    }
+}
+
+}  // namespace
+
+operation instance::copy(const client& target, migrate_options o) {
+    auto name = o.new_name.empty() ? data_.name : o.new_name;
+    protocol::check_instance_name(name);
+    bool same_server = target.core_ptr() == client_.core_ptr();
+    if (same_server) {
+        if (name == data_.name && target.project() == client_.project()) invalid("a copy on the same server needs a new name");
+        if (o.mode != migration_mode::automatic) invalid("the migration mode applies between servers only");
+        refresh();
+        json::object source{{"type", "copy"}, {"source", data_.name}};
+        if (target.project() != client_.project()) source["project"] = client_.project();
+        auto body = target_body(data_, name, o, std::move(source));
+        http_request r;
+        r.method = http::verb::post;
+        r.path = "/1.0/" + collection(target);
+        r.body = json::serialize(body);
+        return as_operation(target, call_sync(target, std::move(r)));
+    }
+    o.new_name = name;
+    return transfer(target, o, false);
+}
+
+operation instance::migrate(const client& target, migrate_options o) {
+    auto name = o.new_name.empty() ? data_.name : o.new_name;
+    protocol::check_instance_name(name);
+    if (target.core_ptr() == client_.core_ptr() && target.project() == client_.project()) {
+        if (name == data_.name) invalid("migrating to the same server under the same name changes nothing");
+        return rename(name);
+    }
+    o.new_name = name;
+    return transfer(target, o, true);
+}
+
+operation instance::transfer(const client& target, const migrate_options& o, bool move) {
+    refresh();   // the target is created from the source's current configuration
+    auto mode = o.mode;
+    if (mode == migration_mode::automatic)
+        mode = (!client_.core_ptr()->tls || !target.core_ptr()->tls) ? migration_mode::relay : migration_mode::pull;
+    if (mode == migration_mode::push) target.assert_has_api_extension("container_push_target");
+    if (!target.has_api_extension("instances") && data_.type != "container") invalid("the target server only knows containers");
+
+    auto source_post = [&](json::object extra) {
+        json::object body{{"migration", true}, {"live", o.live}, {"instance_only", o.instance_only}, {"container_only", o.instance_only}};
+        for (auto& kv : extra) body[kv.key()] = kv.value();
+        http_request r;
+        r.method = http::verb::post;
+        r.path = protocol::api_path({collection(client_), data_.name});
+        r.body = json::serialize(body);
+        return call_sync(client_, std::move(r));
+    };
+    auto cancel_source = [&](const std::string& id) {
+        try {
+            http_request r;
+            r.method = http::verb::delete_;
+            r.path = protocol::api_path({"operations", id});
+            (void)call_sync(client_, std::move(r));
+        } catch (const error&) {
+            // it may have ended already; the source instance is untouched either way
+        }
+    };
+
+    std::string src_op_id;
+    envelope_and_response tgt;
+    if (mode == migration_mode::pull) {
+        auto src = source_post({});
+        auto secrets = secrets_of(src.first, src.second.request_line);
+        src_op_id = operation_id_of(src.first.operation);
+        json::object source{{"mode", "pull"},
+                            {"operation", https_operation_url(client_, src_op_id)},
+                            {"certificate", client_.host_info().environment.certificate},
+                            {"secrets", secrets}};
+        http_request r;
+        r.method = http::verb::post;
+        r.path = "/1.0/" + collection(target);
+        r.body = json::serialize(target_body(data_, o.new_name, o, std::move(source)));
+        try {
+            tgt = call_sync(target, std::move(r));
+        } catch (const error&) {
+            cancel_source(src_op_id);
+            throw;
+        }
+    } else {
+        // push and relay: the target waits for the data first.
+        http_request r;
+        r.method = http::verb::post;
+        r.path = "/1.0/" + collection(target);
+        r.body = json::serialize(target_body(data_, o.new_name, o, json::object{{"mode", "push"}}));
+        tgt = call_sync(target, std::move(r));
+        auto tgt_secrets = secrets_of(tgt.first, tgt.second.request_line);
+        auto tgt_op_id = operation_id_of(tgt.first.operation);
+        envelope_and_response src;
+        if (mode == migration_mode::push) {
+            json::object to{{"operation", https_operation_url(target, tgt_op_id)},
+                            {"certificate", target.host_info().environment.certificate},
+                            {"secrets", tgt_secrets}};
+            src = source_post({{"target", to}});
+        } else {
+            src = source_post({});
+            auto src_secrets = secrets_of(src.first, src.second.request_line);
+            auto tc = target.core_ptr();
+            auto sc = client_.core_ptr();
+            asio::co_spawn(tc->io(),
+                           [](std::shared_ptr<core> s, std::shared_ptr<core> t, scope ss, scope ts, std::string so, std::string to,
+                              json::object a, json::object b) -> asio::awaitable<void> {
+                               co_await relay(s.get(), t.get(), ss, ts, so, to, a, b);
+                           }(sc, tc, client_.scope(), target.scope(), operation_id_of(src.first.operation), tgt_op_id,
+                             src_secrets, tgt_secrets),
+                           asio::detached);
+        }
+        src_op_id = operation_id_of(src.first.operation);
+    }
+
+    // When the target reports success: let the source side end, then (for a move) delete
+    // the source. Runs on the target's I/O thread; source calls go to the source's.
+    auto then = [src_core = client_.core_ptr(), src_scope = client_.scope(), src_op_id,
+                 src_path = protocol::api_path({collection(client_), data_.name}),
+                 move](const api::operation_info&) -> asio::awaitable<std::string> {
+        try {
+            co_await asio::co_spawn(src_core->io(), wait_operation_final(src_core.get(), src_scope, src_op_id, "migration"),
+                                    asio::use_awaitable);
+        } catch (const error& e) {
+            if (e.code_value() != errc::not_found) throw;   // already gone: it ended with the target
+        }
+        if (!move) co_return std::string();
+        auto deleted = co_await asio::co_spawn(
+            src_core->io(),
+            [](core* c, scope sc, std::string path) -> asio::awaitable<std::string> {
+                http_request r;
+                r.method = http::verb::delete_;
+                r.path = path;
+                auto [env, res] = co_await c->call(std::move(r), sc);
+                co_return env.operation;
+            }(src_core.get(), src_scope, src_path),
+            asio::use_awaitable);
+        if (!deleted.empty()) {
+            auto info = co_await asio::co_spawn(
+                src_core->io(), wait_operation_final(src_core.get(), src_scope, operation_id_of(deleted), "DELETE " + src_path),
+                asio::use_awaitable);
+            if (auto f = operation_failure(info, "DELETE " + src_path)) std::rethrow_exception(f);
+        }
+        co_return std::string();
+    };
+    return as_operation(target, tgt, std::move(then));
+}
+
+}  // namespace lxd
