@@ -1,5 +1,5 @@
 // The demo: what lxdpp does, against a local LXD (scripts/demo starts one if needed).
-//   demo [SOCKET] [IMAGE]
+//   demo [SOCKET] [IMAGE] [SECOND_SOCKET]   (with a second daemon it also copies across)
 #include <lxd/lxd.hpp>
 
 #include <iostream>
@@ -71,6 +71,16 @@ int main(int argc, char** argv) try {
     c.restore_snapshot("before-change").wait(std::chrono::minutes(2));
     std::cout << "  after restoring 'before-change': " << files.get("/root/demo/hello.txt").data;
     for (auto& snap : c.snapshots().all()) std::cout << "  snapshot " << snap.name() << " taken " << snap.created_at() << "\n";
+    if (argc > 3) {
+        auto second = lxd::client::connect_unix(argv[3]);
+        std::cout << "== copy to a second server\n";
+        if (second.containers().exists(name)) second.containers().get(name).remove(true);
+        c.copy(second).wait(std::chrono::minutes(5));   // relay: this client carries the data
+        auto copied = second.containers().get(name);
+        std::cout << "  on the second server: " << copied.name() << " (" << copied.status() << "), "
+                  << copied.snapshots().all().size() << " snapshot(s), user.demo=" << copied.config().at("user.demo") << "\n";
+        copied.remove(true);
+    }
     c.stop({.timeout = std::chrono::seconds(10), .force = true}).wait(std::chrono::minutes(1));
     std::cout << "  stopped: " << c.state().status << "\n";
     c.remove();
