@@ -6,6 +6,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include "detail/calls.hpp"
+#include "detail/exec_start.hpp"
 
 namespace lxd {
 
@@ -26,17 +27,41 @@ int exec_exit_code(const api::operation_info& info, const std::string& rl) {
     return ret.value_or(-1);
 }
 
+json::object exec_body(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment,
+                       const std::string& cwd, std::optional<std::uint32_t> user, std::optional<std::uint32_t> group) {
+    json::object body{{"command", protocol::encode_strings(argv)},
+                      {"wait-for-websocket", true},
+                      {"interactive", false},
+                      {"environment", protocol::encode_config(api::config_map(environment.begin(), environment.end()))}};
+    if (!cwd.empty()) body["cwd"] = cwd;
+    if (user) body["user"] = *user;
+    if (group) body["group"] = *group;
+    return body;
+}
+
+asio::awaitable<exec_started> post_exec(core* c, scope sc, std::string path, json::object body) {
+    http_request r;
+    r.method = http::verb::post;
+    r.path = std::move(path);
+    r.body = json::serialize(body);
+    auto [env, res] = co_await c->call(std::move(r), sc);
+    if (env.type != protocol::envelope::kind::async) protocol::fail_protocol(res.request_line, "exec did not start an operation");
+    co_return exec_started{protocol::decode_operation(env.metadata, res.request_line), res.request_line};
+}
+
+std::string exec_secret(const api::operation_info& op, const char* key, const std::string& rl) {
+    auto meta = parse_json(op.metadata_json);
+    const json::value* fds = meta.is_object() ? meta.get_object().if_contains("fds") : nullptr;
+    const json::value* secret = fds && fds->is_object() ? fds->get_object().if_contains(key) : nullptr;
+    if (!secret || !secret->is_string()) protocol::fail_protocol(rl, std::string("exec without a '") + key + "' websocket");
+    return std::string(secret->get_string());
+}
+
 }  // namespace detail
 
 namespace {
 
 constexpr std::size_t stdin_chunk = 64 * 1024;
-
-std::string secret_of(const json::object& fds, const char* key, const std::string& rl) {
-    auto it = fds.find(key);
-    if (it == fds.end() || !it->value().is_string()) protocol::fail_protocol(rl, std::string("exec without a '") + key + "' websocket");
-    return std::string(it->value().get_string());
-}
 
 template <class WS>
 asio::awaitable<void> pump_output(WS& ws, std::string& sink, const std::function<void(std::string_view)>& cb) {
@@ -184,30 +209,13 @@ asio::awaitable<exec_result> run_recorded(core* c, scope sc, std::string op_id, 
 asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std::string path, std::vector<std::string> argv,
                                        exec_options o) {
     core* c = keep.get();
-    json::object body{{"command", protocol::encode_strings(argv)},
-                      {"wait-for-websocket", true},
-                      {"interactive", false},
-                      {"environment", protocol::encode_config(api::config_map(o.environment.begin(), o.environment.end()))}};
-    if (!o.cwd.empty()) body["cwd"] = o.cwd;
-    if (o.user) body["user"] = *o.user;
-    if (o.group) body["group"] = *o.group;
+    auto body = exec_body(argv, o.environment, o.cwd, o.user, o.group);
     if (o.record_output) {
         body["wait-for-websocket"] = false;
         body["record-output"] = true;
     }
-    http_request r;
-    r.method = http::verb::post;
-    r.path = path;
-    r.body = json::serialize(body);
-    auto [env, res] = co_await c->call(std::move(r), sc);
-    auto rl = res.request_line;
-    if (env.type != protocol::envelope::kind::async) protocol::fail_protocol(rl, "exec did not start an operation");
-    auto op = protocol::decode_operation(env.metadata, rl);
+    auto [op, rl] = co_await post_exec(c, sc, std::move(path), std::move(body));
     if (o.record_output) co_return co_await run_recorded(c, sc, op.id, rl, std::move(o));
-    auto meta = parse_json(op.metadata_json);
-    if (!meta.is_object() || !meta.get_object().contains("fds") || !meta.get_object().at("fds").is_object())
-        protocol::fail_protocol(rl, "exec operation without websocket secrets");
-    const auto& fds = meta.get_object().at("fds").get_object();
     // LXD waits at most 5 s for all four; Unix-socket and loopback connects take well
     // under a millisecond each, so they are opened one after the other.
     auto deadline = clock::now() + std::chrono::seconds(5);
@@ -217,7 +225,7 @@ asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std
         for (auto key : {"0", "1", "2", "control"}) {
             http_request w;
             w.path = protocol::api_path({"operations", op.id, "websocket"});
-            w.query = {{"secret", secret_of(fds, key, rl)}};
+            w.query = {{"secret", exec_secret(op, key, rl)}};
             sockets.push_back(co_await c->open_websocket(c->target_for(w, sc), deadline));
         }
     } catch (const error&) {
@@ -249,20 +257,14 @@ std::string exec_path(const client& c, const std::string& name) {
     return protocol::api_path({collection(c), name, "exec"});
 }
 
-[[noreturn]] void invalid(std::string what) {
-    diagnostics d;
-    d.detail = std::move(what);
-    throw error(errc::invalid_argument, std::move(d));
-}
-
 void check_argv(const std::vector<std::string>& argv) {
-    if (argv.empty()) invalid("execute needs a command (argv is empty)");
+    if (argv.empty()) fail_invalid("execute needs a command (argv is empty)");
 }
 
 void check_options(const exec_options& o) {
     if (o.record_output && (!o.stdin_data.empty() || o.stdin_source || o.timeout))
-        invalid("record_output has no stdin and no timeout (LXD attaches no websockets in that mode)");
-    if (!o.stdin_data.empty() && o.stdin_source) invalid("give stdin_data or stdin_source, not both");
+        fail_invalid("record_output has no stdin and no timeout (LXD attaches no websockets in that mode)");
+    if (!o.stdin_data.empty() && o.stdin_source) fail_invalid("give stdin_data or stdin_source, not both");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <lxd/instances.hpp>
 
 #include "detail/calls.hpp"
+#include "detail/exec_start.hpp"
 
 namespace lxd {
 
@@ -164,35 +165,17 @@ std::shared_ptr<session_base> start_session(core* c, const scope& sc, std::vecto
 asio::awaitable<std::shared_ptr<session_base>> open_session(core* c, scope sc, std::string path, std::vector<std::string> argv,
                                                             interactive_options o) {
     if (!o.environment.count("TERM")) o.environment["TERM"] = "xterm-256color";
-    json::object body{{"command", protocol::encode_strings(argv)},
-                      {"wait-for-websocket", true},
-                      {"interactive", true},
-                      {"width", o.width},
-                      {"height", o.height},
-                      {"environment", protocol::encode_config(api::config_map(o.environment.begin(), o.environment.end()))}};
-    if (!o.cwd.empty()) body["cwd"] = o.cwd;
-    if (o.user) body["user"] = *o.user;
-    if (o.group) body["group"] = *o.group;
-    http_request r;
-    r.method = http::verb::post;
-    r.path = path;
-    r.body = json::serialize(body);
-    auto [env, res] = co_await c->call(std::move(r), sc);
-    auto rl = res.request_line;
-    if (env.type != protocol::envelope::kind::async) protocol::fail_protocol(rl, "exec did not start an operation");
-    auto op = protocol::decode_operation(env.metadata, rl);
-    auto meta = parse_json(op.metadata_json);
-    if (!meta.is_object() || !meta.get_object().contains("fds") || !meta.get_object().at("fds").is_object())
-        protocol::fail_protocol(rl, "exec operation without websocket secrets");
-    const auto& fds = meta.get_object().at("fds").get_object();
+    auto body = exec_body(argv, o.environment, o.cwd, o.user, o.group);
+    body["interactive"] = true;
+    body["width"] = o.width;
+    body["height"] = o.height;
+    auto [op, rl] = co_await post_exec(c, sc, std::move(path), std::move(body));
     auto deadline = clock::now() + std::chrono::seconds(5);
     std::vector<any_ws> sockets;
     for (auto key : {"0", "control"}) {
-        auto it = fds.find(key);
-        if (it == fds.end() || !it->value().is_string()) protocol::fail_protocol(rl, std::string("exec without a '") + key + "' websocket");
         http_request w;
         w.path = protocol::api_path({"operations", op.id, "websocket"});
-        w.query = {{"secret", std::string(it->value().get_string())}};
+        w.query = {{"secret", exec_secret(op, key, rl)}};
         sockets.push_back(co_await c->open_websocket(c->target_for(w, sc), deadline));
     }
     if (std::holds_alternative<std::unique_ptr<unix_ws>>(sockets[0])) co_return start_session<unix_ws>(c, sc, sockets, op.id, rl);

@@ -351,13 +351,7 @@ file_info files::stat(std::string_view path) const {
 }
 
 bool files::exists(std::string_view path) const {
-    try {
-        (void)stat(path);
-        return true;
-    } catch (const error& e) {
-        if (e.code_value() == errc::not_found) return false;
-        throw;
-    }
+    return exists_by([&] { return stat(path); });
 }
 
 void files::remove(std::string_view path) const {

@@ -222,13 +222,7 @@ instance instances::get(std::string_view name) const {
 }
 
 bool instances::exists(std::string_view name) const {
-    try {
-        (void)get(name);
-        return true;
-    } catch (const error& e) {
-        if (e.code_value() == errc::not_found) return false;
-        throw;
-    }
+    return exists_by([&] { return get(name); });
 }
 
 operation instances::create(const instance_create& c) const {

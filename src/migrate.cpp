@@ -11,12 +11,6 @@ using namespace detail;
 
 namespace {
 
-[[noreturn]] void invalid(std::string what) {
-    diagnostics d;
-    d.detail = std::move(what);
-    throw error(errc::invalid_argument, std::move(d));
-}
-
 /// The secrets of a migration operation (metadata of the operation object).
 json::object secrets_of(const protocol::envelope& env, const std::string& rl) {
     if (!env.metadata.is_object()) protocol::fail_protocol(rl, "migration without an operation");
@@ -115,8 +109,8 @@ operation instance::copy(const client& target, migrate_options o) {
     protocol::check_instance_name(name);
     bool same_server = target.core_ptr() == client_.core_ptr();
     if (same_server) {
-        if (name == data_.name && target.project() == client_.project()) invalid("a copy on the same server needs a new name");
-        if (o.mode != migration_mode::automatic) invalid("the migration mode applies between servers only");
+        if (name == data_.name && target.project() == client_.project()) fail_invalid("a copy on the same server needs a new name");
+        if (o.mode != migration_mode::automatic) fail_invalid("the migration mode applies between servers only");
         refresh();
         json::object source{{"type", "copy"}, {"source", data_.name}};
         if (target.project() != client_.project()) source["project"] = client_.project();
@@ -135,7 +129,7 @@ operation instance::migrate(const client& target, migrate_options o) {
     auto name = o.new_name.empty() ? data_.name : o.new_name;
     protocol::check_instance_name(name);
     if (target.core_ptr() == client_.core_ptr() && target.project() == client_.project()) {
-        if (name == data_.name) invalid("migrating to the same server under the same name changes nothing");
+        if (name == data_.name) fail_invalid("migrating to the same server under the same name changes nothing");
         return rename(name);
     }
     o.new_name = name;
@@ -148,7 +142,7 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
     if (mode == migration_mode::automatic)
         mode = (!client_.core_ptr()->tls || !target.core_ptr()->tls) ? migration_mode::relay : migration_mode::pull;
     if (mode == migration_mode::push) target.assert_has_api_extension("container_push_target");
-    if (!target.has_api_extension("instances") && data_.type != "container") invalid("the target server only knows containers");
+    if (!target.has_api_extension("instances") && data_.type != "container") fail_invalid("the target server only knows containers");
 
     auto source_post = [&](json::object extra) {
         json::object body{{"migration", true}, {"live", o.live}, {"instance_only", o.instance_only}, {"container_only", o.instance_only}};

@@ -112,13 +112,7 @@ snapshot snapshots::get(std::string_view name) const {
 }
 
 bool snapshots::exists(std::string_view name) const {
-    try {
-        (void)get(name);
-        return true;
-    } catch (const error& e) {
-        if (e.code_value() == errc::not_found) return false;
-        throw;
-    }
+    return exists_by([&] { return get(name); });
 }
 
 operation snapshots::create(std::string_view name, const snapshot_create& o) const {

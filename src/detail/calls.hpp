@@ -54,4 +54,23 @@ inline void wait_if_async(const client& c, const envelope_and_response& er) {
 /// "instances", or "containers" on servers without the "instances" extension.
 inline std::string collection(const client& c) { return c.has_api_extension("instances") ? "instances" : "containers"; }
 
+/// Throws errc::invalid_argument with `what` (input refused before any request).
+[[noreturn]] inline void fail_invalid(std::string what) {
+    diagnostics d;
+    d.detail = std::move(what);
+    throw error(errc::invalid_argument, std::move(d));
+}
+
+/// True if `get()` succeeds, false if it throws errc::not_found; other errors propagate.
+template <class Get>
+bool exists_by(Get&& get) {
+    try {
+        (void)get();
+        return true;
+    } catch (const error& e) {
+        if (e.code_value() == errc::not_found) return false;
+        throw;
+    }
+}
+
 }  // namespace lxd::detail
