@@ -375,12 +375,7 @@ std::string client::raw_get(std::string_view path) const {
     if (path.substr(0, 4) != "/1.0") invalid("raw_get path must start with /1.0");
     return core_->run([](core* c, detail::scope sc, std::string p) -> asio::awaitable<std::string> {
         http_request r;
-        auto q = p.find('?');
-        r.path = p.substr(0, q);
-        if (q != std::string::npos) {
-            // keep the caller's query verbatim
-            r.path = p;
-        }
+        r.path = p;   // the caller's query, if any, is kept verbatim
         auto [env, res] = co_await c->call(std::move(r), std::move(sc));
         co_return json::serialize(env.metadata);
     }(core_.get(), *scope_, std::string(path)));

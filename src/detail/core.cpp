@@ -205,6 +205,15 @@ asio::awaitable<boost::system::error_code> send_and_receive(Stream& s, beast::fl
 }
 }  // namespace
 
+std::unique_ptr<connection> core::take_idle() {
+    while (!idle_.empty()) {
+        auto conn = std::move(idle_.back());
+        idle_.pop_back();
+        if (conn->looks_alive()) return conn;   // else the server closed it while idle
+    }
+    return nullptr;
+}
+
 asio::awaitable<http_response> core::exchange(http_request r, scope sc) {
     auto timeout = r.timeout.value_or(sc.timeout);
     auto deadline = clock::now() + timeout;
@@ -223,12 +232,7 @@ asio::awaitable<http_response> core::exchange(http_request r, scope sc) {
     req.prepare_payload();
 
     for (int attempt = 0;; ++attempt) {
-        std::unique_ptr<connection> conn;
-        while (!idle_.empty() && !conn) {
-            conn = std::move(idle_.back());
-            idle_.pop_back();
-            if (!conn->looks_alive()) conn.reset();   // the server closed it while idle
-        }
+        auto conn = take_idle();
         if (!conn) conn = co_await connect(deadline, rl);
 
         http::response_parser<http::string_body> parser;
@@ -355,12 +359,7 @@ asio::awaitable<http_response> core::exchange_streaming(http_request r, scope sc
     }
     req.keep_alive(true);
 
-    std::unique_ptr<connection> conn;
-    while (!idle_.empty() && !conn) {
-        conn = std::move(idle_.back());
-        idle_.pop_back();
-        if (!conn->looks_alive()) conn.reset();
-    }
+    auto conn = take_idle();
     if (!conn) conn = co_await connect(clock::now() + idle, rl);
     requests.fetch_add(1, std::memory_order_relaxed);
     http_response out;

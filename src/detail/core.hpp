@@ -167,6 +167,8 @@ struct core {
 private:
     asio::awaitable<std::unique_ptr<connection>> connect(clock::time_point deadline, const std::string& rl,
                                                          asio::io_context* on = nullptr);
+    /// A pooled connection the server has not closed, or nullptr.
+    std::unique_ptr<connection> take_idle();
     std::vector<std::unique_ptr<connection>> idle_;   // touched only on the I/O thread
     std::unique_ptr<runtime> rt;                      // last member: destroyed first (see top)
     friend std::shared_ptr<core> make_core();
