@@ -221,9 +221,7 @@ asio::awaitable<http_response> core::exchange(http_request r, scope sc) {
     auto rl = request_line(r.method, r.path);
 
     http::request<http::string_body> req{r.method, target, 11};
-    req.set(http::field::host, host_header);
-    req.set(http::field::user_agent, options.user_agent);
-    for (auto& [k, v] : r.headers) req.set(k, v);
+    set_common_headers(req, r);
     if (!r.body.empty()) {
         req.set(http::field::content_type, r.content_type);
         req.body() = std::move(r.body);
@@ -347,9 +345,7 @@ asio::awaitable<http_response> core::exchange_streaming(http_request r, scope sc
     auto target = target_for(r, sc);
     auto rl = request_line(r.method, r.path);
     http::request<http::buffer_body> req{r.method, target, 11};
-    req.set(http::field::host, host_header);
-    req.set(http::field::user_agent, options.user_agent);
-    for (auto& [k, v] : r.headers) req.set(k, v);
+    set_common_headers(req, r);
     if (source) {
         req.set(http::field::content_type, "application/octet-stream");
         if (length)

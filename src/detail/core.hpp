@@ -167,6 +167,13 @@ struct core {
 private:
     asio::awaitable<std::unique_ptr<connection>> connect(clock::time_point deadline, const std::string& rl,
                                                          asio::io_context* on = nullptr);
+    /// Host, User-Agent and the request's own headers (never Origin or Sec-Fetch-*).
+    template <class Body>
+    void set_common_headers(http::request<Body>& req, const http_request& r) const {
+        req.set(http::field::host, host_header);
+        req.set(http::field::user_agent, options.user_agent);
+        for (auto& [k, v] : r.headers) req.set(k, v);
+    }
     /// A pooled connection the server has not closed, or nullptr.
     std::unique_ptr<connection> take_idle();
     std::vector<std::unique_ptr<connection>> idle_;   // touched only on the I/O thread
