@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "detail/calls.hpp"
+#include "detail/local_file.hpp"
 
 namespace lxd {
 
@@ -39,9 +40,6 @@ std::string octal(std::uint32_t mode) {
     return buf;
 }
 
-/// "X-LXD-" or "X-Incus-", from the server's flavour.
-std::string header_prefix(const client& c) { return c.server_flavour() == flavour::incus ? "X-Incus-" : "X-LXD-"; }
-std::string lower_prefix(const client& c) { return c.server_flavour() == flavour::incus ? "x-incus-" : "x-lxd-"; }
 
 file_info info_from(const client& c, const http_response& res) {
     auto pre = lower_prefix(c);
@@ -85,11 +83,6 @@ void add_put_headers(const client& c, http_request& r, const put_options& o, con
 }
 
 /// Throws for any answer that is not success.
-void check_answer(const http_response& res) {
-    if (res.status < 200 || res.status >= 300)
-        protocol::parse_envelope(res.status, res.content_type, res.body, res.request_line);
-}
-
 std::vector<std::string> decode_listing(const http_response& res) {
     auto env = protocol::parse_envelope(res.status, res.content_type, res.body, res.request_line);
     std::vector<std::string> out;
@@ -201,31 +194,9 @@ file_info files::get(std::string_view path, const std::function<void(std::string
 }
 
 file_info files::get_to_file(std::string_view path, const std::string& local_path) const {
-    int fd = ::open(local_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) fail(errc::invalid_argument, "cannot create " + local_path + ": " + std::strerror(errno));
-    bool write_failed = false;
-    file_info info;
-    try {
-        info = get(path, [&](std::string_view chunk) {
-            while (!chunk.empty() && !write_failed) {
-                auto n = ::write(fd, chunk.data(), chunk.size());
-                if (n < 0 && errno == EINTR) continue;
-                if (n <= 0) { write_failed = true; break; }
-                chunk.remove_prefix(static_cast<std::size_t>(n));
-            }
-        });
-    } catch (...) {
-        ::close(fd);
-        ::unlink(local_path.c_str());
-        throw;
-    }
-    if (write_failed) {
-        ::close(fd);
-        ::unlink(local_path.c_str());
-        fail(errc::invalid_argument, "cannot write " + local_path);
-    }
-    ::fchmod(fd, info.mode & 07777);
-    ::close(fd);
+    local_writer out(local_path);
+    auto info = get(path, [&](std::string_view chunk) { out.write(chunk); });
+    out.commit(info.mode);
     return info;
 }
 
@@ -253,37 +224,13 @@ void files::put(std::string_view path, const std::function<std::size_t(char*, st
 }
 
 void files::put_file(std::string_view path, const std::string& local_path, put_options o) const {
-    int fd = ::open(local_path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail(errc::invalid_argument, "cannot open " + local_path + ": " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        fail(errc::invalid_argument, local_path + " is not a regular file");
-    }
-    if (!o.mode) o.mode = st.st_mode & 07777;
+    local_reader in(local_path);
+    if (!o.mode) o.mode = in.mode();
     auto r = file_request(base_, http::verb::post, path);
     add_put_headers(client_, r, o, "file");
-    std::uint64_t remaining = static_cast<std::uint64_t>(st.st_size);
-    bool read_failed = false;
-    auto source = [&](char* buf, std::size_t cap) -> std::size_t {
-        if (remaining == 0) return 0;
-        for (;;) {
-            auto n = ::read(fd, buf, std::min<std::uint64_t>(cap, remaining));
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) { read_failed = true; return 0; }   // the file shrank: the length will not match
-            remaining -= static_cast<std::uint64_t>(n);
-            return static_cast<std::size_t>(n);
-        }
-    };
-    http_response res;
-    try {
-        res = stream_sync(client_, std::move(r), source, static_cast<std::uint64_t>(st.st_size), nullptr, nullptr);
-    } catch (...) {
-        ::close(fd);
-        throw;
-    }
-    ::close(fd);
-    if (read_failed) fail(errc::invalid_argument, "reading " + local_path + " failed or it shrank while being sent");
+    auto res = stream_sync(client_, std::move(r), [&](char* buf, std::size_t cap) { return in.read(buf, cap); }, in.size(),
+                           nullptr, nullptr);
+    in.check();
     check_answer(res);
     apply_special_bits(client_, base_, path, o);
 }

@@ -77,21 +77,6 @@ void snapshot::set_expires_at(std::string_view rfc3339) const {
     wait_if_async(client_, call_sync(client_, std::move(r)));
 }
 
-operation snapshot::publish(std::vector<std::string> aliases, bool is_public) const {
-    json::object source{{"type", "snapshot"}, {"name", instance_ + "/" + name_}};
-    json::object body{{"source", source}, {"public", is_public}};
-    if (!aliases.empty()) {
-        json::array a;
-        for (auto& al : aliases) a.push_back(json::object{{"name", al}});
-        body["aliases"] = a;
-    }
-    http_request r;
-    r.method = http::verb::post;
-    r.path = "/1.0/images";
-    r.body = json::serialize(body);
-    return as_operation(client_, call_sync(client_, std::move(r)));
-}
-
 std::vector<snapshot> snapshots::all() const {
     http_request r;
     r.path = base_ + "/snapshots";

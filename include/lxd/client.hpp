@@ -20,6 +20,7 @@
 namespace lxd {
 
 class instances;
+class images;
 
 enum class flavour { lxd, incus };
 
@@ -102,6 +103,8 @@ public:
     lxd::instances instances() const;
     lxd::instances containers() const;
     lxd::instances virtual_machines() const;
+    /// The image store (see images.hpp).
+    lxd::images images() const;
 
     /// A raw request for endpoints the library does not model yet: `path` starts with "/1.0",
     /// `body` is JSON text or empty. Returns the sync metadata as JSON text; throws for errors.

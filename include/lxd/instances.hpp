@@ -13,6 +13,7 @@
 #include <lxd/client.hpp>
 #include <lxd/exec.hpp>
 #include <lxd/files.hpp>
+#include <lxd/images.hpp>
 #include <lxd/snapshots.hpp>
 #include <lxd/operation.hpp>
 
@@ -172,6 +173,10 @@ public:
     /// Copies the instance to the server of `target` (or to this one), under o.new_name
     /// (required on the same server). The source is untouched.
     operation copy(const client& target, migrate_options o = {});
+
+    /// Makes an image of this instance (see images::publish); the operation's metadata has
+    /// the new image's fingerprint.
+    operation publish(const image_publish& o = {}) const;
 
     /// The files manager of this instance (see files.hpp).
     lxd::files files() const;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <lxd/api/event.hpp>
+#include <lxd/api/image.hpp>
 #include <lxd/api/instance.hpp>
 #include <lxd/api/operation.hpp>
 #include <lxd/api/server.hpp>
@@ -10,6 +11,7 @@
 #include <lxd/events.hpp>
 #include <lxd/exec.hpp>
 #include <lxd/files.hpp>
+#include <lxd/images.hpp>
 #include <lxd/instances.hpp>
 #include <lxd/operation.hpp>
 #include <lxd/snapshots.hpp>

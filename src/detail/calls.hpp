@@ -54,6 +54,17 @@ inline void wait_if_async(const client& c, const envelope_and_response& er) {
 /// "instances", or "containers" on servers without the "instances" extension.
 inline std::string collection(const client& c) { return c.has_api_extension("instances") ? "instances" : "containers"; }
 
+/// Throws the server's error for a raw (non-envelope) exchange that did not succeed.
+inline void check_answer(const http_response& res) {
+    if (res.status < 200 || res.status >= 300)
+        protocol::parse_envelope(res.status, res.content_type, res.body, res.request_line);
+}
+
+/// "X-LXD-" or "X-Incus-" (headers of file and image transfers), from the server's flavour.
+inline std::string header_prefix(const client& c) { return c.server_flavour() == flavour::incus ? "X-Incus-" : "X-LXD-"; }
+/// The same, lowercased, for reading response fields.
+inline std::string lower_prefix(const client& c) { return c.server_flavour() == flavour::incus ? "x-incus-" : "x-lxd-"; }
+
 /// Throws errc::invalid_argument with `what` (input refused before any request).
 [[noreturn]] inline void fail_invalid(std::string what) {
     diagnostics d;

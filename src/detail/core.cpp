@@ -278,7 +278,8 @@ template <class Stream>
 asio::awaitable<boost::system::error_code> stream_exchange(Stream& s, beast::flat_buffer& buf, http::request<http::buffer_body>& req,
                                                            const body_source& source, http_response& out, const body_sink& sink,
                                                            const std::function<bool(const http_response&)>& keep_body,
-                                                           std::chrono::milliseconds idle, bool& wrote, bool& keep_alive) {
+                                                           std::chrono::milliseconds idle, bool& wrote, bool& keep_alive,
+                                                           std::optional<std::uint64_t> length, bool& short_body) {
     boost::system::error_code ec;
     auto& lowest = beast::get_lowest_layer(s);
     http::request_serializer<http::buffer_body> sr{req};
@@ -296,9 +297,17 @@ asio::awaitable<boost::system::error_code> stream_exchange(Stream& s, beast::fla
         lowest.expires_after(idle);
         co_await http::async_write_header(s, sr, asio::redirect_error(use_awaitable, ec));
         if (ec) co_return ec;
+        std::uint64_t sent = 0;
         for (;;) {
             auto n = source(chunk.data(), chunk.size());
             if (n > chunk.size()) n = chunk.size();
+            if (length && (n == 0 ? sent < *length : sent + n > *length)) {
+                // The body does not match its Content-Length: never let the server see a
+                // short (or long) body as complete. The caller closes the connection.
+                short_body = true;
+                co_return make_error_code(http::error::partial_message);
+            }
+            sent += n;
             req.body().data = n ? chunk.data() : nullptr;
             req.body().size = n;
             req.body().more = n != 0;
@@ -347,7 +356,8 @@ asio::awaitable<http_response> core::exchange_streaming(http_request r, scope sc
     http::request<http::buffer_body> req{r.method, target, 11};
     set_common_headers(req, r);
     if (source) {
-        req.set(http::field::content_type, "application/octet-stream");
+        // A streamed body is raw bytes unless the caller says otherwise (multipart uploads).
+        req.set(http::field::content_type, r.content_type == "application/json" ? "application/octet-stream" : r.content_type);
         if (length)
             req.content_length(*length);
         else
@@ -360,10 +370,19 @@ asio::awaitable<http_response> core::exchange_streaming(http_request r, scope sc
     requests.fetch_add(1, std::memory_order_relaxed);
     http_response out;
     out.request_line = rl;
-    bool wrote = false, keep = false;
+    bool wrote = false, keep = false, short_body = false;
     auto ec = co_await std::visit(
-        [&](auto& s) { return stream_exchange(*s, conn->buffer, req, source, out, sink, keep_body, idle, wrote, keep); },
+        [&](auto& s) {
+            return stream_exchange(*s, conn->buffer, req, source, out, sink, keep_body, idle, wrote, keep, length, short_body);
+        },
         conn->stream);
+    if (short_body) {
+        diagnostics d;
+        d.request = rl;
+        d.detail = "the request body did not have its announced length of " + std::to_string(*length) +
+                   " bytes (the source changed while being sent); the request was abandoned";
+        throw error(errc::invalid_argument, std::move(d));
+    }
     if (ec) {
         // Streams are never resent: the source has been consumed.
         if (ec == beast::error::timeout) fail_transport(errc::timeout, rl, "no progress within " + std::to_string(idle.count()) + " ms", ec);

@@ -422,6 +422,46 @@ api::event decode_event(const json::value& v, const std::string& rl) {
     return e;
 }
 
+api::image_alias decode_image_alias(const json::value& v, const std::string& rl) {
+    const auto& obj = as_object(v, rl, "image alias");
+    reader r{obj, rl};
+    api::image_alias a;
+    a.name = r.str("name");
+    a.description = r.str("description");
+    a.target = r.str("target");
+    a.type = r.str("type");
+    if (a.name.empty()) fail_protocol(rl, "image alias without a name");
+    return a;
+}
+
+api::image decode_image(const json::value& v, const std::string& rl) {
+    const auto& obj = as_object(v, rl, "image");
+    reader r{obj, rl};
+    api::image i;
+    i.fingerprint = r.str("fingerprint");
+    i.filename = r.str("filename");
+    i.architecture = r.str("architecture");
+    i.type = r.str("type");
+    if (i.type.empty()) i.type = "container";
+    i.size = r.integer("size");
+    i.is_public = r.boolean("public");
+    i.auto_update = r.boolean("auto_update");
+    i.cached = r.boolean("cached");
+    i.properties = r.string_map("properties");
+    if (auto* a = r.find("aliases")) {
+        if (!a->is_array()) r.wrong("aliases", "an array");
+        for (auto& e : a->get_array()) i.aliases.push_back(decode_image_alias(e, rl));
+    }
+    i.profiles = r.strings("profiles");
+    i.created_at = r.str("created_at");
+    i.uploaded_at = r.str("uploaded_at");
+    i.expires_at = r.str("expires_at");
+    i.last_used_at = r.str("last_used_at");
+    i.raw_json = json::serialize(v);
+    if (i.fingerprint.empty()) fail_protocol(rl, "image without a fingerprint");
+    return i;
+}
+
 json::object encode_config(const api::config_map& m) {
     json::object o;
     for (auto& [k, v] : m) o[k] = v;
@@ -472,6 +512,163 @@ void check_project_name(std::string_view name) {
     if (name.empty()) invalid("project name is empty");
     if (name.find_first_of("/ ") != std::string_view::npos)
         invalid("project name '" + std::string(name) + "' must not contain '/' or a space");
+}
+
+// ---- multipart/form-data ------------------------------------------------------------------
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    return true;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+std::string header_parameter(std::string_view value, std::string_view name) {
+    std::size_t i = value.find(';');
+    while (i != std::string_view::npos && i < value.size()) {
+        ++i;   // past ';'
+        while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) ++i;
+        auto eq = value.find('=', i);
+        if (eq == std::string_view::npos) return {};
+        auto key = trim(value.substr(i, eq - i));
+        std::string val;
+        std::size_t j = eq + 1;
+        while (j < value.size() && (value[j] == ' ' || value[j] == '\t')) ++j;
+        if (j < value.size() && value[j] == '"') {
+            ++j;
+            while (j < value.size() && value[j] != '"') {
+                if (value[j] == '\\' && j + 1 < value.size()) ++j;
+                val += value[j++];
+            }
+            if (j < value.size()) ++j;   // closing quote
+            i = value.find(';', j);
+        } else {
+            auto end = value.find(';', j);
+            val = std::string(trim(value.substr(j, end == std::string_view::npos ? std::string_view::npos : end - j)));
+            i = end;
+        }
+        if (iequals(key, name)) return val;
+    }
+    return {};
+}
+
+std::string safe_file_name(std::string_view suggested) {
+    auto slash = suggested.find_last_of("/\\");
+    auto base = slash == std::string_view::npos ? suggested : suggested.substr(slash + 1);
+    if (base.empty() || base == "." || base == "..") return {};
+    for (unsigned char c : base)
+        if (c < 0x20 || c == 0x7f) return {};
+    return std::string(base);
+}
+
+std::string multipart_writer::part_header(std::string_view field, std::string_view filename, bool first) const {
+    std::string h = first ? "" : "\r\n";
+    h += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + std::string(field) + "\"; filename=\"" +
+         std::string(filename) + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+    return h;
+}
+
+std::string multipart_writer::closing() const { return "\r\n--" + boundary + "--\r\n"; }
+
+multipart_reader::multipart_reader(std::string boundary, std::string request_line)
+    : delimiter_("\r\n--" + boundary), rl_(std::move(request_line)), buf_("\r\n") {
+    if (boundary.empty() || boundary.size() > 200) fail_protocol(rl_, "multipart response without a usable boundary");
+}
+
+void multipart_reader::feed(std::string_view chunk, const std::function<void(const part&)>& on_part,
+                            const std::function<void(std::string_view)>& on_data) {
+    buf_.append(chunk);
+    const std::size_t keep = delimiter_.size() - 1;   // a delimiter may start in these bytes
+    for (;;) {
+        switch (state_) {
+        case state::preamble: {
+            auto at = buf_.find(delimiter_);
+            if (at == std::string::npos) {
+                if (buf_.size() > keep) buf_.erase(0, buf_.size() - keep);
+                return;
+            }
+            buf_.erase(0, at + delimiter_.size());
+            state_ = state::after_boundary;
+            break;
+        }
+        case state::after_boundary: {
+            if (buf_.size() < 2) return;
+            if (buf_.compare(0, 2, "--") == 0) {
+                state_ = state::done;
+                buf_.clear();
+                return;
+            }
+            if (buf_.compare(0, 2, "\r\n") != 0) fail_protocol(rl_, "multipart boundary not followed by a line end");
+            buf_.erase(0, 2);
+            state_ = state::headers;
+            break;
+        }
+        case state::headers: {
+            std::size_t end;
+            std::size_t skip;
+            if (buf_.size() >= 2 && buf_.compare(0, 2, "\r\n") == 0) {
+                end = 0;
+                skip = 2;
+            } else {
+                end = buf_.find("\r\n\r\n");
+                skip = 4;
+                if (end == std::string::npos) {
+                    if (buf_.size() > 16384) fail_protocol(rl_, "multipart part headers longer than 16 KiB");
+                    return;
+                }
+            }
+            part p;
+            std::string_view block(buf_.data(), end);
+            while (!block.empty()) {
+                auto nl = block.find("\r\n");
+                auto line = block.substr(0, nl);
+                block = nl == std::string_view::npos ? std::string_view{} : block.substr(nl + 2);
+                auto colon = line.find(':');
+                if (colon == std::string_view::npos) fail_protocol(rl_, "malformed multipart part header");
+                if (iequals(trim(line.substr(0, colon)), "content-disposition")) {
+                    auto value = line.substr(colon + 1);
+                    p.name = header_parameter(value, "name");
+                    p.filename = header_parameter(value, "filename");
+                }
+            }
+            buf_.erase(0, end + skip);
+            state_ = state::body;
+            on_part(p);
+            break;
+        }
+        case state::body: {
+            auto at = buf_.find(delimiter_);
+            if (at == std::string::npos) {
+                if (buf_.size() > keep) {
+                    on_data(std::string_view(buf_.data(), buf_.size() - keep));
+                    buf_.erase(0, buf_.size() - keep);
+                }
+                return;
+            }
+            if (at > 0) on_data(std::string_view(buf_.data(), at));
+            buf_.erase(0, at + delimiter_.size());
+            state_ = state::after_boundary;
+            break;
+        }
+        case state::done:
+            buf_.clear();
+            return;
+        }
+    }
+}
+
+void multipart_reader::finish() const {
+    if (state_ != state::done) fail_protocol(rl_, "multipart body ended before its closing boundary (truncated)");
 }
 
 }  // namespace lxd::protocol

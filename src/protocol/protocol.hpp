@@ -3,6 +3,7 @@
 // branch is unit-tested (tests/unit/protocol_test.cpp).
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include <boost/json.hpp>
 
 #include <lxd/api/event.hpp>
+#include <lxd/api/image.hpp>
 #include <lxd/api/instance.hpp>
 #include <lxd/api/operation.hpp>
 #include <lxd/api/server.hpp>
@@ -66,6 +68,8 @@ api::operation_info decode_operation(const json::value& v, const std::string& re
 api::instance decode_instance(const json::value& v, const std::string& request_line);
 api::instance_state decode_instance_state(const json::value& v, const std::string& request_line);
 api::event decode_event(const json::value& v, const std::string& request_line);
+api::image decode_image(const json::value& v, const std::string& request_line);
+api::image_alias decode_image_alias(const json::value& v, const std::string& request_line);
 
 /// Encoders for the editable parts.
 json::object encode_config(const api::config_map& m);
@@ -79,5 +83,46 @@ void check_instance_name(std::string_view name);
 void check_snapshot_name(std::string_view name);
 /// Project names: non-empty, no '/', no space.
 void check_project_name(std::string_view name);
+
+// ---- multipart/form-data (image upload and export) -----------------------------------------
+
+/// The value of a header parameter such as boundary= or filename= (quotes removed), or "".
+std::string header_parameter(std::string_view header_value, std::string_view name);
+
+/// A file name the server suggested (Content-Disposition), made safe to create in a chosen
+/// directory: its last path component, or "" if that is empty, "." or "..".
+std::string safe_file_name(std::string_view suggested);
+
+/// The framing of one multipart/form-data body written as a stream: text before each
+/// part's bytes, and the closing text.
+struct multipart_writer {
+    std::string boundary;
+    /// "--B\r\nContent-Disposition: form-data; name=...; filename=...\r\n...\r\n\r\n",
+    /// preceded by "\r\n" for every part but the first.
+    std::string part_header(std::string_view field, std::string_view filename, bool first) const;
+    std::string closing() const;   ///< "\r\n--B--\r\n"
+};
+
+/// Incremental multipart/form-data parser: feed the body in chunks of any size; parts'
+/// bytes are handed on as they arrive, holding back only what could be the start of a
+/// boundary. Throws errc::protocol_error (with `request_line`) on malformed input.
+class multipart_reader {
+public:
+    struct part { std::string name, filename; };
+    multipart_reader(std::string boundary, std::string request_line);
+    /// on_part: a new part begins; on_data: bytes of the current part.
+    void feed(std::string_view chunk, const std::function<void(const part&)>& on_part,
+              const std::function<void(std::string_view)>& on_data);
+    /// Throws unless the closing boundary was seen.
+    void finish() const;
+    bool done() const { return state_ == state::done; }
+
+private:
+    enum class state { preamble, headers, body, after_boundary, done };
+    std::string delimiter_;   // "\r\n--" + boundary
+    std::string rl_;
+    std::string buf_;
+    state state_ = state::preamble;
+};
 
 }  // namespace lxd::protocol

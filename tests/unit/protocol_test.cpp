@@ -180,3 +180,114 @@ TEST(Names, SnapshotAndProject) {
     EXPECT_NO_THROW(check_project_name("p1"));
     EXPECT_EQ(code_of([] { check_project_name("a/b"); }), errc::invalid_argument);
 }
+
+// ---- images ---------------------------------------------------------------------------------
+
+TEST(Decode, Image) {
+    auto v = json::parse(R"({"fingerprint":"ab12","filename":"f.tar.xz","architecture":"x86_64","type":"container",
+        "size":1234,"public":true,"auto_update":false,"cached":false,"properties":{"os":"busybox"},
+        "aliases":[{"name":"a1","description":"d"}],"profiles":["default"],"created_at":"c","uploaded_at":"u",
+        "expires_at":"e","last_used_at":"l","extra":1})");
+    auto i = decode_image(v, rl);
+    EXPECT_EQ(i.fingerprint, "ab12");
+    EXPECT_EQ(i.size, 1234);
+    EXPECT_TRUE(i.is_public);
+    EXPECT_EQ(i.properties.at("os"), "busybox");
+    ASSERT_EQ(i.aliases.size(), 1u);
+    EXPECT_EQ(i.aliases[0].name, "a1");
+    EXPECT_EQ(i.aliases[0].description, "d");
+    EXPECT_EQ(i.profiles, std::vector<std::string>{"default"});
+    EXPECT_NE(i.raw_json.find("\"extra\""), std::string::npos);
+    EXPECT_EQ(code_of([&] { decode_image(json::parse(R"({"filename":"x"})"), rl); }), errc::protocol_error);
+    EXPECT_EQ(code_of([&] { decode_image(json::parse(R"({"fingerprint":"a","aliases":{}})"), rl); }), errc::protocol_error);
+    EXPECT_EQ(code_of([&] { decode_image(json::parse(R"({"fingerprint":"a","size":"big"})"), rl); }), errc::protocol_error);
+}
+
+TEST(Decode, ImageAlias) {
+    auto a = decode_image_alias(json::parse(R"({"name":"n","target":"fp","description":"d","type":"container"})"), rl);
+    EXPECT_EQ(a.name, "n");
+    EXPECT_EQ(a.target, "fp");
+    EXPECT_EQ(a.type, "container");
+    EXPECT_EQ(code_of([&] { decode_image_alias(json::parse(R"({"target":"fp"})"), rl); }), errc::protocol_error);
+}
+
+TEST(Multipart, HeaderParameters) {
+    EXPECT_EQ(header_parameter("multipart/form-data; boundary=abc123", "boundary"), "abc123");
+    EXPECT_EQ(header_parameter("multipart/form-data; boundary=\"a;b c\"", "boundary"), "a;b c");
+    EXPECT_EQ(header_parameter("form-data; name=\"rootfs\"; filename=\"x.squashfs\"", "name"), "rootfs");
+    EXPECT_EQ(header_parameter("form-data; name=\"rootfs\"; filename=\"x.squashfs\"", "filename"), "x.squashfs");
+    EXPECT_EQ(header_parameter("attachment; FILENAME=y.tar.xz", "filename"), "y.tar.xz");
+    EXPECT_EQ(header_parameter("attachment", "filename"), "");
+    EXPECT_EQ(header_parameter("form-data; filename=\"q\\\"uote\"", "filename"), "q\"uote");
+}
+
+TEST(Multipart, SafeFileNames) {
+    EXPECT_EQ(safe_file_name("image.tar.xz"), "image.tar.xz");
+    EXPECT_EQ(safe_file_name("../../etc/passwd"), "passwd");
+    EXPECT_EQ(safe_file_name("/abs/x"), "x");
+    EXPECT_EQ(safe_file_name("..\\..\\win"), "win");
+    EXPECT_EQ(safe_file_name(".."), "");
+    EXPECT_EQ(safe_file_name("dir/"), "");
+    EXPECT_EQ(safe_file_name(""), "");
+    EXPECT_EQ(safe_file_name("a\nb"), "");
+}
+
+namespace {
+struct parsed_part {
+    multipart_reader::part p;
+    std::string data;
+};
+std::vector<parsed_part> parse_in_chunks(const std::string& body, const std::string& boundary, std::size_t chunk) {
+    multipart_reader r(boundary, rl);
+    std::vector<parsed_part> out;
+    for (std::size_t i = 0; i < body.size(); i += chunk)
+        r.feed(std::string_view(body).substr(i, chunk), [&](const multipart_reader::part& p) { out.push_back({p, {}}); },
+               [&](std::string_view d) {
+                   if (out.empty()) throw std::runtime_error("data before a part");
+                   out.back().data.append(d);
+               });
+    r.finish();
+    return out;
+}
+}  // namespace
+
+TEST(Multipart, RoundTripAtEveryChunkSize) {
+    multipart_writer w{"BoUnDaRy42"};
+    // Bytes that look like the start of a delimiter, CRLFs, NULs and a near-boundary.
+    std::string meta = std::string("meta\r\n--BoUnDaRy4\r\n--BoUnDaRx") + std::string(1, '\0') + "\r\n";
+    std::string rootfs;
+    for (int i = 0; i < 3000; ++i) rootfs.push_back(static_cast<char>(i * 7 % 256));
+    std::string body = "preamble ignored\r\n" + w.part_header("metadata", "meta.tar.xz", true) + meta +
+                       w.part_header("rootfs", "root.squashfs", false) + rootfs + w.closing() + "epilogue";
+    for (std::size_t chunk : {1u, 2u, 3u, 7u, 13u, 64u, 4096u, 100000u}) {
+        auto parts = parse_in_chunks(body, w.boundary, chunk);
+        ASSERT_EQ(parts.size(), 2u) << chunk;
+        EXPECT_EQ(parts[0].p.name, "metadata");
+        EXPECT_EQ(parts[0].p.filename, "meta.tar.xz");
+        EXPECT_EQ(parts[0].data, meta) << chunk;
+        EXPECT_EQ(parts[1].p.name, "rootfs");
+        EXPECT_EQ(parts[1].p.filename, "root.squashfs");
+        EXPECT_EQ(parts[1].data, rootfs) << chunk;
+    }
+}
+
+TEST(Multipart, EmptyPartAndNoHeaders) {
+    std::string body = "--b\r\n\r\nx\r\n--b\r\nContent-Disposition: form-data; name=\"e\"\r\n\r\n\r\n--b--";
+    auto parts = parse_in_chunks(body, "b", 5);
+    ASSERT_EQ(parts.size(), 2u);
+    EXPECT_EQ(parts[0].p.name, "");
+    EXPECT_EQ(parts[0].data, "x");
+    EXPECT_EQ(parts[1].p.name, "e");
+    EXPECT_EQ(parts[1].data, "");
+}
+
+TEST(Multipart, TruncatedAndMalformedAreProtocolErrors) {
+    multipart_writer w{"zz"};
+    std::string body = w.part_header("metadata", "m", true) + "abc" + w.closing();
+    for (std::size_t cut = 0; cut < body.size() - 2; ++cut)   // the last 2 bytes ("\r\n") are optional
+        EXPECT_EQ(code_of([&] { parse_in_chunks(body.substr(0, cut), "zz", 3); }), errc::protocol_error) << cut;
+    EXPECT_EQ(code_of([&] { parse_in_chunks("--zzXX", "zz", 3); }), errc::protocol_error);
+    EXPECT_EQ(code_of([&] { parse_in_chunks("--zz\r\nno colon here\r\n\r\nx\r\n--zz--", "zz", 3); }), errc::protocol_error);
+    EXPECT_EQ(code_of([&] { multipart_reader r("", rl); }), errc::protocol_error);
+    EXPECT_EQ(code_of([&] { parse_in_chunks("--zz\r\n" + std::string(20000, 'h'), "zz", 1000); }), errc::protocol_error);
+}

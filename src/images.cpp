@@ -1,0 +1,478 @@
+// Images over /1.0/images: uploads and exports streamed in constant memory, with the
+// fingerprint checked on both sides of the wire.
+#include <lxd/images.hpp>
+#include <lxd/instances.hpp>
+#include <lxd/snapshots.hpp>
+
+#include <filesystem>
+#include <memory>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "detail/calls.hpp"
+#include "detail/local_file.hpp"
+
+namespace lxd {
+
+using namespace detail;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// SHA-256 as the image fingerprint: streamed updates, lowercase hex at the end.
+class sha256 {
+public:
+    sha256() : ctx_(EVP_MD_CTX_new()) {
+        if (!ctx_ || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
+    }
+    ~sha256() { EVP_MD_CTX_free(ctx_); }
+    sha256(const sha256&) = delete;
+    sha256& operator=(const sha256&) = delete;
+    void update(std::string_view d) { EVP_DigestUpdate(ctx_, d.data(), d.size()); }
+    std::string hex() {
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int n = 0;
+        EVP_DigestFinal_ex(ctx_, md, &n);
+        static const char* digits = "0123456789abcdef";
+        std::string out;
+        for (unsigned i = 0; i < n; ++i) {
+            out += digits[md[i] >> 4];
+            out += digits[md[i] & 15];
+        }
+        return out;
+    }
+
+private:
+    EVP_MD_CTX* ctx_;
+};
+
+bool is_hex(std::string_view s) {
+    for (char c : s)
+        if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+    return true;
+}
+
+/// A fingerprint or a prefix of one (as LXD accepts them in URLs).
+void check_fingerprint(std::string_view fp) {
+    if (fp.empty() || fp.size() > 64 || !is_hex(fp))
+        fail_invalid("'" + std::string(fp) + "' is not an image fingerprint (1 to 64 hexadecimal digits)");
+}
+
+std::string full_fingerprint(std::string fp) {
+    if (fp.size() != 64 || !is_hex(fp)) fail_invalid("a fingerprint must be 64 hexadecimal digits (SHA-256), got '" + fp + "'");
+    for (auto& c : fp) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return fp;
+}
+
+void check_alias_name(std::string_view name) {
+    if (name.empty()) fail_invalid("empty image alias name");
+    if (name.find_first_of(std::string_view("\0\n\r", 3)) != std::string_view::npos || name.find(':') != std::string_view::npos)
+        fail_invalid("image alias '" + std::string(name) + "' contains a ':' or a control character");
+}
+
+std::string image_path(std::string_view fp) { return protocol::api_path({"images", fp}); }
+std::string alias_path(std::string_view name) { return protocol::api_path({"images", "aliases", name}); }
+
+std::string random_boundary() {
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("RAND_bytes failed");
+    std::string s = "lxdpp-";
+    static const char* digits = "0123456789abcdef";
+    for (auto c : b) {
+        s += digits[c >> 4];
+        s += digits[c & 15];
+    }
+    return s;
+}
+
+/// The request body of an upload: text and local files, served in order.
+class upload_body {
+public:
+    void text(std::string t) { segments_.push_back({std::move(t), nullptr}); }
+    void file(const std::string& path) { segments_.push_back({{}, std::make_unique<local_reader>(path)}); }
+    std::uint64_t size() const {
+        std::uint64_t n = 0;
+        for (auto& s : segments_) n += s.reader ? s.reader->size() : s.text.size();
+        return n;
+    }
+    std::size_t read(char* buf, std::size_t cap) {
+        while (i_ < segments_.size()) {
+            auto& s = segments_[i_];
+            std::size_t n = 0;
+            if (s.reader) {
+                n = s.reader->read(buf, cap);
+                if (s.reader->failed()) return 0;   // length mismatch: core abandons the request
+            } else {
+                n = std::min(cap, s.text.size() - off_);
+                std::memcpy(buf, s.text.data() + off_, n);
+                off_ += n;
+            }
+            if (n > 0) return n;
+            ++i_;
+            off_ = 0;
+        }
+        return 0;
+    }
+    void check() const {
+        for (auto& s : segments_)
+            if (s.reader) s.reader->check();
+    }
+
+private:
+    struct segment {
+        std::string text;
+        std::unique_ptr<local_reader> reader;
+    };
+    std::vector<segment> segments_;
+    std::size_t i_ = 0, off_ = 0;
+};
+
+std::string encode_properties(const api::config_map& m) {
+    std::string out;
+    for (auto& [k, v] : m) {
+        if (!out.empty()) out += '&';
+        out += protocol::escape_query(k) + "=" + protocol::escape_query(v);
+    }
+    return out;
+}
+
+/// Continuation of an import: creates the aliases once the image is in.
+std::function<asio::awaitable<std::string>(const api::operation_info&)> add_aliases_after(const client& c,
+                                                                                         std::vector<std::string> aliases,
+                                                                                         std::string fingerprint) {
+    if (aliases.empty()) return {};
+    return [co = c.core_ptr().get(), sc = c.scope(), aliases = std::move(aliases),
+            fingerprint = std::move(fingerprint)](const api::operation_info&) -> asio::awaitable<std::string> {
+        for (auto& a : aliases) {
+            http_request r;
+            r.method = http::verb::post;
+            r.path = "/1.0/images/aliases";
+            r.body = json::serialize(json::object{{"name", a}, {"target", fingerprint}, {"description", ""}});
+            co_await co->call(std::move(r), sc);
+        }
+        co_return std::string{};
+    };
+}
+
+}  // namespace
+
+std::string sha256_of_files(const std::vector<std::string>& paths) {
+    sha256 h;
+    std::vector<char> buf(1 << 20);
+    for (auto& p : paths) {
+        local_reader in(p);
+        while (auto n = in.read(buf.data(), buf.size())) h.update(std::string_view(buf.data(), n));
+        in.check();
+    }
+    return h.hex();
+}
+
+lxd::images client::images() const { return lxd::images(*this); }
+
+std::vector<api::image> images::all() const {
+    http_request r;
+    r.path = "/1.0/images";
+    r.query = {{"recursion", "1"}};
+    auto [env, res] = call_sync(client_, std::move(r));
+    if (!env.metadata.is_array()) protocol::fail_protocol(res.request_line, "image list is not an array");
+    std::vector<api::image> out;
+    for (auto& v : env.metadata.get_array()) out.push_back(protocol::decode_image(v, res.request_line));
+    return out;
+}
+
+std::vector<std::string> images::fingerprints() const {
+    http_request r;
+    r.path = "/1.0/images";
+    auto [env, res] = call_sync(client_, std::move(r));
+    if (!env.metadata.is_array()) protocol::fail_protocol(res.request_line, "image list is not an array");
+    std::vector<std::string> out;
+    for (auto& v : env.metadata.get_array()) {
+        if (!v.is_string()) protocol::fail_protocol(res.request_line, "image URL is not a string");
+        out.push_back(protocol::last_segment(v.get_string()));
+    }
+    return out;
+}
+
+api::image images::get(std::string_view fingerprint) const {
+    check_fingerprint(fingerprint);
+    http_request r;
+    r.path = image_path(fingerprint);
+    auto [env, res] = call_sync(client_, std::move(r));
+    return protocol::decode_image(env.metadata, res.request_line);
+}
+
+api::image images::get_by_alias(std::string_view name) const { return get(alias(name).target); }
+
+bool images::exists(std::string_view fingerprint) const {
+    return exists_by([&] { return get(fingerprint); });
+}
+
+operation images::remove(std::string_view fingerprint) const {
+    check_fingerprint(fingerprint);
+    http_request r;
+    r.method = http::verb::delete_;
+    r.path = image_path(fingerprint);
+    return as_operation(client_, call_sync(client_, std::move(r)));
+}
+
+void images::update(std::string_view fingerprint, std::optional<bool> is_public, const api::config_map& properties,
+                    std::optional<bool> auto_update) const {
+    check_fingerprint(fingerprint);
+    json::object body;
+    if (is_public) body["public"] = *is_public;
+    if (auto_update) body["auto_update"] = *auto_update;
+    if (!properties.empty()) body["properties"] = protocol::encode_config(properties);
+    if (body.empty()) return;
+    http_request r;
+    r.method = http::verb::patch;
+    r.path = image_path(fingerprint);
+    r.body = json::serialize(body);
+    wait_if_async(client_, call_sync(client_, std::move(r)));
+}
+
+namespace {
+
+/// The common part of unified and split uploads.
+operation upload(const client& c, const images& self, upload_body& body, const std::vector<std::string>& files,
+                 const image_import& o, std::string content_type, const std::string& default_filename) {
+    for (auto& a : o.aliases) {
+        check_alias_name(a);
+        if (self.alias_exists(a)) {
+            diagnostics d;
+            d.detail = "image alias '" + a + "' already exists; nothing was uploaded";
+            throw error(errc::conflict, std::move(d));
+        }
+    }
+    auto fp = o.fingerprint.empty() ? sha256_of_files(files) : full_fingerprint(o.fingerprint);
+    if (self.exists(fp)) {
+        diagnostics d;
+        d.detail = "an image with fingerprint " + fp + " is already on the server; nothing was uploaded";
+        throw error(errc::conflict, std::move(d));
+    }
+    auto pre = header_prefix(c);
+    http_request r;
+    r.method = http::verb::post;
+    r.path = "/1.0/images";
+    r.content_type = std::move(content_type);
+    r.headers.emplace_back(pre + "fingerprint", fp);
+    r.headers.emplace_back(pre + "filename", o.filename.empty() ? default_filename : o.filename);
+    if (o.is_public) r.headers.emplace_back(pre + "public", "1");
+    if (!o.properties.empty()) r.headers.emplace_back(pre + "properties", encode_properties(o.properties));
+    const auto total = body.size();
+    std::uint64_t sent = 0;
+    auto source = [&](char* buf, std::size_t cap) -> std::size_t {
+        auto n = body.read(buf, cap);
+        sent += n;
+        if (o.progress && n) o.progress(sent, total);
+        return n;
+    };
+    auto res = stream_sync(c, std::move(r), source, total, nullptr, nullptr);
+    body.check();
+    check_answer(res);
+    auto env = protocol::parse_envelope(res.status, res.content_type, res.body, res.request_line);
+    return as_operation(c, {std::move(env), std::move(res)}, add_aliases_after(c, o.aliases, fp));
+}
+
+}  // namespace
+
+operation images::import_file(const std::string& path, const image_import& o) const {
+    upload_body body;
+    body.file(path);
+    return upload(client_, *this, body, {path}, o, "application/octet-stream", fs::path(path).filename().string());
+}
+
+operation images::import_split(const std::string& metadata_path, const std::string& rootfs_path, const image_import& o,
+                               bool virtual_machine) const {
+    protocol::multipart_writer w{random_boundary()};
+    upload_body body;
+    body.text(w.part_header("metadata", fs::path(metadata_path).filename().string(), true));
+    body.file(metadata_path);
+    body.text(w.part_header(virtual_machine ? "rootfs.img" : "rootfs", fs::path(rootfs_path).filename().string(), false));
+    body.file(rootfs_path);
+    body.text(w.closing());
+    return upload(client_, *this, body, {metadata_path, rootfs_path}, o, "multipart/form-data; boundary=" + w.boundary,
+                  fs::path(metadata_path).filename().string());
+}
+
+exported_image images::export_to(std::string_view fingerprint, const std::string& directory,
+                                 const image_export_options& o) const {
+    auto img = get(fingerprint);   // resolves a prefix; not_found before anything is created
+    std::error_code ec;
+    fs::create_directories(directory, ec);
+    if (ec || !fs::is_directory(directory)) fail_invalid("cannot create directory " + directory + ": " + ec.message());
+
+    exported_image out;
+    out.fingerprint = img.fingerprint;
+    std::vector<std::unique_ptr<local_writer>> writers;
+    std::optional<protocol::multipart_reader> multipart;
+    sha256 hash;
+    std::uint64_t total = 0;
+    std::string rl;
+
+    auto open = [&](std::string name) {
+        if (name.empty()) name = img.fingerprint;
+        auto path = (fs::path(directory) / name).string();
+        for (auto& w : writers)
+            if (w->path() == path) protocol::fail_protocol(rl, "the export names two parts '" + name + "'");
+        writers.push_back(std::make_unique<local_writer>(path));
+    };
+    auto write = [&](std::string_view d) {
+        writers.back()->write(d);
+        hash.update(d);
+        out.bytes += d.size();
+        if (o.progress) o.progress(out.bytes, total);
+    };
+    auto on_headers = [&](const http_response& res) {
+        rl = res.request_line;
+        // The image's size: a split export is chunked (no Content-Length), and its framing
+        // is not image bytes anyway.
+        total = static_cast<std::uint64_t>(std::max<std::int64_t>(img.size, 0));
+        if (res.content_type.rfind("multipart/", 0) == 0) {
+            out.split = true;
+            multipart.emplace(protocol::header_parameter(res.content_type, "boundary"), res.request_line);
+        } else {
+            open(protocol::safe_file_name(protocol::header_parameter(res.field("content-disposition"), "filename")));
+        }
+        return false;   // stream the body to the sink
+    };
+    auto sink = [&](std::string_view chunk) {
+        if (!multipart) return write(chunk);
+        multipart->feed(
+            chunk,
+            [&](const protocol::multipart_reader::part& p) {
+                if (p.name != "metadata" && p.name != "rootfs" && p.name != "rootfs.img")
+                    protocol::fail_protocol(rl, "unexpected part '" + p.name + "' in a split image export");
+                auto name = protocol::safe_file_name(p.filename);
+                open(name.empty() ? p.name + "-" + img.fingerprint : name);
+            },
+            write);
+    };
+    http_request r;
+    r.path = image_path(img.fingerprint) + "/export";
+    auto res = stream_sync(client_, std::move(r), nullptr, std::nullopt, sink, on_headers);
+    check_answer(res);
+    if (res.status != 200 || writers.empty()) protocol::fail_protocol(res.request_line, "the export had no file in it");
+    if (multipart) multipart->finish();
+    if (o.verify) {
+        auto got = hash.hex();
+        if (got != img.fingerprint) {
+            diagnostics d;
+            d.request = res.request_line;
+            d.detail = "the exported bytes have SHA-256 " + got + ", not the image's fingerprint; the files were removed";
+            throw error(errc::protocol_error, std::move(d));
+        }
+    }
+    for (auto& w : writers) {
+        w->commit(0644);
+        out.files.push_back(w->path());
+    }
+    return out;
+}
+
+operation images::publish(std::string_view source, const image_publish& o) const {
+    auto slash = source.find('/');
+    if (slash == std::string_view::npos) {
+        protocol::check_instance_name(source);
+    } else {
+        protocol::check_instance_name(source.substr(0, slash));
+        protocol::check_snapshot_name(source.substr(slash + 1));
+    }
+    for (auto& a : o.aliases) check_alias_name(a);
+    json::object body{{"source", json::object{{"type", slash == std::string_view::npos ? "instance" : "snapshot"},
+                                              {"name", std::string(source)}}},
+                      {"public", o.is_public}};
+    if (!o.aliases.empty()) {
+        json::array a;
+        for (auto& al : o.aliases) a.push_back(json::object{{"name", al}});
+        body["aliases"] = a;
+    }
+    if (!o.properties.empty()) body["properties"] = protocol::encode_config(o.properties);
+    if (!o.compression_algorithm.empty()) body["compression_algorithm"] = o.compression_algorithm;
+    if (!o.expires_at.empty()) body["expires_at"] = o.expires_at;
+    http_request r;
+    r.method = http::verb::post;
+    r.path = "/1.0/images";
+    r.body = json::serialize(body);
+    return as_operation(client_, call_sync(client_, std::move(r)));
+}
+
+operation instance::publish(const image_publish& o) const { return client_.images().publish(name(), o); }
+
+operation snapshot::publish(std::vector<std::string> aliases, bool is_public) const {
+    return client_.images().publish(instance_ + "/" + name_, {.aliases = std::move(aliases), .is_public = is_public});
+}
+
+// ---- aliases ----------------------------------------------------------------------------
+
+std::vector<api::image_alias> images::aliases() const {
+    http_request r;
+    r.path = "/1.0/images/aliases";
+    r.query = {{"recursion", "1"}};
+    auto [env, res] = call_sync(client_, std::move(r));
+    if (!env.metadata.is_array()) protocol::fail_protocol(res.request_line, "alias list is not an array");
+    std::vector<api::image_alias> out;
+    for (auto& v : env.metadata.get_array()) out.push_back(protocol::decode_image_alias(v, res.request_line));
+    return out;
+}
+
+api::image_alias images::alias(std::string_view name) const {
+    check_alias_name(name);
+    http_request r;
+    r.path = alias_path(name);
+    auto [env, res] = call_sync(client_, std::move(r));
+    auto a = protocol::decode_image_alias(env.metadata, res.request_line);
+    return a;
+}
+
+bool images::alias_exists(std::string_view name) const {
+    return exists_by([&] { return alias(name); });
+}
+
+void images::create_alias(std::string_view name, std::string_view fingerprint, std::string_view description) const {
+    check_alias_name(name);
+    check_fingerprint(fingerprint);
+    http_request r;
+    r.method = http::verb::post;
+    r.path = "/1.0/images/aliases";
+    r.body = json::serialize(
+        json::object{{"name", std::string(name)}, {"target", std::string(fingerprint)}, {"description", std::string(description)}});
+    call_sync(client_, std::move(r));
+}
+
+void images::retarget_alias(std::string_view name, std::string_view fingerprint) const {
+    check_alias_name(name);
+    check_fingerprint(fingerprint);
+    // PUT with the current description (If-Match): PATCH on an alias hangs for 20 s and then
+    // fails ("context deadline exceeded") on LXD 5.0.2.
+    http_request g;
+    g.path = alias_path(name);
+    auto [env, got] = call_sync(client_, std::move(g));
+    auto current = protocol::decode_image_alias(env.metadata, got.request_line);
+    http_request r;
+    r.method = http::verb::put;
+    r.path = alias_path(name);
+    if (!got.etag.empty()) r.headers.emplace_back("If-Match", got.etag);
+    r.body = json::serialize(json::object{{"target", std::string(fingerprint)}, {"description", current.description}});
+    call_sync(client_, std::move(r));
+}
+
+void images::rename_alias(std::string_view name, std::string_view new_name) const {
+    check_alias_name(name);
+    check_alias_name(new_name);
+    http_request r;
+    r.method = http::verb::post;
+    r.path = alias_path(name);
+    r.body = json::serialize(json::object{{"name", std::string(new_name)}});
+    call_sync(client_, std::move(r));
+}
+
+void images::remove_alias(std::string_view name) const {
+    check_alias_name(name);
+    http_request r;
+    r.method = http::verb::delete_;
+    r.path = alias_path(name);
+    call_sync(client_, std::move(r));
+}
+
+}  // namespace lxd
