@@ -71,6 +71,17 @@ int main(int argc, char** argv) try {
     c.restore_snapshot("before-change").wait(std::chrono::minutes(2));
     std::cout << "  after restoring 'before-change': " << files.get("/root/demo/hello.txt").data;
     for (auto& snap : c.snapshots().all()) std::cout << "  snapshot " << snap.name() << " taken " << snap.created_at() << "\n";
+    std::cout << "== images\n";
+    auto published = c.snapshots().get("before-change").publish().wait(std::chrono::minutes(5));
+    auto fp = lxd::image_fingerprint(published);
+    auto img = client.images().get(fp);
+    std::cout << "  published snapshot 'before-change' as image " << fp.substr(0, 12) << " (" << img.size << " bytes)\n";
+    for (auto& i : client.images().all()) {
+        std::cout << "  image " << i.fingerprint.substr(0, 12) << " " << i.architecture << " " << i.size << " bytes";
+        for (auto& a : i.aliases) std::cout << " alias=" << a.name;
+        std::cout << "\n";
+    }
+    client.images().remove(fp).wait(std::chrono::minutes(1));
     if (argc > 3) {
         auto second = lxd::client::connect_unix(argv[3]);
         std::cout << "== copy to a second server\n";

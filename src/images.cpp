@@ -157,6 +157,17 @@ std::function<asio::awaitable<std::string>(const api::operation_info&)> add_alia
 
 }  // namespace
 
+std::string image_fingerprint(const api::operation_info& finished) {
+    json::value v;
+    try {
+        v = parse_json(finished.metadata_json);
+    } catch (...) {
+    }
+    if (v.is_object())
+        if (auto* f = v.get_object().if_contains("fingerprint"); f && f->is_string()) return std::string(f->get_string());
+    protocol::fail_protocol("operation " + finished.id, "the operation's metadata has no image fingerprint");
+}
+
 std::string sha256_of_files(const std::vector<std::string>& paths) {
     sha256 h;
     std::vector<char> buf(1 << 20);

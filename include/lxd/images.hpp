@@ -105,6 +105,10 @@ private:
     client client_;
 };
 
+/// The fingerprint a finished import or publish operation reports (its metadata's
+/// "fingerprint"). errc::protocol_error if it has none.
+std::string image_fingerprint(const api::operation_info& finished);
+
 /// SHA-256 of the concatenation of local files, lowercase hex (an image's fingerprint).
 std::string sha256_of_files(const std::vector<std::string>& paths);
 

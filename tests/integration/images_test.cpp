@@ -80,12 +80,7 @@ struct Images : ::testing::Test {
     }
 };
 
-std::string fingerprint_of(const lxd::api::operation_info& done) {
-    const std::string key = "\"fingerprint\":\"";
-    auto at = done.metadata_json.find(key);
-    if (at == std::string::npos) return "(no fingerprint in " + done.metadata_json + ")";
-    return done.metadata_json.substr(at + key.size(), 64);
-}
+std::string fingerprint_of(const lxd::api::operation_info& done) { return lxd::image_fingerprint(done); }
 
 }  // namespace
 
