@@ -5,6 +5,10 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "detail/calls.hpp"
 #include "detail/exec_start.hpp"
 
@@ -79,29 +83,66 @@ asio::awaitable<void> pump_output(WS& ws, std::string& sink, const std::function
 }
 
 template <class WS>
-asio::awaitable<void> feed_stdin(WS& ws, const std::string& data,
-                                 const std::function<std::size_t(char*, std::size_t)>& source) {
-    ws.binary(true);
-    if (source) {
-        std::vector<char> buf(stdin_chunk);
+asio::awaitable<bool> send_stdin(WS& ws, const char* data, std::size_t n) {
+    boost::system::error_code ec;
+    co_await ws.async_write(asio::buffer(data, n), asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;   // false: the command stopped reading (exited): not an error of ours
+}
+
+/// Input from a descriptor: a regular file is read directly (it never blocks for long);
+/// anything else asynchronously on a duplicate, whose shared O_NONBLOCK flag is put back.
+template <class WS>
+asio::awaitable<bool> feed_fd(WS& ws, int fd) {
+    std::vector<char> buf(stdin_chunk);
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
         for (;;) {
-            auto n = source(buf.data(), buf.size());
-            if (n == 0) break;
-            if (n > buf.size()) n = buf.size();
-            boost::system::error_code ec;
-            co_await ws.async_write(asio::buffer(buf.data(), n), asio::redirect_error(asio::use_awaitable, ec));
-            if (ec) co_return;   // the command stopped reading (exited): not an error of ours
+            auto n = ::read(fd, buf.data(), buf.size());
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) co_return true;
+            if (!co_await send_stdin(ws, buf.data(), static_cast<std::size_t>(n))) co_return false;
         }
     }
-    for (std::size_t off = 0; off < data.size(); off += stdin_chunk) {
-        auto n = std::min(stdin_chunk, data.size() - off);
+    int flags = ::fcntl(fd, F_GETFL);
+    int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (copy < 0) co_return true;
+    struct restore {
+        int fd, flags;
+        ~restore() { if (flags >= 0) ::fcntl(fd, F_SETFL, flags); }
+    } restore_flags{fd, flags};
+    asio::posix::stream_descriptor sd(co_await asio::this_coro::executor, copy);
+    for (;;) {
         boost::system::error_code ec;
-        co_await ws.async_write(asio::buffer(data.data() + off, n), asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) co_return;   // the command stopped reading (exited): not an error of ours
+        auto n = co_await sd.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+        if (n && !co_await send_stdin(ws, buf.data(), n)) co_return false;
+        if (ec) co_return true;   // end of input (or an unreadable descriptor): send EOF
     }
-    ws.text(true);
-    boost::system::error_code ec;
-    co_await ws.async_write(asio::buffer("", 0), asio::redirect_error(asio::use_awaitable, ec));   // EOF
+}
+
+// Sends the input, then end-of-file, then waits forever: the command's end (not the input's)
+// decides when exec is over, and cancels this wherever it is.
+template <class WS>
+asio::awaitable<void> feed_stdin(WS& ws, const exec_options& o) {
+    ws.binary(true);
+    bool open = true;
+    if (o.stdin_source) {
+        std::vector<char> buf(stdin_chunk);
+        while (open) {
+            auto n = o.stdin_source(buf.data(), buf.size());
+            if (n == 0) break;
+            open = co_await send_stdin(ws, buf.data(), std::min(n, buf.size()));
+        }
+    }
+    if (o.stdin_fd >= 0 && open) open = co_await feed_fd(ws, o.stdin_fd);
+    for (std::size_t off = 0; open && off < o.stdin_data.size(); off += stdin_chunk)
+        open = co_await send_stdin(ws, o.stdin_data.data() + off, std::min(stdin_chunk, o.stdin_data.size() - off));
+    if (open) {
+        ws.text(true);
+        boost::system::error_code ec;
+        co_await ws.async_write(asio::buffer("", 0), asio::redirect_error(asio::use_awaitable, ec));   // EOF
+    }
+    asio::steady_timer forever(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
+    co_await forever.async_wait(asio::use_awaitable);
 }
 
 template <class WS>
@@ -160,12 +201,13 @@ asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique
     };
     auto streams = [&]() -> asio::awaitable<api::operation_info> {
         auto info = co_await (wait_operation(c, sc, op_id, rl) && pump_output(out, result.out, o.on_stdout) &&
-                                         pump_output(err, result.err, o.on_stderr) && feed_stdin(in, o.stdin_data, o.stdin_source));
+                              pump_output(err, result.err, o.on_stderr));
         co_return info;
     };
     // The command is over when the operation is final and both outputs are drained; the
-    // watchdog and the control reader never finish first, so `||` ends with `streams`.
-    auto outcome = co_await (streams() || watchdog() || drain_control(control));
+    // watchdog, the control reader and the input feeder never finish first, so `||` ends
+    // with `streams` and cancels the rest (an input that never ends cannot hold exec open).
+    auto outcome = co_await (streams() || watchdog() || drain_control(control) || feed_stdin(in, o));
     api::operation_info info = std::get<0>(outcome);
     for (auto& w : ws) {
         boost::system::error_code ignored;
@@ -262,9 +304,10 @@ void check_argv(const std::vector<std::string>& argv) {
 }
 
 void check_options(const exec_options& o) {
-    if (o.record_output && (!o.stdin_data.empty() || o.stdin_source || o.timeout))
+    if (o.record_output && (!o.stdin_data.empty() || o.stdin_source || o.stdin_fd >= 0 || o.timeout))
         fail_invalid("record_output has no stdin and no timeout (LXD attaches no websockets in that mode)");
-    if (!o.stdin_data.empty() && o.stdin_source) fail_invalid("give stdin_data or stdin_source, not both");
+    if (int(!o.stdin_data.empty()) + int(bool(o.stdin_source)) + int(o.stdin_fd >= 0) > 1)
+        fail_invalid("give one of stdin_data, stdin_source and stdin_fd");
 }
 
 }  // namespace

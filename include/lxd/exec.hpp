@@ -23,6 +23,11 @@ struct exec_options {
     /// `capacity` bytes and return how many; 0 means end-of-file. Runs on the client's I/O
     /// thread, one chunk at a time, only as fast as the command reads (constant memory).
     std::function<std::size_t(char* buffer, std::size_t capacity)> stdin_source;
+    /// Input read from this file descriptor until end-of-file (e.g. 0 for the process's own
+    /// stdin): pipes, terminals and sockets are read without blocking the I/O thread; a
+    /// regular file is read directly. The descriptor is duplicated, not closed, and its flags
+    /// are restored. Reading stops when the command ends, even if the input never ends.
+    int stdin_fd = -1;
     /// When set, output goes here in chunks as it arrives (constant memory) instead of into
     /// exec_result::out / err. Runs on the client's I/O thread.
     std::function<void(std::string_view)> on_stdout;

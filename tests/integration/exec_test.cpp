@@ -2,6 +2,12 @@
 #include "sandbox.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "support/code_of.hpp"
 
 #include <cstring>
 #include <openssl/sha.h>
@@ -9,6 +15,7 @@
 #include <gtest/gtest.h>
 
 using namespace std::chrono_literals;
+using test_support::code_of;
 
 namespace {
 struct Exec : ::testing::Test {
@@ -240,4 +247,55 @@ TEST_F(Exec, InteractiveSignal) {
     auto s = box->execute_interactive({"sleep", "600"});
     s.signal(9);
     EXPECT_EQ(s.wait(20s), 137);   // killed by SIGKILL, as a shell reports it
+}
+
+TEST_F(Exec, StdinFromAPipeThatNeverEndsDoesNotHoldExecOpen) {
+    int p[2];
+    ASSERT_EQ(pipe(p), 0);
+    ASSERT_EQ(write(p[1], "hello world", 11), 11);
+    int flags_before = fcntl(p[0], F_GETFL);
+    auto start = std::chrono::steady_clock::now();
+    auto r = box->execute({"head", "-c", "5"}, {.stdin_fd = p[0]});   // p[1] stays open
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.out, "hello");
+    EXPECT_EQ(fcntl(p[0], F_GETFL), flags_before);   // O_NONBLOCK not left behind
+    close(p[1]);
+    close(p[0]);
+}
+
+TEST_F(Exec, StdinFromAPipeAndFromAFileUntilEndOfFile) {
+    int p[2];
+    ASSERT_EQ(pipe(p), 0);
+    std::string data = repeat_to("pipe line\n", 3 << 20);
+    std::thread writer([&] {
+        for (std::size_t off = 0; off < data.size();) {
+            auto n = write(p[1], data.data() + off, data.size() - off);
+            if (n <= 0) break;
+            off += static_cast<std::size_t>(n);
+        }
+        close(p[1]);
+    });
+    auto r = box->execute({"sha256sum"}, {.stdin_fd = p[0]});
+    writer.join();
+    close(p[0]);
+    EXPECT_EQ(r.exit_code, 0);
+    auto hex = [](const std::string& raw) {
+        static const char* d = "0123456789abcdef";
+        std::string s;
+        for (unsigned char ch : raw) s += {d[ch >> 4], d[ch & 15]};
+        return s;
+    };
+    EXPECT_EQ(r.out.substr(0, 64), hex(sha256(data)));
+
+    char path[] = "/tmp/lxdpp-stdin-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    unlink(path);
+    ASSERT_EQ(write(fd, "from a file\n", 12), 12);
+    lseek(fd, 0, SEEK_SET);
+    auto f = box->execute({"cat"}, {.stdin_fd = fd});
+    close(fd);
+    EXPECT_EQ(f.out, "from a file\n");
+    EXPECT_EQ(code_of([&] { box->execute({"cat"}, {.stdin_data = "x", .stdin_fd = 0}); }), lxd::errc::invalid_argument);
 }

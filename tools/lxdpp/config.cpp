@@ -1,0 +1,173 @@
+#include "config.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lxd/tls.hpp>
+
+namespace lxdpp_cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string home() {
+    const char* h = std::getenv("HOME");
+    return h && *h ? h : "/root";
+}
+
+void write_file(const std::string& path, const std::string& data, mode_t mode) {
+    auto tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw std::runtime_error("cannot write " + tmp);
+        out << data;
+        if (!out.flush()) throw std::runtime_error("cannot write " + tmp);
+    }
+    ::chmod(tmp.c_str(), mode);
+    fs::rename(tmp, path);   // atomic: a reader never sees half a file
+}
+
+remote builtin(const std::string& name, const std::string& addr, const std::string& proto, bool pub) {
+    remote r;
+    r.name = name;
+    r.addr = addr;
+    r.protocol = proto;
+    r.is_public = pub;
+    return r;
+}
+
+}  // namespace
+
+config config::load() {
+    config c;
+    if (const char* e = std::getenv("LXD_CONF"); e && *e) {
+        c.dir_ = e;
+    } else {
+        c.dir_ = home() + "/.config/lxc";
+        auto snap = home() + "/snap/lxd/common/config";
+        if (!fs::exists(c.dir_) && fs::exists(snap)) c.dir_ = snap;
+    }
+    auto file = c.dir_ + "/config.yml";
+    if (fs::exists(file)) {
+        try {
+            c.doc_ = YAML::LoadFile(file);
+        } catch (const YAML::Exception& e) {
+            throw std::runtime_error(file + ": " + e.what());
+        }
+    }
+    if (!c.doc_.IsMap()) {
+        // lxc's defaults when it has no configuration yet.
+        c.doc_ = YAML::Node(YAML::NodeType::Map);
+        c.doc_["default-remote"] = "local";
+        auto rs = c.doc_["remotes"];
+        rs["images"]["addr"] = "https://images.linuxcontainers.org";
+        rs["images"]["protocol"] = "simplestreams";
+        rs["images"]["public"] = true;
+        rs["local"]["addr"] = "unix://";
+        rs["local"]["public"] = false;
+    }
+    if (auto d = c.doc_["default-remote"]; d && d.IsScalar()) c.default_ = d.as<std::string>();
+    if (auto rs = c.doc_["remotes"]; rs && rs.IsMap()) {
+        for (auto it : rs) {
+            remote r;
+            r.name = it.first.as<std::string>();
+            auto n = it.second;
+            if (n["addr"]) r.addr = n["addr"].as<std::string>();
+            r.protocol = n["protocol"] ? n["protocol"].as<std::string>() : "lxd";
+            if (n["auth_type"]) r.auth_type = n["auth_type"].as<std::string>();
+            if (n["project"]) r.project = n["project"].as<std::string>();
+            if (n["public"]) r.is_public = n["public"].as<bool>();
+            c.remotes_[r.name] = r;
+        }
+    }
+    if (!c.remotes_.count("local")) c.remotes_["local"] = builtin("local", "unix://", "lxd", false);
+    return c;
+}
+
+const remote& config::get(const std::string& name) const {
+    auto it = remotes_.find(name);
+    if (it == remotes_.end()) throw std::runtime_error("The remote \"" + name + "\" doesn't exist");
+    return it->second;
+}
+
+void config::add(const remote& r) {
+    auto n = doc_["remotes"][r.name];
+    n["addr"] = r.addr;
+    if (!r.auth_type.empty()) n["auth_type"] = r.auth_type;
+    if (!r.project.empty()) n["project"] = r.project;
+    n["protocol"] = r.protocol.empty() ? "lxd" : r.protocol;
+    n["public"] = r.is_public;
+    remotes_[r.name] = r;
+}
+
+void config::remove(const std::string& name) {
+    if (!remotes_.count(name)) throw std::runtime_error("The remote \"" + name + "\" doesn't exist");
+    if (name == default_) throw std::runtime_error("Can't remove the default remote");
+    doc_["remotes"].remove(name);
+    remotes_.erase(name);
+    std::error_code ec;
+    fs::remove(server_cert_path(name), ec);
+}
+
+void config::set_default(const std::string& name) {
+    (void)get(name);
+    default_ = name;
+    doc_["default-remote"] = name;
+}
+
+void config::save() const {
+    fs::create_directories(dir_);
+    YAML::Emitter out;
+    out << doc_;
+    write_file(dir_ + "/config.yml", std::string(out.c_str()) + "\n", 0644);
+}
+
+void config::ensure_client_certificate() const {
+    if (fs::exists(client_cert_path()) && fs::exists(client_key_path())) return;
+    fs::create_directories(dir_);
+    auto pair = lxd::generate_client_certificate();
+    write_file(client_key_path(), pair.key_pem, 0600);
+    write_file(client_cert_path(), pair.cert_pem, 0644);
+}
+
+lxd::client config::connect(const std::string& name, const lxd::client_options& o) const {
+    const auto& r = get(name);
+    auto opts = o;
+    if (opts.project.empty() && !r.project.empty()) opts.project = r.project;
+    if (r.is_unix()) {
+        std::string path = r.addr.substr(5);   // after "unix:"
+        while (path.rfind("//", 0) == 0) path = path.substr(1);
+        if (path == "/") path.clear();         // "unix://": find the local socket
+        return lxd::client::connect_unix(path, opts);
+    }
+    if (r.protocol == "simplestreams")
+        throw std::runtime_error("remote \"" + name + "\" is a simplestreams image server; lxdpp talks to LXD servers only");
+    lxd::tls_options tls;
+    if (fs::exists(client_cert_path()) && fs::exists(client_key_path()))
+        tls = lxd::tls_options::from_files(client_cert_path(), client_key_path());
+    if (fs::exists(server_cert_path(name)))
+        tls.server_cert_pem = lxd::read_text_file(server_cert_path(name));
+    else
+        throw std::runtime_error("no certificate for remote \"" + name + "\" in " + server_cert_path(name) +
+                                 " (add the remote again to accept its certificate)");
+    return lxd::client::connect_https(r.addr, tls, opts);
+}
+
+std::pair<std::string, std::string> split_remote(const config& cfg, const std::string& arg) {
+    auto colon = arg.find(':');
+    if (colon != std::string::npos) {
+        auto r = arg.substr(0, colon);
+        if (cfg.has(r)) return {r, arg.substr(colon + 1)};
+        if (arg.find('/') == std::string::npos || colon < arg.find('/'))
+            throw std::runtime_error("The remote \"" + r + "\" doesn't exist");
+    }
+    return {cfg.default_remote(), arg};
+}
+
+}  // namespace lxdpp_cli
