@@ -31,9 +31,9 @@ std::string https_operation_url(const client& c, const std::string& op_id) {
         d.detail = "the server has no network address (core.https_address) for the other server to connect to; use relay mode";
         throw error(errc::invalid_argument, std::move(d));
     }
-    auto url = "https://" + info.environment.addresses.front() + "/1.0/operations/" + protocol::escape_segment(op_id);
-    if (!c.project().empty()) url += "?project=" + protocol::escape_query(c.project());
-    return url;
+    // No ?project=: the target appends "/websocket" to this URL as a string, and operation
+    // ids are unique across projects anyway.
+    return "https://" + info.environment.addresses.front() + "/1.0/operations/" + protocol::escape_segment(op_id);
 }
 
 json::object target_body(const api::instance& src, const std::string& name, const migrate_options& o, json::object source) {

@@ -59,6 +59,18 @@ TEST_F(Migrate, PullBetweenHttpsServers) {
     expect_arrived(u2, name, 2);
 }
 
+TEST_F(Migrate, PullWithAProjectScopedClient) {
+    // The operation URL handed to the target must not carry ?project= (the target appends
+    // "/websocket" to it as a string).
+    auto h1 = sandbox::trusted_https_client(1).use_project("default");
+    auto h2 = sandbox::trusted_https_client(2).use_project("default");
+    auto name = sandbox::unique_name("mproj");
+    prepare(u1, name);
+    h1.containers().get(name).migrate(h2, {.mode = lxd::migration_mode::pull}).wait(5min);
+    EXPECT_FALSE(u1.containers().exists(name));
+    expect_arrived(u2, name, 2);
+}
+
 TEST_F(Migrate, PushBetweenHttpsServers) {
     auto h1 = sandbox::trusted_https_client(1);
     auto h2 = sandbox::trusted_https_client(2);
