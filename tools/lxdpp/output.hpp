@@ -1,0 +1,45 @@
+// tools/lxdpp/output.hpp — tables (table/csv/compact), JSON and YAML rendering, progress.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+namespace lxdpp_cli {
+
+struct table {
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+};
+
+/// format: "table" (lxc's boxes), "compact" (aligned columns), "csv" (RFC 4180 quoting, no header).
+void print_table(std::ostream& out, const table& t, const std::string& format);
+/// YAML text of a JSON value (block style, keys in the server's order).
+std::string to_yaml(const boost::json::value& v);
+/// JSON or YAML of `v` per format ("json" or "yaml"); false for other formats.
+bool print_structured(std::ostream& out, const boost::json::value& v, const std::string& format);
+
+/// A one-line progress display on stderr, only when stderr is a terminal; silent otherwise.
+class progress_line {
+public:
+    explicit progress_line(std::string label, bool enabled);
+    ~progress_line();
+    void update(std::uint64_t done, std::uint64_t total);   ///< safe from any one thread
+    void text(const std::string& s);
+    void clear();
+
+private:
+    std::string label_;
+    bool enabled_;
+    bool shown_ = false;
+    std::chrono::steady_clock::time_point start_, last_;
+};
+
+/// "1.23MB" style sizes as lxc prints them.
+std::string human_size(std::uint64_t bytes);
+
+}  // namespace lxdpp_cli
