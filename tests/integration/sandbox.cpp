@@ -85,6 +85,16 @@ void remove_leftovers(lxd::client& c) {
         } catch (const lxd::error&) {
         }
     }
+    // Images a test left behind: those with one of this process's aliases.
+    for (auto& img : c.images().all()) {
+        bool ours = false;
+        for (auto& a : img.aliases) ours = ours || a.name.rfind(prefix, 0) == 0;
+        if (!ours) continue;
+        try {
+            c.images().remove(img.fingerprint).wait(std::chrono::minutes(1));
+        } catch (const lxd::error&) {
+        }
+    }
 }
 
 }  // namespace sandbox

@@ -33,7 +33,8 @@ std::string lxc(const std::string& args, bool allow_failure = false, int* status
 /// Creates a container from the test image (optionally started) and waits.
 lxd::instance make_container(lxd::client& c, const std::string& name, bool start);
 
-/// Removes every instance whose name starts with this process's prefix (test cleanup).
+/// Removes every instance whose name starts with this process's prefix, and every image
+/// with an alias that does (test cleanup).
 void remove_leftovers(lxd::client& c);
 
 }  // namespace sandbox
