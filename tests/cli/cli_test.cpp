@@ -157,6 +157,24 @@ TEST_F(Cli, ExecPassesExitStatusStreamsAndStdin) {
     EXPECT_EQ(run("exec d1:" + name + " -- false").status, 1);
 }
 
+TEST_F(Cli, ExecUsesATerminalWhenItHasOne) {
+    auto name = sandbox::unique_name("pty");
+    sandbox::make_container(c1, name, true);
+    // Under script(1) stdin and stdout are a terminal: the command gets a PTY too.
+    std::string inner = std::string(LXDPP_CLI_PATH) + " exec d1:" + name + " -- sh -c 'tty; exit 5'";
+    std::string cmd = "LXD_CONF=" + (dir / "conf").string() + " timeout 60 script -qec " + quote(inner) + " /dev/null >" +
+                      (dir / "tty.out").string() + " 2>&1 </dev/null";
+    int rc = std::system(cmd.c_str());
+    EXPECT_EQ(WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, 5);
+    EXPECT_NE(slurp(dir / "tty.out").find("/dev/pts/"), std::string::npos) << slurp(dir / "tty.out");
+    // Without a terminal: no PTY, plain streams; -t forces one, reading input from the pipe.
+    auto plain = run("exec d1:" + name + " -- sh -c 'tty; exit 0'");
+    EXPECT_EQ(plain.out, "not a tty\n");
+    auto forced = run("exec -t d1:" + name + " -- sh -c 'read x; echo got $x; tty >/dev/null && exit 4'", "line\n");
+    EXPECT_EQ(forced.status, 4);
+    EXPECT_NE(forced.out.find("got line"), std::string::npos) << forced.out;
+}
+
 TEST_F(Cli, FilePushPullDeleteAsLxcSeesThem) {
     auto name = sandbox::unique_name("f");
     sandbox::make_container(c1, name, true);

@@ -15,4 +15,7 @@ PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" g++ $flags "$src/tests/consumer/mai
   $(PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --cflags --libs --static lxdpp)
 out=$("$work/pc-consumer")
 [ "$out" = "0.1.0 connection_failed" ] || { echo "pkg-config consumer printed: $out"; exit 1; }
+# The CLI is installed too, and runs from the prefix.
+out=$("$work/prefix/bin/lxdpp" --version)
+[ "$out" = "0.1.0" ] || { echo "installed lxdpp --version printed: $out"; exit 1; }
 echo "consumer ok"
