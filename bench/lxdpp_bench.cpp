@@ -5,7 +5,10 @@
 //   lxdpp_bench run SOCKET RUNS        time the workloads
 #include <lxd/lxd.hpp>
 
+#include <thread>
+
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <chrono>
 #include <iostream>
@@ -87,6 +90,46 @@ int main(int argc, char** argv) try {
                   << R"(,"runs":1,"peak_rss_kib":)" << get_rss << "}\n";
         return 0;
     }
+    if (mode == "lifecycle") {
+        // lxdpp_bench lifecycle SOCKET N: create+start+stop(force)+delete of N containers,
+        // one after another, then all at once (operations in flight together).
+        auto one_name = [](const char* tag, int i) { return std::string("bench-lc-") + tag + std::to_string(i); };
+        auto make = [&](const std::string& name) {
+            lxd::instance_create cfg;
+            cfg.name = name;
+            cfg.source = lxd::instance_source::image_alias("testimage");
+            cfg.start = true;
+            return c.containers().create(cfg);
+        };
+        auto t0 = clk::now();
+        for (int i = 0; i < n; ++i) {
+            make(one_name("s", i)).wait(std::chrono::minutes(2));
+            auto inst = c.containers().get(one_name("s", i));
+            inst.stop({.force = true}).wait(std::chrono::minutes(2));
+            inst.remove();
+        }
+        double seq = std::chrono::duration<double, std::milli>(clk::now() - t0).count();
+        t0 = clk::now();
+        std::vector<lxd::operation> ops;
+        for (int i = 0; i < n; ++i) ops.push_back(make(one_name("c", i)));
+        for (auto& op : ops) op.wait(std::chrono::minutes(5));
+        ops.clear();
+        std::vector<lxd::instance> all;
+        for (int i = 0; i < n; ++i) all.push_back(c.containers().get(one_name("c", i)));
+        for (auto& inst : all) ops.push_back(inst.stop({.force = true}));
+        for (auto& op : ops) op.wait(std::chrono::minutes(5));
+        std::vector<std::thread> deleters;
+        for (auto& inst : all) deleters.emplace_back([&inst] { inst.remove(); });
+        for (auto& t : deleters) t.join();
+        double conc = std::chrono::duration<double, std::milli>(clk::now() - t0).count();
+        auto row = [&](const char* kind, double ms) {
+            std::cout << R"({"workload":"lifecycle_)" << n << "_" << kind << R"(","tool":"lxdpp","p50_ms":)" << ms
+                      << R"(,"p99_ms":)" << ms << R"(,"runs":1})" << "\n";
+        };
+        row("sequential", seq);
+        row("concurrent", conc);
+        return 0;
+    }
     size_t expected = c.containers().names().size();
     measure("list_with_status", n, [&] {
         auto all = c.containers().all();
@@ -101,6 +144,11 @@ int main(int argc, char** argv) try {
     measure("exec_true", std::max(n, 50), [&] {
         if (box.execute({"true"}).exit_code != 0) throw std::runtime_error("true failed");
     });
+    measure("snapshot_create_delete", std::max(n / 2, 5), [&] {
+        auto snaps = box.snapshots();
+        snaps.create("bench-snap").wait(std::chrono::minutes(1));
+        snaps.get("bench-snap").remove().wait(std::chrono::minutes(1));
+    });
     measure("exec_8MiB_out", std::max(n / 2, 5), [&] {
         if (box.execute({"head", "-c", "8388608", "/dev/zero"}).out.size() != 8388608u) throw std::runtime_error("short output");
     });
@@ -112,7 +160,7 @@ int main(int argc, char** argv) try {
         double ms = std::chrono::duration<double, std::milli>(clk::now() - t0).count();
         std::cout << R"({"workload":"exec_32_concurrent_total","tool":"lxdpp","p50_ms":)" << ms << R"(,"p99_ms":)" << ms << R"(,"runs":1})" << "\n";
     }
-    {
+    if (!std::getenv("LXDPP_BENCH_QUICK")) {
         // 1 GiB of output through a callback: the peak RSS must not grow with it.
         long before = peak_rss_kib();
         std::uint64_t bytes = 0;

@@ -35,7 +35,40 @@ def main():
     measure("host_info", runs, lambda: client.api.get().json())
     box = client.containers.get("bench-run")
     measure("exec_true", max(runs, 20), lambda: box.execute(["true"]))
+    def snapshot_create_delete():
+        box.snapshots.create("bench-snap", wait=True)
+        box.snapshots.get("bench-snap").delete(wait=True)
+
+    measure("snapshot_create_delete", max(runs // 2, 5), snapshot_create_delete)
     measure("exec_8MiB_out", max(runs // 4, 3), lambda: box.execute(["head", "-c", "8388608", "/dev/zero"]))
 
 
-main()
+
+def lifecycle(socket, n):
+    """create+start+stop(force)+delete of n containers, sequential then concurrent."""
+    from concurrent.futures import ThreadPoolExecutor
+    os.environ["LXD_DIR"] = os.path.dirname(socket)
+    client = pylxd.Client()
+
+    def one(name):
+        c = client.containers.create({"name": name, "source": {"type": "image", "alias": "testimage"}}, wait=True)
+        c.start(wait=True)
+        c.stop(force=True, wait=True)
+        c.delete(wait=True)
+
+    t0 = time.perf_counter()
+    for i in range(n):
+        one("bench-lcpy-s%d" % i)
+    seq = (time.perf_counter() - t0) * 1000
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        list(pool.map(one, ["bench-lcpy-c%d" % i for i in range(n)]))
+    conc = (time.perf_counter() - t0) * 1000
+    for w, ms in (("lifecycle_%d_sequential" % n, seq), ("lifecycle_%d_concurrent" % n, conc)):
+        print(json.dumps({"workload": w, "tool": "pylxd", "p50_ms": ms, "p99_ms": ms, "runs": 1}))
+
+
+if len(sys.argv) > 3 and sys.argv[3] == "lifecycle":
+    lifecycle(sys.argv[1], int(sys.argv[2]))
+else:
+    main()

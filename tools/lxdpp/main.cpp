@@ -179,7 +179,9 @@ void cmd_list(const std::string& remote_arg, const std::vector<std::string>& fil
     auto c = g.connect(remote);
     for (char ch : columns) (void)column_header(ch);   // refuse unknown columns before any request
     lxd::list_options lo;
-    lo.with_state = true;
+    // State (recursion=2) costs the server a lot per instance: ask for it only when a column
+    // or the output format needs it, as lxc does.
+    lo.with_state = format == "json" || format == "yaml" || columns.find_first_of("46S") != std::string::npos;
     lo.all_projects = all_projects;
     std::vector<std::string> keys;   // key=value filters, applied here like lxc does
     for (auto& f : filters) {
