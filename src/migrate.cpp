@@ -129,6 +129,16 @@ operation instance::migrate(const client& target, migrate_options o) {
     auto name = o.new_name.empty() ? data_.name : o.new_name;
     protocol::check_instance_name(name);
     if (target.core_ptr() == client_.core_ptr() && target.project() == client_.project()) {
+        if (!target.target().empty()) {
+            // Another member of the same cluster: the cluster moves it (a stopped instance,
+            // with its snapshots), optionally renaming it on the way.
+            if (o.mode != migration_mode::automatic) fail_invalid("the migration mode applies between servers only");
+            http_request r;
+            r.method = http::verb::post;
+            r.path = protocol::api_path({collection(target), data_.name});
+            r.body = json::serialize(json::object{{"name", name}, {"migration", true}});
+            return as_operation(target, call_sync(target, std::move(r)));
+        }
         if (name == data_.name) fail_invalid("migrating to the same server under the same name changes nothing");
         return rename(name);
     }

@@ -21,6 +21,7 @@ namespace lxd {
 
 class instances;
 class images;
+class cluster;
 
 enum class flavour { lxd, incus };
 
@@ -105,6 +106,8 @@ public:
     lxd::instances virtual_machines() const;
     /// The image store (see images.hpp).
     lxd::images images() const;
+    /// The cluster this server belongs to (see cluster.hpp).
+    lxd::cluster cluster() const;
 
     /// A raw request for endpoints the library does not model yet: `path` starts with "/1.0",
     /// `body` is JSON text or empty. Returns the sync metadata as JSON text; throws for errors.

@@ -1,12 +1,14 @@
 // lxd/lxd.hpp — the umbrella header of lxdpp.
 #pragma once
 
+#include <lxd/api/cluster.hpp>
 #include <lxd/api/event.hpp>
 #include <lxd/api/image.hpp>
 #include <lxd/api/instance.hpp>
 #include <lxd/api/operation.hpp>
 #include <lxd/api/server.hpp>
 #include <lxd/client.hpp>
+#include <lxd/cluster.hpp>
 #include <lxd/error.hpp>
 #include <lxd/events.hpp>
 #include <lxd/exec.hpp>

@@ -397,9 +397,20 @@ asio::awaitable<http_response> core::exchange_streaming(http_request r, scope sc
 }
 
 asio::awaitable<std::pair<protocol::envelope, http_response>> core::call(http_request r, scope sc) {
+    bool placed = r.scoped && !sc.target.empty();
+    std::string member = sc.target;
     auto res = co_await exchange(std::move(r), std::move(sc));
-    auto env = protocol::parse_envelope(res.status, res.content_type, res.body, res.request_line);
-    co_return std::pair{std::move(env), std::move(res)};
+    try {
+        auto env = protocol::parse_envelope(res.status, res.content_type, res.body, res.request_line);
+        co_return std::pair{std::move(env), std::move(res)};
+    } catch (const error& e) {
+        // The request line leaves out the query; say which member it was aimed at, since
+        // LXD's own message ("Cluster member not found") does not.
+        if (!placed || !e.diag().detail.empty()) throw;
+        auto d = e.diag();
+        d.detail = "aimed at cluster member '" + member + "'";
+        throw error(e.code_value(), std::move(d));
+    }
 }
 
 namespace {

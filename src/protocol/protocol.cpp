@@ -422,6 +422,35 @@ api::event decode_event(const json::value& v, const std::string& rl) {
     return e;
 }
 
+api::cluster_info decode_cluster_info(const json::value& v, const std::string& rl) {
+    const auto& obj = as_object(v, rl, "cluster");
+    reader r{obj, rl};
+    api::cluster_info c;
+    c.enabled = r.boolean("enabled");
+    c.server_name = r.str("server_name");
+    c.raw_json = json::serialize(v);
+    return c;
+}
+
+api::cluster_member decode_cluster_member(const json::value& v, const std::string& rl) {
+    const auto& obj = as_object(v, rl, "cluster member");
+    reader r{obj, rl};
+    api::cluster_member m;
+    m.server_name = r.str("server_name");
+    m.url = r.str("url");
+    m.roles = r.strings("roles");
+    m.database = r.boolean("database");
+    m.status = r.str("status");
+    m.message = r.str("message");
+    m.architecture = r.str("architecture");
+    m.failure_domain = r.str("failure_domain");
+    m.description = r.str("description");
+    m.groups = r.strings("groups");
+    m.raw_json = json::serialize(v);
+    if (m.server_name.empty()) fail_protocol(rl, "cluster member without a name");
+    return m;
+}
+
 api::image_alias decode_image_alias(const json::value& v, const std::string& rl) {
     const auto& obj = as_object(v, rl, "image alias");
     reader r{obj, rl};

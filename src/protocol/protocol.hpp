@@ -12,6 +12,7 @@
 
 #include <boost/json.hpp>
 
+#include <lxd/api/cluster.hpp>
 #include <lxd/api/event.hpp>
 #include <lxd/api/image.hpp>
 #include <lxd/api/instance.hpp>
@@ -68,6 +69,8 @@ api::operation_info decode_operation(const json::value& v, const std::string& re
 api::instance decode_instance(const json::value& v, const std::string& request_line);
 api::instance_state decode_instance_state(const json::value& v, const std::string& request_line);
 api::event decode_event(const json::value& v, const std::string& request_line);
+api::cluster_info decode_cluster_info(const json::value& v, const std::string& request_line);
+api::cluster_member decode_cluster_member(const json::value& v, const std::string& request_line);
 api::image decode_image(const json::value& v, const std::string& request_line);
 api::image_alias decode_image_alias(const json::value& v, const std::string& request_line);
 
