@@ -16,6 +16,12 @@ int main(int argc, char** argv) try {
               << info.environment.kernel_version << "), storage " << info.environment.storage << "\n"
               << "  auth: " << info.auth << ", " << info.api_extensions.size() << " API extensions\n";
 
+    if (auto cl = client.cluster(); cl.enabled()) {
+        std::cout << "== cluster (this is member " << cl.info().server_name << ")\n";
+        for (auto& m : cl.members())
+            std::cout << "  " << m.server_name << "  " << m.url << "  " << m.status << "  " << m.message << "\n";
+    }
+
     auto print_list = [&] {
         auto all = client.containers().all();
         std::cout << "== containers (" << all.size() << ")\n";

@@ -150,6 +150,42 @@ TEST_F(Cluster, EvacuateMovesRunningInstancesAwayAndRestoreBringsThemBack) {
     EXPECT_EQ(back.status(), "Running");
 }
 
+TEST_F(Cluster, CliListsMembersPlacesByTargetAndMoves) {
+    auto conf = "/tmp/" + sandbox::unique_name("cliconf");   // empty: "local" is $LXD_DIR's socket
+    auto cli = [&](const std::string& args, int* status = nullptr) {
+        std::string cmd = "LXD_CONF=" + conf + " LXD_DIR=" + sandbox::env("LXDPP_TEST_CLUSTER_DIR_1") + " timeout 120 " +
+                          LXDPP_CLI_PATH + " " + args + " 2>&1";
+        std::string out;
+        FILE* p = popen(cmd.c_str(), "r");
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+        int rc = pclose(p);
+        if (status) *status = WEXITSTATUS(rc);
+        else EXPECT_EQ(WEXITSTATUS(rc), 0) << cmd << "\n" << out;
+        return out;
+    };
+    auto list = cli("cluster list -f csv");
+    for (int k = 1; k <= 3; ++k)
+        EXPECT_NE(list.find("node" + std::to_string(k) + ",https://127.0.0.1" + std::to_string(k) + ":8443,"), std::string::npos)
+            << list;
+    EXPECT_NE(cli("cluster show node2").find("server_name: \"node2\""), std::string::npos);
+    auto name = sandbox::unique_name("clicl");
+    cli("init " + sandbox::image() + " " + name + " --target node2");
+    EXPECT_EQ(c1.containers().get(name).location(), "node2");
+    EXPECT_EQ(cli("list " + name + " -c nL -f csv"), name + ",node2\n");
+    cli("move " + name + " --target node3");
+    EXPECT_EQ(c1.containers().get(name).location(), "node3");
+    int status = 0;
+    auto refused = cli("cluster evacuate node2", &status);   // no terminal, no --force
+    EXPECT_EQ(status, 1);
+    EXPECT_NE(refused.find("--force"), std::string::npos) << refused;
+    EXPECT_EQ(c1.cluster().member("node2").status, "Online");
+    auto bad = cli("launch " + sandbox::image() + " " + name + "-x --target node9", &status);
+    EXPECT_EQ(status, 1);
+    EXPECT_NE(bad.find("\nError: Cluster member not found (aimed at cluster member 'node9')\n"), std::string::npos) << bad;
+}
+
 // Last: kills member 3's daemon.
 TEST_F(Cluster, ADeadMemberFailsClearlyWithinTheDeadlineAndOthersStillList) {
     auto name = sandbox::unique_name("dead");

@@ -829,7 +829,7 @@ std::string bash_completion(const CLI::App& app) {
 
 std::string error_line(const lxd::error& e) {
     const auto& d = e.diag();
-    if (!d.server_message.empty()) return d.server_message;
+    if (!d.server_message.empty()) return d.server_message + (d.detail.empty() ? "" : " (" + d.detail + ")");
     if (!d.detail.empty()) return d.detail;
     return e.what();
 }
@@ -1144,6 +1144,52 @@ int main(int argc, char** argv) {
     cshow->add_option("name", one)->required();
     cshow->add_flag("-e,--expanded", expanded, "With profiles applied");
     cshow->callback([&] { cmd_config_show(one, expanded); });
+
+    // cluster
+    auto* cluster = app.add_subcommand("cluster", "Cluster members");
+    cluster->require_subcommand(1);
+    auto* clist = cluster->add_subcommand("list", "[REMOTE:]")->alias("ls");
+    clist->add_option("remote", one, "REMOTE:");
+    clist->add_option("-f,--format", format, "table|compact|csv|json|yaml");
+    clist->callback([&] {
+        std::string r = one.empty() ? g.cfg.default_remote() : one;
+        if (r.back() == ':') r.pop_back();
+        auto c = g.connect(r);
+        if (!c.cluster().enabled()) throw usage_error("LXD server isn't part of a cluster");
+        table t{{"NAME", "URL", "ROLES", "ARCHITECTURE", "FAILURE DOMAIN", "DESCRIPTION", "STATE", "MESSAGE"}, {}};
+        json::array arr;
+        for (auto& m : c.cluster().members()) {
+            std::string roles;
+            for (auto& x : m.roles) roles += (roles.empty() ? "" : "\n") + x;
+            t.rows.push_back({m.server_name, m.url, roles, m.architecture, m.failure_domain, m.description, upper(m.status), m.message});
+            arr.push_back(parse_raw(m.raw_json));
+        }
+        if (!print_structured(std::cout, arr, format)) print_table(std::cout, t, format);
+    });
+    auto* cshow_member = cluster->add_subcommand("show", "[REMOTE:]MEMBER");
+    cshow_member->add_option("member", one)->required();
+    cshow_member->callback([&] {
+        auto [remote, name] = split_remote(g.cfg, one);
+        std::cout << to_yaml(parse_raw(g.connect(remote).cluster().member(name).raw_json));
+    });
+    bool cluster_force = false;
+    for (auto [verb, evacuate] : {std::pair{"evacuate", true}, std::pair{"restore", false}}) {
+        auto* s = cluster->add_subcommand(verb, evacuate ? "[REMOTE:]MEMBER: move its instances away" : "[REMOTE:]MEMBER: bring it back");
+        s->add_option("member", one)->required();
+        s->add_flag("--force", cluster_force, "Do not ask");
+        s->callback([&, verb = std::string(verb), evacuate = evacuate] {
+            auto [remote, name] = split_remote(g.cfg, one);
+            if (!cluster_force) {
+                if (!::isatty(0)) throw usage_error("not asking without a terminal: use --force to " + verb + " " + name);
+                std::cerr << "Are you sure you want to " << verb << " cluster member \"" << name << "\"? (yes/no) [default=no]: ";
+                std::string answer;
+                std::getline(std::cin, answer);
+                if (answer != "yes" && answer != "y") throw usage_error("user aborted " + verb);
+            }
+            auto c = g.connect(remote).cluster();
+            wait_with_progress(evacuate ? c.evacuate(name) : c.restore(name), evacuate ? "Evacuating" : "Restoring");
+        });
+    }
 
     auto* version = app.add_subcommand("version", "Client and server versions");
     std::string vremote;
