@@ -43,11 +43,7 @@ std::vector<api::cluster_member> cluster::members() const {
     r.path = "/1.0/cluster/members";
     r.query = {{"recursion", "1"}};
     r.scoped = false;
-    auto [env, res] = call_sync(client_, std::move(r));
-    if (!env.metadata.is_array()) protocol::fail_protocol(res.request_line, "member list is not an array");
-    std::vector<api::cluster_member> out;
-    for (auto& v : env.metadata.get_array()) out.push_back(protocol::decode_cluster_member(v, res.request_line));
-    return out;
+    return get_list(client_, std::move(r), "member list", protocol::decode_cluster_member);
 }
 
 api::cluster_member cluster::member(std::string_view name) const {

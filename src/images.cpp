@@ -185,24 +185,13 @@ std::vector<api::image> images::all() const {
     http_request r;
     r.path = "/1.0/images";
     r.query = {{"recursion", "1"}};
-    auto [env, res] = call_sync(client_, std::move(r));
-    if (!env.metadata.is_array()) protocol::fail_protocol(res.request_line, "image list is not an array");
-    std::vector<api::image> out;
-    for (auto& v : env.metadata.get_array()) out.push_back(protocol::decode_image(v, res.request_line));
-    return out;
+    return get_list(client_, std::move(r), "image list", protocol::decode_image);
 }
 
 std::vector<std::string> images::fingerprints() const {
     http_request r;
     r.path = "/1.0/images";
-    auto [env, res] = call_sync(client_, std::move(r));
-    if (!env.metadata.is_array()) protocol::fail_protocol(res.request_line, "image list is not an array");
-    std::vector<std::string> out;
-    for (auto& v : env.metadata.get_array()) {
-        if (!v.is_string()) protocol::fail_protocol(res.request_line, "image URL is not a string");
-        out.push_back(protocol::last_segment(v.get_string()));
-    }
-    return out;
+    return get_names(client_, std::move(r), "image list");
 }
 
 api::image images::get(std::string_view fingerprint) const {
@@ -420,11 +409,7 @@ std::vector<api::image_alias> images::aliases() const {
     http_request r;
     r.path = "/1.0/images/aliases";
     r.query = {{"recursion", "1"}};
-    auto [env, res] = call_sync(client_, std::move(r));
-    if (!env.metadata.is_array()) protocol::fail_protocol(res.request_line, "alias list is not an array");
-    std::vector<api::image_alias> out;
-    for (auto& v : env.metadata.get_array()) out.push_back(protocol::decode_image_alias(v, res.request_line));
-    return out;
+    return get_list(client_, std::move(r), "alias list", protocol::decode_image_alias);
 }
 
 api::image_alias images::alias(std::string_view name) const {

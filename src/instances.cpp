@@ -183,33 +183,21 @@ std::vector<instance> instances::all(const list_options& o) const {
     if (!type_.empty()) r.query.emplace_back("instance-type", type_);
     if (o.all_projects) r.query.emplace_back("all-projects", "true");
     if (!o.filter.empty()) r.query.emplace_back("filter", o.filter);
-    auto [env, res] = call_sync(client_, std::move(r));
-    if (!env.metadata.is_array()) protocol::fail_protocol(res.request_line, "instance list is not an array");
-    std::vector<instance> out;
-    out.reserve(env.metadata.get_array().size());
-    for (auto& v : env.metadata.get_array()) {
-        auto i = decode_with_state(client_, v, res.request_line);
+    return get_list(client_, std::move(r), "instance list", [&](const json::value& v, const std::string& rl) {
+        auto i = decode_with_state(client_, v, rl);
         if (o.with_state && v.is_object()) {
             if (auto it = v.get_object().find("state"); it != v.get_object().end() && it->value().is_object())
-                i.listed_state_ = protocol::decode_instance_state(it->value(), res.request_line);
+                i.listed_state_ = protocol::decode_instance_state(it->value(), rl);
         }
-        out.push_back(std::move(i));
-    }
-    return out;
+        return i;
+    });
 }
 
 std::vector<std::string> instances::names() const {
     http_request r;
     r.path = "/1.0/" + collection(client_);
     if (!type_.empty()) r.query.emplace_back("instance-type", type_);
-    auto [env, res] = call_sync(client_, std::move(r));
-    if (!env.metadata.is_array()) protocol::fail_protocol(res.request_line, "instance list is not an array");
-    std::vector<std::string> out;
-    for (auto& v : env.metadata.get_array()) {
-        if (!v.is_string()) protocol::fail_protocol(res.request_line, "instance URL is not a string");
-        out.push_back(protocol::last_segment(v.get_string()));
-    }
-    return out;
+    return get_names(client_, std::move(r), "instance list");
 }
 
 instance instances::get(std::string_view name) const {

@@ -81,11 +81,9 @@ std::vector<snapshot> snapshots::all() const {
     http_request r;
     r.path = base_ + "/snapshots";
     r.query = {{"recursion", "1"}};
-    auto [env, res] = call_sync(client_, std::move(r));
-    if (!env.metadata.is_array()) protocol::fail_protocol(res.request_line, "snapshot list is not an array");
-    std::vector<snapshot> out;
-    for (auto& v : env.metadata.get_array()) out.push_back(decode_snapshot(client_, base_, instance_, v, res.request_line));
-    return out;
+    return get_list(client_, std::move(r), "snapshot list", [&](const json::value& v, const std::string& rl) {
+        return decode_snapshot(client_, base_, instance_, v, rl);
+    });
 }
 
 snapshot snapshots::get(std::string_view name) const {

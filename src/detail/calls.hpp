@@ -33,6 +33,25 @@ inline http_response stream_sync(const client& c, http_request r, body_source sr
     }(c.core_ptr().get(), std::move(r), c.scope(), std::move(src), len, std::move(sink), std::move(keep)));
 }
 
+/// A collection GET (usually recursion=1): the metadata array, each element decoded with
+/// decode(value, request_line).
+template <class Decode>
+auto get_list(const client& c, http_request r, const char* what, Decode&& decode) {
+    auto [env, res] = call_sync(c, std::move(r));
+    if (!env.metadata.is_array()) protocol::fail_protocol(res.request_line, std::string(what) + " is not an array");
+    std::vector<decltype(decode(env.metadata, res.request_line))> out;
+    for (auto& v : env.metadata.get_array()) out.push_back(decode(v, res.request_line));
+    return out;
+}
+
+/// A collection GET without recursion: the last segment of each URL (a name or fingerprint).
+inline std::vector<std::string> get_names(const client& c, http_request r, const char* what) {
+    return get_list(c, std::move(r), what, [what](const json::value& v, const std::string& rl) {
+        if (!v.is_string()) protocol::fail_protocol(rl, std::string(what) + " holds something that is not a URL");
+        return protocol::last_segment(v.get_string());
+    });
+}
+
 /// The answer as an operation handle (an async envelope is required).
 inline operation as_operation(const client& c, const envelope_and_response& er,
                               std::function<asio::awaitable<std::string>(const api::operation_info&)> then = {}) {
