@@ -101,6 +101,24 @@ std::optional<json::object> decode_token(std::string_view secret) {
 
 }  // namespace
 
+std::optional<certificate_token> parse_certificate_token(std::string_view text) {
+    auto o = decode_token(text);
+    if (!o) return std::nullopt;
+    auto str = [&](const char* k) -> std::string {
+        auto it = o->find(k);
+        return it != o->end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
+    };
+    certificate_token t;
+    t.client_name = str("client_name");
+    t.fingerprint = str("fingerprint");
+    t.secret = str("secret");
+    t.expires_at = str("expires_at");
+    if (auto it = o->find("addresses"); it != o->end() && it->value().is_array())
+        for (auto& a : it->value().get_array())
+            if (a.is_string()) t.addresses.emplace_back(a.get_string());
+    return t;
+}
+
 std::string find_unix_socket(std::optional<flavour> want) {
     std::vector<std::string> lxd_c, incus_c;
     auto env = [](const char* n) -> std::string { const char* v = std::getenv(n); return v ? v : ""; };

@@ -47,6 +47,18 @@ std::string find_unix_socket(std::optional<flavour> want = std::nullopt);
 /// its fingerprint to a human (as `lxc remote add` does). Never use it to skip pinning.
 std::string fetch_server_certificate(std::string_view url, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+/// What a certificate add token (`lxc config trust add`, client::create_certificate_token)
+/// carries. The secret is in it: never log it.
+struct certificate_token {
+    std::string client_name;
+    std::string fingerprint;              ///< the issuing server's certificate
+    std::vector<std::string> addresses;   ///< "host:port" where the server listens
+    std::string secret;
+    std::string expires_at;
+};
+/// Decodes a token; nullopt if `text` is not one (e.g. a trust password).
+std::optional<certificate_token> parse_certificate_token(std::string_view text);
+
 namespace detail { struct core; struct scope; }
 
 /// A client of one server.

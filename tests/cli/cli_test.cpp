@@ -324,6 +324,22 @@ TEST_F(Cli, RemoteAddWritesWhatLxcReads) {
     EXPECT_FALSE(fs::exists(conf / "servercerts" / "other.crt"));
 }
 
+TEST_F(Cli, RemoteAddWithATokenAcceptsTheCertificateItNames) {
+    auto op = c1.create_certificate_token(sandbox::unique_name("tok"));
+    auto token = lxd::client::token_from_operation(op.info());
+    auto conf = dir / "token-conf";
+    auto r = run("remote add tk " + token, "", conf.string());
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err.find(token), std::string::npos);   // the secret is never echoed
+    auto listed = run("list tk: -c n -f csv", "", conf.string());
+    EXPECT_EQ(listed.status, 0) << listed.err;
+    std::string cmd = "LXD_CONF=" + conf.string() + " timeout 60 lxc list tk: --format csv -c n >/dev/null 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    // A token is single-use: a second configuration cannot use it again.
+    auto again = run("remote add tk " + token, "", (dir / "token-conf-2").string());
+    EXPECT_EQ(again.status, 1);
+}
+
 TEST_F(Cli, BashCompletionIsGeneratedAndValid) {
     auto script = ok("completion bash");
     EXPECT_NE(script.find("complete -F _lxdpp lxdpp"), std::string::npos);

@@ -670,6 +670,17 @@ void cmd_publish(const std::string& src_arg, const std::string& dst_remote_arg, 
 void cmd_remote_add(const std::string& name, std::string url, const std::string& password, const std::string& token,
                     bool accept, const std::string& project, const std::string& protocol) {
     if (g.cfg.has(name)) throw usage_error("Remote " + name + " exists as <" + g.cfg.get(name).addr + ">");
+    // `remote add NAME TOKEN`, as lxc: the token names the server's addresses and certificate.
+    std::string token_fp;
+    std::string secret_token = token;
+    if (url.find("://") == std::string::npos) {
+        if (auto t = lxd::parse_certificate_token(url)) {
+            if (t->addresses.empty()) throw usage_error("the token names no server address");
+            secret_token = url;
+            token_fp = t->fingerprint;
+            url = "https://" + t->addresses.front();
+        }
+    }
     if (name.empty() || name.find_first_of(":/ ") != std::string::npos) throw usage_error("bad remote name \"" + name + "\"");
     remote r;
     r.name = name;
@@ -695,6 +706,11 @@ void cmd_remote_add(const std::string& name, std::string url, const std::string&
     }
     auto cert = lxd::fetch_server_certificate(url);
     auto fp = lxd::certificate_fingerprint(cert);
+    if (!token_fp.empty()) {
+        // The token vouches for the certificate: accept it only if it is the one named.
+        if (token_fp != fp) throw usage_error("the server's certificate (" + fp + ") is not the one the token names");
+        accept = true;
+    }
     if (!accept) {
         if (!::isatty(0))
             throw usage_error("the server's certificate (fingerprint " + fp + ") must be accepted: use --accept-certificate");
@@ -710,7 +726,7 @@ void cmd_remote_add(const std::string& name, std::string url, const std::string&
     o.timeout = g.timeout;
     auto c = lxd::client::connect_https(url, tls, o);
     if (!c.trusted()) {
-        std::string secret = !token.empty() ? token : password;
+        std::string secret = !secret_token.empty() ? secret_token : password;
         if (secret.empty()) {
             if (!::isatty(0)) throw usage_error("the server does not trust this client: give --password or --token");
             std::cerr << "Admin password (or token) for " << name << ": ";
@@ -1097,7 +1113,7 @@ int main(int argc, char** argv) {
     remote->require_subcommand(1);
     auto* radd = remote->add_subcommand("add", "NAME URL");
     radd->add_option("name", one)->required();
-    radd->add_option("url", url)->required();
+    radd->add_option("url", url, "URL, or a certificate add token")->required();
     radd->add_option("--password", password, "Trust password");
     radd->add_option("--token", token, "Certificate add token");
     radd->add_flag("--accept-certificate", accept, "Accept the server's certificate without asking");
