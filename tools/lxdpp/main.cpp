@@ -81,6 +81,13 @@ std::string upper(std::string s) {
     return s;
 }
 
+/// A "REMOTE:" argument (the colon optional; empty: the default remote) → the remote name.
+std::string remote_arg_name(const std::string& arg) {
+    std::string r = arg.empty() ? g.cfg.default_remote() : arg;
+    if (!r.empty() && r.back() == ':') r.pop_back();
+    return r;
+}
+
 std::pair<std::string, std::string> parse_kv(const std::string& s) {
     auto eq = s.find('=');
     if (eq == std::string::npos || eq == 0) throw usage_error("expected KEY=VALUE, got \"" + s + "\"");
@@ -595,9 +602,7 @@ std::pair<lxd::client, std::string> resolve_image(const std::string& arg) {
 }
 
 void cmd_image_list(const std::string& remote_arg, const std::string& format) {
-    std::string remote = remote_arg.empty() ? g.cfg.default_remote() : remote_arg;
-    if (!remote.empty() && remote.back() == ':') remote.pop_back();
-    auto c = g.connect(remote);
+    auto c = g.connect(remote_arg_name(remote_arg));
     auto all = c.images().all();
     if (format == "json" || format == "yaml") {
         json::array arr;
@@ -652,9 +657,7 @@ void cmd_publish(const std::string& src_arg, const std::string& dst_remote_arg, 
                  bool is_public, const std::string& compression) {
     auto [remote, src] = split_remote(g.cfg, src_arg);
     if (!dst_remote_arg.empty()) {
-        auto r = dst_remote_arg;
-        if (r.back() == ':') r.pop_back();
-        if (r != remote) throw usage_error("publishing to another remote is not supported; publish, then export and import");
+        if (remote_arg_name(dst_remote_arg) != remote) throw usage_error("publishing to another remote is not supported; publish, then export and import");
     }
     auto c = g.connect(remote);
     lxd::image_publish o;
@@ -1088,8 +1091,7 @@ int main(int argc, char** argv) {
     alist->add_option("remote", one);
     alist->add_option("-f,--format", format);
     alist->callback([&] {
-        std::string remote = one.empty() ? g.cfg.default_remote() : one;
-        if (remote.back() == ':') remote.pop_back();
+        auto remote = remote_arg_name(one);
         table t{{"ALIAS", "FINGERPRINT", "TYPE", "DESCRIPTION"}, {}};
         json::array arr;
         for (auto& a : g.connect(remote).images().aliases()) {
@@ -1168,9 +1170,7 @@ int main(int argc, char** argv) {
     clist->add_option("remote", one, "REMOTE:");
     clist->add_option("-f,--format", format, "table|compact|csv|json|yaml");
     clist->callback([&] {
-        std::string r = one.empty() ? g.cfg.default_remote() : one;
-        if (r.back() == ':') r.pop_back();
-        auto c = g.connect(r);
+        auto c = g.connect(remote_arg_name(one));
         if (!c.cluster().enabled()) throw usage_error("LXD server isn't part of a cluster");
         table t{{"NAME", "URL", "ROLES", "ARCHITECTURE", "FAILURE DOMAIN", "DESCRIPTION", "STATE", "MESSAGE"}, {}};
         json::array arr;
@@ -1213,9 +1213,7 @@ int main(int argc, char** argv) {
     version->callback([&] {
         std::cout << "Client version: " << lxd::version_string << "\n";
         try {
-            std::string r = vremote.empty() ? g.cfg.default_remote() : vremote;
-            if (r.back() == ':') r.pop_back();
-            std::cout << "Server version: " << g.connect(r).server_version() << "\n";
+            std::cout << "Server version: " << g.connect(remote_arg_name(vremote)).server_version() << "\n";
         } catch (const lxd::error&) {
             std::cout << "Server version: unreachable\n";
         }
