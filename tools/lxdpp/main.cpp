@@ -57,22 +57,24 @@ bool show_progress() { return !g.quiet && ::isatty(2); }
 
 /// Waits for an operation, showing its progress metadata when stderr is a terminal.
 lxd::api::operation_info wait_with_progress(const lxd::operation& op, const std::string& label) {
-    progress_line line(label, show_progress());
+    // Shared with the callback: the operation may still call it on its I/O thread while
+    // wait() returns here.
+    auto line = std::make_shared<progress_line>(label, show_progress());
     if (show_progress()) {
-        op.on_progress([&line, label](const lxd::api::operation_info& info) {
+        op.on_progress([line, label](const lxd::api::operation_info& info) {
             // LXD reports transfers as metadata {"..._progress": "text"}.
             try {
                 auto v = json::parse(info.metadata_json);
                 if (v.is_object())
                     for (auto& kv : v.get_object())
                         if (kv.key().ends_with("_progress") && kv.value().is_string())
-                            line.text(label + ": " + std::string(kv.value().get_string()));
+                            line->text(label + ": " + std::string(kv.value().get_string()));
             } catch (...) {
             }
         });
     }
     auto info = op.wait(op_wait);
-    line.clear();
+    line->clear();
     return info;
 }
 

@@ -171,6 +171,7 @@ progress_line::~progress_line() { clear(); }
 
 void progress_line::update(std::uint64_t done, std::uint64_t total) {
     if (!enabled_) return;
+    std::lock_guard lk(mu_);
     auto now = std::chrono::steady_clock::now();
     if (shown_ && now - last_ < std::chrono::milliseconds(100) && done != total) return;
     last_ = now;
@@ -179,18 +180,25 @@ void progress_line::update(std::uint64_t done, std::uint64_t total) {
     std::string msg = label_ + ": ";
     if (total) msg += std::to_string(done * 100 / total) + "% ";
     msg += human_size(done) + " (" + rate + ")";
-    text(msg);
+    show(msg);
 }
 
 void progress_line::text(const std::string& s) {
     if (!enabled_) return;
+    std::lock_guard lk(mu_);
+    show(s);
+}
+
+void progress_line::show(const std::string& s) {
     std::fprintf(stderr, "\r\033[K%s", s.c_str());
     std::fflush(stderr);
     shown_ = true;
 }
 
 void progress_line::clear() {
-    if (!enabled_ || !shown_) return;
+    if (!enabled_) return;
+    std::lock_guard lk(mu_);
+    if (!shown_) return;
     std::fprintf(stderr, "\r\033[K");
     std::fflush(stderr);
     shown_ = false;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <iosfwd>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ std::string to_yaml(const boost::json::value& v);
 bool print_structured(std::ostream& out, const boost::json::value& v, const std::string& format);
 
 /// A one-line progress display on stderr, only when stderr is a terminal; silent otherwise.
+/// Thread safety: its members may be called from any thread.
 class progress_line {
 public:
     explicit progress_line(std::string label, bool enabled);
@@ -36,6 +38,8 @@ private:
     std::string label_;
     bool enabled_;
     bool shown_ = false;
+    std::mutex mu_;
+    void show(const std::string& s);   // mu_ held
     std::chrono::steady_clock::time_point start_, last_;
 };
 
