@@ -39,6 +39,8 @@ for w, tools in by.items():
     fmt = lambda v: f"{v:10.2f}" if v is not None else f"{'-':>10}"
     ratio = lambda a, b: f"{b / a:8.1f}×" if a and b else f"{'-':>9}"
     print(f"{w:<24}{fmt(l)}{fmt(p)}{fmt(c)}{ratio(l, p)}{ratio(l, c):>8}  {goal}{'' if met is None else (' — met' if met else ' — NOT met')}")
+    if any(v.get("runs", 0) >= 50 for v in tools.values()):
+        print(f"{'':<24}p99 ms: " + ", ".join(f"{t} {v['p99_ms']:.2f}" for t, v in tools.items()))
     rss = {t: v["peak_rss_kib"] for t, v in tools.items() if "peak_rss_kib" in v}
     if rss:
         print(f"{'':<24}peak RSS MiB: " + ", ".join(f"{t} {k / 1024:.1f}" for t, k in rss.items()))
@@ -47,6 +49,8 @@ for w, tools in by.items():
         print(f"{'':<24}peak RSS {t['peak_rss_before_kib'] / 1024:.1f} MiB before, {t['peak_rss_after_kib'] / 1024:.1f} MiB after")
     table.append({"workload": w, "lxdpp_p50_ms": l, "pylxd_p50_ms": p, "lxc_p50_ms": c,
                   "lxdpp_p99_ms": tools.get("lxdpp", {}).get("p99_ms"),
+                  "pylxd_p99_ms": tools.get("pylxd", {}).get("p99_ms"),
+                  "lxc_p99_ms": tools.get("lxc", {}).get("p99_ms"),
                   "goal": goal, "met": met})
 json.dump({"machine": {"cpus": __import__("os").cpu_count(), "kernel": platform.release()},
            "rows": table}, open(sys.argv[2], "w"), indent=1)
