@@ -137,6 +137,24 @@ std::string encode_properties(const api::config_map& m) {
     return out;
 }
 
+/// POST /1.0/images/aliases for one alias.
+http_request alias_create_request(std::string_view name, std::string_view fingerprint, std::string_view description) {
+    http_request r;
+    r.method = http::verb::post;
+    r.path = "/1.0/images/aliases";
+    r.body = json::serialize(
+        json::object{{"name", std::string(name)}, {"target", std::string(fingerprint)}, {"description", std::string(description)}});
+    return r;
+}
+
+/// GET of one alias, with the ETag a PUT needs.
+std::pair<api::image_alias, std::string> read_alias(const client& c, std::string_view name) {
+    http_request r;
+    r.path = alias_path(name);
+    auto [env, res] = call_sync(c, std::move(r));
+    return {protocol::decode_image_alias(env.metadata, res.request_line), res.etag};
+}
+
 /// Continuation of an import: creates the aliases once the image is in.
 std::function<asio::awaitable<std::string>(const api::operation_info&)> add_aliases_after(const client& c,
                                                                                          std::vector<std::string> aliases,
@@ -144,13 +162,7 @@ std::function<asio::awaitable<std::string>(const api::operation_info&)> add_alia
     if (aliases.empty()) return {};
     return [co = c.core_ptr().get(), sc = c.scope(), aliases = std::move(aliases),
             fingerprint = std::move(fingerprint)](const api::operation_info&) -> asio::awaitable<std::string> {
-        for (auto& a : aliases) {
-            http_request r;
-            r.method = http::verb::post;
-            r.path = "/1.0/images/aliases";
-            r.body = json::serialize(json::object{{"name", a}, {"target", fingerprint}, {"description", ""}});
-            co_await co->call(std::move(r), sc);
-        }
+        for (auto& a : aliases) co_await co->call(alias_create_request(a, fingerprint, ""), sc);
         co_return std::string{};
     };
 }
@@ -414,11 +426,7 @@ std::vector<api::image_alias> images::aliases() const {
 
 api::image_alias images::alias(std::string_view name) const {
     check_alias_name(name);
-    http_request r;
-    r.path = alias_path(name);
-    auto [env, res] = call_sync(client_, std::move(r));
-    auto a = protocol::decode_image_alias(env.metadata, res.request_line);
-    return a;
+    return read_alias(client_, name).first;
 }
 
 bool images::alias_exists(std::string_view name) const {
@@ -428,12 +436,7 @@ bool images::alias_exists(std::string_view name) const {
 void images::create_alias(std::string_view name, std::string_view fingerprint, std::string_view description) const {
     check_alias_name(name);
     check_fingerprint(fingerprint);
-    http_request r;
-    r.method = http::verb::post;
-    r.path = "/1.0/images/aliases";
-    r.body = json::serialize(
-        json::object{{"name", std::string(name)}, {"target", std::string(fingerprint)}, {"description", std::string(description)}});
-    call_sync(client_, std::move(r));
+    call_sync(client_, alias_create_request(name, fingerprint, description));
 }
 
 void images::retarget_alias(std::string_view name, std::string_view fingerprint) const {
@@ -441,14 +444,11 @@ void images::retarget_alias(std::string_view name, std::string_view fingerprint)
     check_fingerprint(fingerprint);
     // PUT with the current description (If-Match): PATCH on an alias hangs for 20 s and then
     // fails ("context deadline exceeded") on LXD 5.0.2.
-    http_request g;
-    g.path = alias_path(name);
-    auto [env, got] = call_sync(client_, std::move(g));
-    auto current = protocol::decode_image_alias(env.metadata, got.request_line);
+    auto [current, etag] = read_alias(client_, name);
     http_request r;
     r.method = http::verb::put;
     r.path = alias_path(name);
-    if (!got.etag.empty()) r.headers.emplace_back("If-Match", got.etag);
+    if (!etag.empty()) r.headers.emplace_back("If-Match", etag);
     r.body = json::serialize(json::object{{"target", std::string(fingerprint)}, {"description", current.description}});
     call_sync(client_, std::move(r));
 }

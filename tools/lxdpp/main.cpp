@@ -599,7 +599,11 @@ std::pair<lxd::client, std::string> resolve_image(const std::string& arg) {
     auto [remote, img] = split_remote(g.cfg, arg);
     if (img.empty()) throw usage_error("no image given");
     auto c = g.connect(remote);
-    if (c.images().alias_exists(img)) return {c, c.images().alias(img).target};
+    try {
+        return {c, c.images().alias(img).target};   // one GET: an alias, or not_found
+    } catch (const lxd::error& e) {
+        if (e.code_value() != lxd::errc::not_found) throw;
+    }
     return {c, c.images().get(img).fingerprint};
 }
 
