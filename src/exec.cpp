@@ -67,19 +67,44 @@ namespace {
 
 constexpr std::size_t stdin_chunk = 64 * 1024;
 
+/// Where one output stream stands, for the drain deadline and for error messages.
+struct stream_progress {
+    const char* name;           ///< "stdout" / "stderr"
+    bool ended = false;
+};
+
+[[noreturn]] void fail_stream(const std::string& rl, const char* name, const std::string& why,
+                              const boost::system::error_code& ec = {}) {
+    diagnostics d;
+    d.request = rl;
+    d.detail = std::string("exec's ") + name + " stream " + why + (ec ? " (" + ec.message() + ")" : std::string()) +
+               "; its output is incomplete, so no exit code is reported";
+    throw error(errc::connection_lost, std::move(d));
+}
+
+/// Reads one output websocket to its end. The end is LXD's barrier (an empty text frame)
+/// or a websocket close; anything else (reset, EOF without close, a broken frame) means
+/// output was lost and is an error, never a short success. `on_chunk` runs after every
+/// chunk (the drain deadline is pushed back on progress).
 template <class WS>
-asio::awaitable<void> pump_output(WS& ws, std::string& sink, const std::function<void(std::string_view)>& cb) {
+asio::awaitable<void> pump_output(WS& ws, std::string& sink, const std::function<void(std::string_view)>& cb,
+                                  stream_progress& prog, const std::string& rl, const std::function<void()>& on_chunk) {
     beast::flat_buffer buf;
     for (;;) {
         boost::system::error_code ec;
         co_await ws.async_read(buf, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) co_return;   // closed by the server: the stream is over
-        if (ws.got_text() && buf.size() == 0) co_return;   // LXD's end-of-stream barrier
+        if (ec == websocket::error::closed) break;
+        if (ec == asio::error::operation_aborted) co_return;   // cancelled: someone else reports why
+        if (ec) fail_stream(rl, prog.name, "broke before its end", ec);
+        if (ws.got_text() && buf.size() == 0) break;   // LXD's end-of-stream barrier
         auto b = buf.data();
         std::string_view chunk(static_cast<const char*>(b.data()), b.size());
         if (cb) cb(chunk); else sink.append(chunk);
         buf.consume(buf.size());
+        on_chunk();
     }
+    prog.ended = true;
+    on_chunk();
 }
 
 template <class WS>
@@ -173,6 +198,23 @@ asio::awaitable<void> drain_control(WS& ws) {
     co_await forever.async_wait(asio::use_awaitable);
 }
 
+/// Runs `aw` and turns its exception into a value: asio's `||` waits for the first branch
+/// that *succeeds*, so a branch that fails must still complete for `||` to end.
+template <class T>
+asio::awaitable<void> captured(asio::awaitable<T> aw, std::exception_ptr& failure) {
+    std::exception_ptr e;
+    try {
+        co_await std::move(aw);
+    } catch (...) {
+        e = std::current_exception();
+    }
+    // A branch cancelled because another one ended is not a failure of exec; of real
+    // failures, the first is the cause.
+    if (!e) co_return;
+    asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
+    if (cs.cancelled() == asio::cancellation_type::none && !failure) failure = e;
+}
+
 template <class WS>
 asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique_ptr<WS>> ws, std::string op_id,
                                       std::string rl, exec_options o) {
@@ -196,24 +238,63 @@ asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique
         timer.expires_after(std::chrono::seconds(2));
         co_await timer.async_wait(asio::use_awaitable);
         co_await send_signal(control, 9);
-        timer.expires_at(asio::steady_timer::time_point::max());
+        // A killed command ends at once; if it has not after drain_timeout, the server
+        // cannot finish it (e.g. its output is stuck on a stalled connection): give up.
+        timer.expires_after(o.drain_timeout);
         co_await timer.async_wait(asio::use_awaitable);
+        diagnostics d;
+        d.request = rl;
+        d.detail = "the command did not end within " + std::to_string(o.timeout->count()) + " ms, nor " +
+                   std::to_string(o.drain_timeout.count()) + " ms after SIGKILL (its output is not flowing)";
+        throw error(errc::timeout, std::move(d));
     };
-    auto streams = [&]() -> asio::awaitable<api::operation_info> {
-        auto info = co_await (wait_operation(c, sc, op_id, rl) && pump_output(out, result.out, o.on_stdout) &&
-                              pump_output(err, result.err, o.on_stderr));
-        co_return info;
+    // Once the operation is final the command has exited and LXD has its last output:
+    // each stream must then make progress (or end) within drain_timeout, or it is lost.
+    stream_progress out_p{"stdout"}, err_p{"stderr"};
+    bool final_seen = false;
+    asio::steady_timer drain(c->io(), asio::steady_timer::time_point::max());
+    auto progress = [&] {
+        if (final_seen) drain.expires_after(o.drain_timeout);
+    };
+    auto drain_guard = [&]() -> asio::awaitable<void> {
+        for (;;) {
+            boost::system::error_code ec;
+            co_await drain.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (ec == asio::error::operation_aborted) {
+                asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
+                if (cs.cancelled() != asio::cancellation_type::none) co_return;
+                continue;   // re-armed by progress
+            }
+            auto& stuck = !out_p.ended ? out_p : err_p;
+            fail_stream(rl, stuck.name,
+                        "did not reach its end within " + std::to_string(o.drain_timeout.count()) +
+                            " ms of the command's end");
+        }
+    };
+    std::optional<api::operation_info> info;
+    auto waiter = [&]() -> asio::awaitable<void> {
+        info = co_await wait_operation(c, sc, op_id, rl);
+        final_seen = true;
+        if (!out_p.ended || !err_p.ended) progress();
+    };
+    auto streams = [&]() -> asio::awaitable<void> {
+        co_await (waiter() && pump_output(out, result.out, o.on_stdout, out_p, rl, progress) &&
+                  pump_output(err, result.err, o.on_stderr, err_p, rl, progress));
     };
     // The command is over when the operation is final and both outputs are drained; the
     // watchdog, the control reader and the input feeder never finish first, so `||` ends
-    // with `streams` and cancels the rest (an input that never ends cannot hold exec open).
-    auto outcome = co_await (streams() || watchdog() || drain_control(control) || feed_stdin(in, o));
-    api::operation_info info = std::get<0>(outcome);
+    // with `streams` (or its failure, or the drain guard's) and cancels the rest: an input
+    // that never ends cannot hold exec open, and a failure cannot leave it waiting.
+    std::exception_ptr failure;
+    co_await (captured(streams(), failure) || captured(drain_guard(), failure) || captured(watchdog(), failure) || drain_control(control) ||
+              feed_stdin(in, o));
     for (auto& w : ws) {
         boost::system::error_code ignored;
         beast::get_lowest_layer(*w).socket().close(ignored);
     }
-    result.exit_code = exec_exit_code(info, rl);
+    if (failure) std::rethrow_exception(failure);
+    if (!info || !out_p.ended || !err_p.ended) fail_stream(rl, !out_p.ended ? "stdout" : "stderr", "ended early");
+    result.exit_code = exec_exit_code(*info, rl);
     result.timed_out = timed_out;
     co_return result;
 }
@@ -256,35 +337,53 @@ asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std
         body["wait-for-websocket"] = false;
         body["record-output"] = true;
     }
-    auto [op, rl] = co_await post_exec(c, sc, std::move(path), std::move(body));
-    if (o.record_output) co_return co_await run_recorded(c, sc, op.id, rl, std::move(o));
-    // LXD waits at most 5 s for all four; Unix-socket and loopback connects take well
-    // under a millisecond each, so they are opened one after the other.
-    auto deadline = clock::now() + std::chrono::seconds(5);
+    // LXD starts the command only once all four websockets are attached, and gives up
+    // after 5 s ("Timed out waiting for websockets to connect"). When that window is missed
+    // (a machine under full load) the command has not run: one more attempt is safe. A
+    // second miss is reported as what it is.
     std::vector<any_ws> sockets;
-    std::exception_ptr connect_failure;
-    try {
-        for (auto key : {"0", "1", "2", "control"}) {
-            http_request w;
-            w.path = protocol::api_path({"operations", op.id, "websocket"});
-            w.query = {{"secret", exec_secret(op, key, rl)}};
-            sockets.push_back(co_await c->open_websocket(c->target_for(w, sc), deadline));
+    exec_started started;
+    for (int attempt = 0;; ++attempt) {
+        started = co_await post_exec(c, sc, path, body);
+        auto& [op, rl] = started;
+        if (o.record_output) co_return co_await run_recorded(c, sc, op.id, rl, std::move(o));
+        // Unix-socket and loopback connects take well under a millisecond each, so the four
+        // are opened one after the other.
+        auto deadline = clock::now() + std::chrono::seconds(5);
+        sockets.clear();
+        std::exception_ptr connect_failure;
+        try {
+            for (auto key : {"0", "1", "2", "control"}) {
+                http_request w;
+                w.path = protocol::api_path({"operations", op.id, "websocket"});
+                w.query = {{"secret", exec_secret(op, key, rl)}};
+                sockets.push_back(co_await c->open_websocket(c->target_for(w, sc), deadline));
+            }
+        } catch (const error&) {
+            connect_failure = std::current_exception();
         }
-    } catch (const error&) {
-        connect_failure = std::current_exception();
-    }
-    if (connect_failure) {
+        if (!connect_failure) break;
+        sockets.clear();
         // The operation may have ended before we could attach (the command could not be
-        // started): its own error is the one the caller needs.
+        // started, or the server stopped waiting): its own error is the one the caller needs.
         api::operation_info info;
         try {
             info = co_await wait_operation(c, sc, op.id, rl);
         } catch (const error&) {
             std::rethrow_exception(connect_failure);
         }
-        if (info.code != api::status_code::success) std::rethrow_exception(operation_failure(info, rl));
-        std::rethrow_exception(connect_failure);
+        if (info.code == api::status_code::success) std::rethrow_exception(connect_failure);
+        if (info.err.find("waiting for websockets") == std::string::npos) std::rethrow_exception(operation_failure(info, rl));
+        if (attempt == 0) continue;
+        diagnostics d;
+        d.request = rl;
+        d.operation_id = op.id;
+        d.server_message = info.err;
+        d.detail = "the server stopped waiting for exec's websockets (5 s) before they were attached, twice; "
+                   "the command did not run (is the client or the server overloaded?)";
+        throw error(errc::timeout, std::move(d));
     }
+    auto& [op, rl] = started;
     if (std::holds_alternative<std::unique_ptr<unix_ws>>(sockets[0])) {
         std::vector<std::unique_ptr<unix_ws>> ws;
         for (auto& s : sockets) ws.push_back(std::move(std::get<std::unique_ptr<unix_ws>>(s)));

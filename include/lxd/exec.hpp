@@ -35,6 +35,12 @@ struct exec_options {
     /// When it expires the command gets SIGTERM, then SIGKILL 2 s later, through the control
     /// channel; the result says timed_out. nullopt: no limit.
     std::optional<std::chrono::milliseconds> timeout;
+    /// Once the command has ended (its operation is final), stdout and stderr must reach
+    /// their end with no gap longer than this; otherwise the output is incomplete and
+    /// execute() throws errc::connection_lost naming the stream. While the command runs,
+    /// a dead server or connection is noticed by the operation's long-poll (at most the
+    /// client's timeout plus 30 s); a command may stay silent for as long as it likes.
+    std::chrono::milliseconds drain_timeout{15000};
     /// No websockets: LXD writes stdout and stderr to log files, fetched (and deleted) once
     /// the command has ended. Lossless even where LXD 5.0's websocket mirror is not; stdin
     /// and timeout are not available in this mode (refused: errc::invalid_argument).
