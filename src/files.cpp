@@ -4,10 +4,13 @@
 #include <lxd/instances.hpp>
 
 #include <atomic>
+#include <deque>
+#include <map>
 #include <filesystem>
 #include <mutex>
 #include <thread>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -160,6 +163,41 @@ void apply_special_bits(const client& c, const std::string& base, std::string_vi
     if (r.exit_code != 0) fail(errc::unsupported, "chmod " + std::string(mode) + " in the instance failed: " + r.err);
 }
 
+void check_stop(const std::stop_token& stop) {
+    if (stop.stop_requested()) fail(errc::operation_cancelled, "the transfer was stopped");
+}
+
+/// Runs an upload; if it fails after its bytes may have started to reach the server (the
+/// connection broke, the source failed or changed, a stop, a server-side failure), the
+/// partial file is removed from the instance. A refusal (4xx) is the server's decision
+/// about a file it did not write: nothing is removed then.
+template <class Upload>
+void guarded_upload(const lxd::files& f, const client& c, std::string_view path, const put_options& o, Upload&& upload) {
+    try {
+        upload();
+    } catch (const error& e) {
+        auto code = e.code_value();
+        bool partial = code == errc::connection_lost || code == errc::timeout || code == errc::invalid_argument ||
+                       code == errc::operation_cancelled || code == errc::server_error || code == errc::protocol_error;
+        if (partial && !o.append && c.has_api_extension("file_delete")) {
+            try {
+                f.remove(path);
+            } catch (...) {
+                // best effort: the upload's own error is the one to report
+            }
+        }
+        throw;
+    } catch (...) {
+        if (!o.append && c.has_api_extension("file_delete")) {
+            try {
+                f.remove(path);
+            } catch (...) {
+            }
+        }
+        throw;
+    }
+}
+
 }  // namespace
 
 lxd::files instance::files() const {
@@ -193,10 +231,14 @@ file_info files::get(std::string_view path, const std::function<void(std::string
     return info;
 }
 
-file_info files::get_to_file(std::string_view path, const std::string& local_path) const {
+file_info files::get_to_file(std::string_view path, const std::string& local_path, std::stop_token stop) const {
     local_writer out(local_path);
-    auto info = get(path, [&](std::string_view chunk) { out.write(chunk); });
-    out.commit(info.mode);
+    auto info = get(path, [&](std::string_view chunk) {
+        check_stop(stop);
+        out.write(chunk);
+    });
+    check_stop(stop);
+    out.commit(info.mode & 0777);
     return info;
 }
 
@@ -205,13 +247,16 @@ void files::put(std::string_view path, std::string_view data, const put_options&
     add_put_headers(client_, r, o, "file");
     r.body = std::string(data);
     r.content_type = "application/octet-stream";
-    if (r.body.empty()) {
-        // An empty body still needs a request body of length 0: stream it.
-        auto res = stream_sync(client_, std::move(r), [](char*, std::size_t) { return std::size_t{0}; }, 0, nullptr, nullptr);
-        check_answer(res);
-    } else {
-        check_answer(exchange_sync(client_, std::move(r)));
-    }
+    check_stop(o.stop);
+    guarded_upload(*this, client_, path, o, [&] {
+        if (r.body.empty()) {
+            // An empty body still needs a request body of length 0: stream it.
+            auto res = stream_sync(client_, std::move(r), [](char*, std::size_t) { return std::size_t{0}; }, 0, nullptr, nullptr);
+            check_answer(res);
+        } else {
+            check_answer(exchange_sync(client_, std::move(r)));
+        }
+    });
     apply_special_bits(client_, base_, path, o);
 }
 
@@ -219,20 +264,41 @@ void files::put(std::string_view path, const std::function<std::size_t(char*, st
     if (!source) fail(errc::invalid_argument, "put needs a source");
     auto r = file_request(base_, http::verb::post, path);
     add_put_headers(client_, r, o, "file");
-    check_answer(stream_sync(client_, std::move(r), source, std::nullopt, nullptr, nullptr));
+    guarded_upload(*this, client_, path, o, [&] {
+        check_answer(stream_sync(client_, std::move(r),
+                                 [&](char* buf, std::size_t cap) {
+                                     check_stop(o.stop);
+                                     return source(buf, cap);
+                                 },
+                                 std::nullopt, nullptr, nullptr));
+    });
     apply_special_bits(client_, base_, path, o);
 }
 
+namespace {
+/// Streams an opened local file to `path` (the mode defaults to the file's own).
+void put_reader(const lxd::files& f, const client& c, const std::string& base, std::string_view path, local_reader& in,
+                put_options o) {
+    if (!o.mode) o.mode = in.mode();
+    auto r = file_request(base, http::verb::post, path);
+    add_put_headers(c, r, o, "file");
+    guarded_upload(f, c, path, o, [&] {
+        auto res = stream_sync(c, std::move(r),
+                               [&](char* buf, std::size_t cap) {
+                                   check_stop(o.stop);
+                                   return in.read(buf, cap);
+                               },
+                               in.size(), nullptr, nullptr);
+        in.check();
+        check_answer(res);
+    });
+    apply_special_bits(c, base, path, o);
+}
+}  // namespace
+
 void files::put_file(std::string_view path, const std::string& local_path, put_options o) const {
     local_reader in(local_path);
-    if (!o.mode) o.mode = in.mode();
-    auto r = file_request(base_, http::verb::post, path);
-    add_put_headers(client_, r, o, "file");
-    auto res = stream_sync(client_, std::move(r), [&](char* buf, std::size_t cap) { return in.read(buf, cap); }, in.size(),
-                           nullptr, nullptr);
-    in.check();
-    check_answer(res);
-    apply_special_bits(client_, base_, path, o);
+    put_reader(*this, client_, base_, path, in, std::move(o));
 }
 
 void files::mkdir(std::string_view path, const mkdir_options& o) const {
@@ -306,97 +372,242 @@ void files::remove(std::string_view path) const {
     check_answer(exchange_sync(client_, file_request(base_, http::verb::delete_, path)));
 }
 
-void files::recursive_put(const std::string& local_dir, std::string_view remote_dir, const recursive_options& o) const {
-    fs::path root = fs::absolute(local_dir).lexically_normal();
-    std::error_code ec;
-    if (!fs::is_directory(fs::symlink_status(root, ec))) fail(errc::invalid_argument, local_dir + " is not a directory");
-    struct entry { fs::path local; std::string remote; struct stat st; };
-    std::vector<entry> dirs, regular, links;
-    // Walk and check everything first: a refused entry must leave the remote side untouched.
-    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::none); it != fs::recursive_directory_iterator(); ++it) {
-        entry e{it->path(), join(remote_dir, it->path().lexically_relative(root).generic_string()), {}};
-        if (::lstat(e.local.c_str(), &e.st) != 0) fail(errc::invalid_argument, "cannot stat " + e.local.string());
+namespace {
+
+struct local_entry {
+    std::string rel;      // '/'-separated, relative to the root
+    struct stat st;
+    std::string link;     // symlinks: the target
+};
+
+/// Lists a local tree through descriptors (never following a symlink): directories in
+/// pre-order (parents first), then files and links.
+void walk_local(int dir_fd, const std::string& rel, const std::string& display_root, std::vector<local_entry>& dirs,
+                std::vector<local_entry>& regular, std::vector<local_entry>& links) {
+    unique_fd copy(::fcntl(dir_fd, F_DUPFD_CLOEXEC, 3));
+    DIR* d = copy ? ::fdopendir(copy.get()) : nullptr;
+    if (!d) fail(errc::invalid_argument, "cannot read directory " + display_root + "/" + rel);
+    copy.release();   // owned by d now
+    std::vector<std::string> names;
+    while (auto* ent = ::readdir(d)) {
+        std::string n = ent->d_name;
+        if (n != "." && n != "..") names.push_back(std::move(n));
+    }
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    for (auto& n : names) {
+        local_entry e{rel.empty() ? n : rel + "/" + n, {}, {}};
+        if (::fstatat(dir_fd, n.c_str(), &e.st, AT_SYMLINK_NOFOLLOW) != 0)
+            fail(errc::invalid_argument, "cannot stat " + display_root + "/" + e.rel);
         if (S_ISDIR(e.st.st_mode)) {
-            dirs.push_back(std::move(e));
+            unique_fd sub(::openat(dir_fd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            if (!sub) fail(errc::invalid_argument, "refusing " + display_root + "/" + e.rel + ": it changed while being read");
+            dirs.push_back(e);
+            walk_local(sub.get(), e.rel, display_root, dirs, regular, links);
         } else if (S_ISREG(e.st.st_mode)) {
             regular.push_back(std::move(e));
         } else if (S_ISLNK(e.st.st_mode)) {
-            auto target = fs::read_symlink(e.local);
-            auto resolved = target.is_absolute() ? target : e.local.parent_path() / target;
-            if (!inside(root, resolved))
-                fail(errc::invalid_argument, "refusing symlink " + e.local.string() + " -> " + target.string() + ": it leaves " + root.string());
+            std::vector<char> buf(static_cast<std::size_t>(std::max<off_t>(e.st.st_size, 255)) + 2);
+            auto len = ::readlinkat(dir_fd, n.c_str(), buf.data(), buf.size());
+            if (len < 0 || static_cast<std::size_t>(len) >= buf.size())
+                fail(errc::invalid_argument, "cannot read symlink " + display_root + "/" + e.rel);
+            e.link.assign(buf.data(), static_cast<std::size_t>(len));
             links.push_back(std::move(e));
         }   // sockets, fifos and devices are not files to copy
     }
-    auto owner = [&](const entry& e, put_options p) {
-        if (o.preserve_owner) { p.uid = e.st.st_uid; p.gid = e.st.st_gid; }
+}
+
+std::vector<std::string> components(std::string_view p) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos <= p.size()) {
+        auto slash = p.find('/', pos);
+        auto c = p.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
+        if (!c.empty()) out.emplace_back(c);
+        if (slash == std::string_view::npos) break;
+        pos = slash + 1;
+    }
+    return out;
+}
+
+/// Resolves the symlink at `link_rel` (relative to the tree's root) as the kernel would,
+/// through the other symlinks of the same tree (`links`: relative path -> relative
+/// target); true if the resolution never leaves the tree. Lexical checks are not enough:
+/// with l2 -> . and l1 -> l2/.., "l1/../x" looks inside but is two levels above.
+bool resolves_inside(const std::map<std::string, std::string>& links, const std::string& link_rel) {
+    auto start = components(link_rel);
+    if (start.empty()) return false;
+    start.pop_back();   // the link's directory
+    std::vector<std::string> stack = start;
+    auto it0 = links.find(link_rel);
+    if (it0 == links.end() || (!it0->second.empty() && it0->second.front() == '/')) return false;
+    std::deque<std::string> todo;
+    for (auto& c : components(it0->second)) todo.push_back(c);
+    int expansions = 0;
+    while (!todo.empty()) {
+        auto c = std::move(todo.front());
+        todo.pop_front();
+        if (c == ".") continue;
+        if (c == "..") {
+            if (stack.empty()) return false;   // above the root
+            stack.pop_back();
+            continue;
+        }
+        stack.push_back(c);
+        std::string key;
+        for (auto& s : stack) key += (key.empty() ? "" : "/") + s;
+        if (auto it = links.find(key); it != links.end()) {
+            if (++expansions > 40) return false;   // a loop (the kernel gives up at 40 too)
+            if (!it->second.empty() && it->second.front() == '/') return false;
+            stack.pop_back();
+            auto more = components(it->second);
+            for (auto r = more.rbegin(); r != more.rend(); ++r) todo.push_front(*r);
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+void files::recursive_put(const std::string& local_dir, std::string_view remote_dir, const recursive_options& o) const {
+    fs::path root = fs::absolute(local_dir).lexically_normal();
+    unique_fd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!root_fd) fail(errc::invalid_argument, local_dir + " is not a directory");
+    std::vector<local_entry> dirs, regular, links;
+    // Walk and check everything first: a refused entry must leave the remote side untouched.
+    walk_local(root_fd.get(), "", root.string(), dirs, regular, links);
+    for (auto& l : links) {
+        fs::path target(l.link);
+        auto resolved = target.is_absolute() ? target : (root / l.rel).parent_path() / target;
+        if (!inside(root, resolved))
+            fail(errc::invalid_argument, "refusing symlink " + (root / l.rel).string() + " -> " + l.link + ": it leaves " + root.string());
+    }
+    auto owner = [&](const struct stat& st, put_options p) {
+        if (o.preserve_owner) { p.uid = st.st_uid; p.gid = st.st_gid; }
+        p.stop = o.stop;
         return p;
     };
+    auto remote = [&](const std::string& rel) { return join(remote_dir, rel); };
+    check_stop(o.stop);
     if (!exists(remote_dir)) mkdir(remote_dir, {.mode = 0755, .parents = true});
-    std::sort(dirs.begin(), dirs.end(), [](auto& a, auto& b) { return a.remote < b.remote; });   // parents first
-    for (auto& d : dirs) {
-        auto p = owner(d, {});
-        mkdir(d.remote, {.mode = d.st.st_mode & 07777, .uid = p.uid, .gid = p.gid});
+    for (auto& d : dirs) {   // pre-order: parents first
+        check_stop(o.stop);
+        auto p = owner(d.st, {});
+        mkdir(remote(d.rel), {.mode = d.st.st_mode & 07777, .uid = p.uid, .gid = p.gid});
     }
     run_parallel(regular.size(), o.parallel, [&](std::size_t i) {
+        check_stop(o.stop);
         auto& f = regular[i];
-        put_file(f.remote, f.local.string(), owner(f, {.mode = f.st.st_mode & 07777}));
+        // Opened now, component by component without following symlinks: what is sent is
+        // what is in the tree at this moment, or nothing.
+        auto display = (root / f.rel).string();
+        local_reader in(open_beneath(root_fd.get(), f.rel, false, display), display);
+        put_reader(*this, client_, base_, remote(f.rel), in, owner(f.st, {.mode = in.mode()}));
     });
-    for (auto& l : links) symlink(l.remote, fs::read_symlink(l.local).string(), owner(l, {}));
+    for (auto& l : links) {
+        check_stop(o.stop);
+        symlink(remote(l.rel), l.link, owner(l.st, {}));
+    }
 }
 
 void files::recursive_get(std::string_view remote_dir, const std::string& local_dir, const recursive_options& o) const {
     fs::path root = fs::absolute(local_dir).lexically_normal();
-    fs::create_directories(root);
-    struct job { std::string remote; fs::path local; };
-    std::vector<job> regular;
-    std::vector<std::pair<fs::path, std::uint32_t>> dir_modes;
-    const bool chown_ok = o.preserve_owner && ::geteuid() == 0;
-    std::function<void(const std::string&, const fs::path&)> walk = [&](const std::string& rdir, const fs::path& ldir) {
+    const std::string rroot(remote_dir);
+    struct node {
+        std::string rel, remote;
+        file_info info;
+        std::string target;   // symlinks, relative to the link's directory
+    };
+    std::vector<node> dirs, regular, links;
+    std::map<std::string, std::string> link_map;
+    // 1. List and check the whole remote tree: nothing is written if anything is refused.
+    std::function<void(const std::string&, const std::string&)> walk = [&](const std::string& rdir, const std::string& rel) {
         for (auto& name : list(rdir)) {
+            check_stop(o.stop);
             // A malicious or confused server must not steer writes out of the target.
             if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
-                name.find('\\') != std::string::npos || name.find('\0') != std::string::npos)
+                name.find('\0') != std::string::npos)
                 fail(errc::protocol_error, "refusing directory entry '" + name + "' in " + rdir);
-            auto rpath = join(rdir, name);
-            auto lpath = ldir / name;
-            if (!inside(root, lpath)) fail(errc::protocol_error, "refusing " + rpath + ": it lands outside " + root.string());
-            auto info = stat(rpath);
-            if (info.type == "directory") {
-                if (::mkdir(lpath.c_str(), 0700) != 0 && errno != EEXIST) fail(errc::invalid_argument, "cannot create " + lpath.string());
-                struct stat st {};
-                if (::lstat(lpath.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-                    fail(errc::invalid_argument, lpath.string() + " exists and is not a directory");
-                if (chown_ok) (void)::lchown(lpath.c_str(), info.uid, info.gid);
-                dir_modes.emplace_back(lpath, info.mode);
-                walk(rpath, lpath);
-            } else if (info.type == "symlink") {
+            node n{rel.empty() ? name : rel + "/" + name, join(rdir, name), stat(join(rdir, name)), {}};
+            if (n.info.type == "directory") {
+                dirs.push_back(n);
+                walk(n.remote, n.rel);
+            } else if (n.info.type == "symlink") {
                 // LXD answers with the target made absolute (joined to the link's directory):
                 // inside the copied tree it becomes relative again; anywhere else is refused.
-                auto target = fs::path(readlink(rpath));
+                auto target = fs::path(readlink(n.remote));
                 if (target.is_absolute()) {
-                    auto rel_to_tree = target.lexically_normal().lexically_relative(fs::path(std::string(remote_dir)).lexically_normal());
+                    auto rel_to_tree = target.lexically_normal().lexically_relative(fs::path(rroot).lexically_normal());
                     if (rel_to_tree.empty() || *rel_to_tree.begin() == "..")
-                        fail(errc::protocol_error, "refusing symlink " + rpath + " -> " + target.string() + ": it leaves " + std::string(remote_dir));
-                    target = (root / rel_to_tree).lexically_relative(lpath.parent_path());
+                        fail(errc::protocol_error, "refusing symlink " + n.remote + " -> " + target.string() + ": it leaves " + rroot);
+                    target = rel_to_tree.lexically_relative(fs::path(n.rel).parent_path());
+                    if (target.empty()) target = ".";
                 }
-                if (!inside(root, lpath.parent_path() / target))
-                    fail(errc::protocol_error, "refusing symlink " + rpath + " -> " + target.string() + ": it leaves the target");
-                fs::create_symlink(target, lpath);
-                if (chown_ok) (void)::lchown(lpath.c_str(), info.uid, info.gid);
+                n.target = target.string();
+                link_map[n.rel] = n.target;
+                links.push_back(std::move(n));
             } else {
-                regular.push_back({rpath, lpath});
+                regular.push_back(std::move(n));
             }
         }
     };
-    walk(std::string(remote_dir), root);
+    walk(rroot, "");
+    for (auto& l : links)
+        if (!resolves_inside(link_map, l.rel))
+            fail(errc::protocol_error, "refusing symlink " + l.remote + " -> " + l.target + ": it leaves the target");
+
+    // 2. Write, every path relative to its parent's descriptor, never through a symlink.
+    fs::create_directories(root);
+    unique_fd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!root_fd) fail(errc::invalid_argument, "cannot open " + root.string());
+    const bool chown_ok = o.preserve_owner && ::geteuid() == 0;
+    auto mode_of = [&](const file_info& i) { return i.mode & (o.keep_special_bits ? 07777u : 0777u); };
+    auto display = [&](const std::string& rel) { return (root / rel).string(); };
+    for (auto& d : dirs) {
+        check_stop(o.stop);
+        auto [parent, name] = split_parent(d.rel);
+        auto pfd = open_beneath(root_fd.get(), parent, true, display(parent));
+        if (::mkdirat(pfd.get(), name.c_str(), 0700) != 0 && errno != EEXIST)
+            fail(errc::invalid_argument, "cannot create " + display(d.rel) + ": " + std::strerror(errno));
+        (void)open_beneath(pfd.get(), name, true, display(d.rel));   // a directory, not a symlink to one
+    }
     run_parallel(regular.size(), o.parallel, [&](std::size_t i) {
-        auto info = get_to_file(regular[i].remote, regular[i].local.string());
-        if (chown_ok) (void)::lchown(regular[i].local.c_str(), info.uid, info.gid);
-        ::chmod(regular[i].local.c_str(), info.mode & 07777);   // after chown, which clears setuid
+        check_stop(o.stop);
+        auto& f = regular[i];
+        auto [parent, name] = split_parent(f.rel);
+        auto pfd = open_beneath(root_fd.get(), parent, true, display(parent));
+        local_writer out(pfd.get(), name, display(f.rel));
+        auto info = get(f.remote, [&](std::string_view chunk) {
+            check_stop(o.stop);
+            out.write(chunk);
+        });
+        check_stop(o.stop);
+        std::optional<std::pair<std::uint32_t, std::uint32_t>> own;
+        if (chown_ok) own = std::pair{info.uid, info.gid};
+        out.commit(mode_of(info), own);
     });
-    // Directory modes last, deepest first, so a read-only directory could still be filled.
-    for (auto it = dir_modes.rbegin(); it != dir_modes.rend(); ++it) ::chmod(it->first.c_str(), it->second & 07777);
+    for (auto& l : links) {
+        check_stop(o.stop);
+        auto [parent, name] = split_parent(l.rel);
+        auto pfd = open_beneath(root_fd.get(), parent, true, display(parent));
+        // Made under a temporary name and renamed into place: an existing link is replaced.
+        auto temp = "." + name.substr(0, 200) + ".lxdpp-link";
+        ::unlinkat(pfd.get(), temp.c_str(), 0);
+        if (::symlinkat(l.target.c_str(), pfd.get(), temp.c_str()) != 0)
+            fail(errc::invalid_argument, "cannot create symlink " + display(l.rel) + ": " + std::strerror(errno));
+        if (chown_ok) (void)::fchownat(pfd.get(), temp.c_str(), l.info.uid, l.info.gid, AT_SYMLINK_NOFOLLOW);
+        if (::renameat(pfd.get(), temp.c_str(), pfd.get(), name.c_str()) != 0) {
+            int e = errno;
+            ::unlinkat(pfd.get(), temp.c_str(), 0);
+            fail(errc::invalid_argument, "cannot create symlink " + display(l.rel) + ": " + std::strerror(e));
+        }
+    }
+    // Directory owners and modes last, deepest first, so a read-only directory could still be filled.
+    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
+        auto fd = open_beneath(root_fd.get(), it->rel, true, display(it->rel));
+        if (chown_ok) (void)::fchown(fd.get(), it->info.uid, it->info.gid);
+        ::fchmod(fd.get(), mode_of(it->info));
+    }
 }
 
 }  // namespace lxd

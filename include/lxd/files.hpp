@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,11 @@ struct put_options {
     std::optional<std::uint32_t> uid;
     std::optional<std::uint32_t> gid;
     bool append = false;                 ///< add to the end instead of replacing
+    /// Stops the upload when requested (errc::operation_cancelled). A put that fails or is
+    /// stopped after its bytes started to flow removes the partial file in the instance
+    /// (LXD truncates the target when the upload begins: its old contents are gone either
+    /// way), except with `append`, which never deletes what was there.
+    std::stop_token stop;
 };
 
 struct mkdir_options {
@@ -47,6 +53,10 @@ struct mkdir_options {
 struct recursive_options {
     bool preserve_owner = true;   ///< send uid/gid (put) or chown (get, when running as root)
     unsigned parallel = 4;        ///< files in flight at once
+    /// get: keep setuid, setgid and sticky bits as the server reports them. Off by default,
+    /// as tar does for non-root: a server cannot plant a setuid file on the host.
+    bool keep_special_bits = false;
+    std::stop_token stop;         ///< stops the transfer between and within files
 };
 
 /// Thread safety: safe to share; each call is independent.
@@ -59,9 +69,12 @@ public:
     /// Streams a file's bytes to `sink` in chunks, in constant memory. Returns its metadata.
     /// errc::not_found for a missing path; errc::invalid_argument if it is not a file.
     file_info get(std::string_view path, const std::function<void(std::string_view)>& sink) const;
-    /// Streams a file into a local file (created or truncated, mode 0600 until complete, then
-    /// the remote mode). A failed transfer removes the partial local file.
-    file_info get_to_file(std::string_view path, const std::string& local_path) const;
+    /// Streams a file into a local file: the bytes go to a temporary file beside it (mode
+    /// 0600), renamed over `local_path` only when complete, then given the remote mode
+    /// without setuid/setgid/sticky bits. A failure or a stop leaves an existing file
+    /// untouched and no partial one behind. A symlink at `local_path` is replaced, never
+    /// written through.
+    file_info get_to_file(std::string_view path, const std::string& local_path, std::stop_token stop = {}) const;
 
     void put(std::string_view path, std::string_view data, const put_options& o = {}) const;
     /// Streams a local file (constant memory). Without o.mode the local file's mode is used.
@@ -84,11 +97,16 @@ public:
     /// Copies a local tree into `remote_dir` (created if missing): directories (also empty
     /// ones), files with their modes (and owners), symlinks as symlinks. A symlink whose
     /// target leaves the tree is refused (errc::invalid_argument) before anything is sent.
+    /// Every file and directory is opened relative to its parent's descriptor without
+    /// following symlinks, so nothing outside the tree is read even if the tree changes
+    /// during the push (such a change fails the push instead).
     void recursive_put(const std::string& local_dir, std::string_view remote_dir, const recursive_options& o = {}) const;
-    /// Copies a remote tree into `local_dir` (created if missing). Entries named "", ".",
-    /// "..", or containing '/', and symlinks whose target leaves the tree are refused
-    /// (errc::protocol_error): nothing is ever written outside `local_dir`, and no symlink
-    /// is followed while writing.
+    /// Copies a remote tree into `local_dir` (created if missing). The whole remote tree is
+    /// listed and checked before anything is written: entries named "", ".", "..", or
+    /// containing '/', and symlinks whose target leaves the tree (resolved through the
+    /// tree's own symlinks, not lexically) are refused (errc::protocol_error). Everything is
+    /// written relative to its parent's descriptor, never through a symlink, each file
+    /// through a temporary file; setuid/setgid/sticky bits only with keep_special_bits.
     void recursive_get(std::string_view remote_dir, const std::string& local_dir, const recursive_options& o = {}) const;
 
 private:
