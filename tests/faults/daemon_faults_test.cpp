@@ -1,0 +1,263 @@
+// Faults between lxdpp and a real sandbox daemon: a TCP proxy on the HTTPS path that
+// stalls, cuts or resets a connection at a given byte, or dies as a killed daemon does;
+// and a tree that changes under a recursive push. Each case asserts a bounded time, the
+// right errc, no partial data reported as complete, and nothing lost on either side.
+#include "integration/sandbox.hpp"
+#include "support/code_of.hpp"
+#include "tcp_proxy.hpp"
+
+#include <lxd/lxd.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <map>
+#include <thread>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace std::chrono_literals;
+using faults::tcp_proxy;
+using test_support::code_of;
+namespace fs = std::filesystem;
+
+namespace {
+
+using fault = tcp_proxy::fault;
+using dir = tcp_proxy::direction;
+
+std::map<std::string, int>& outcomes() {
+    static std::map<std::string, int> m;
+    return m;
+}
+
+class DaemonFaults : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        direct_ = std::make_unique<lxd::client>(sandbox::unix_client(1));
+        name_ = sandbox::unique_name("faults");
+        box_ = std::make_unique<lxd::instance>(sandbox::make_container(*direct_, name_, true));
+        pair_ = lxd::generate_client_certificate("lxdpp-faults");
+        lxd::tls_options tls;
+        tls.client_cert_pem = pair_.cert_pem;
+        tls.client_key_pem = pair_.key_pem;
+        tls.server_cert_pem = sandbox::server_cert(1);
+        lxd::client::connect_https(sandbox::https_url(1), tls).authenticate(sandbox::password(), "lxdpp-faults");
+    }
+    static void TearDownTestSuite() {
+        try {
+            box_->remove(true);
+        } catch (...) {
+        }
+        box_.reset();
+        direct_.reset();
+        std::printf("fault cases: ");
+        for (auto& [k, v] : outcomes()) std::printf("%s=%d ", k.c_str(), v);
+        std::printf("\n");
+    }
+
+    void SetUp() override {
+        auto hp = sandbox::env("LXDPP_TEST_HTTPS_1");
+        auto colon = hp.rfind(':');
+        proxy_ = std::make_unique<tcp_proxy>(hp.substr(0, colon), static_cast<std::uint16_t>(std::stoi(hp.substr(colon + 1))));
+        lxd::tls_options tls;
+        tls.client_cert_pem = pair_.cert_pem;
+        tls.client_key_pem = pair_.key_pem;
+        tls.server_cert_pem = sandbox::server_cert(1);
+        lxd::client_options opts;
+        opts.timeout = 10s;
+        client_ = std::make_unique<lxd::client>(lxd::client::connect_https("https://" + proxy_->address(), tls, opts));
+        via_proxy_ = std::make_unique<lxd::instance>(client_->instances().get(name_));
+        dir_ = fs::temp_directory_path() / sandbox::unique_name("faultdir");
+        fs::create_directories(dir_);
+    }
+    void TearDown() override {
+        via_proxy_.reset();
+        client_.reset();
+        proxy_.reset();
+        fs::remove_all(dir_);
+    }
+
+    /// Runs `f`, returns its errc (errc{} if it succeeded) and records the outcome.
+    template <class F>
+    lxd::errc timed(const char* label, F&& f, std::chrono::seconds bound) {
+        auto t0 = std::chrono::steady_clock::now();
+        auto code = code_of(f);
+        auto took = std::chrono::steady_clock::now() - t0;
+        EXPECT_LT(took, bound) << label << " took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+        outcomes()[std::string(label) + ":" + (code == lxd::errc{} ? "ok" : lxd::make_error_code(code).message())]++;
+        return code;
+    }
+
+    std::vector<std::string> entries_of(const fs::path& d) {
+        std::vector<std::string> out;
+        for (auto& e : fs::directory_iterator(d)) out.push_back(e.path().filename().string());
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
+    static inline std::unique_ptr<lxd::client> direct_;
+    static inline std::unique_ptr<lxd::instance> box_;
+    static inline std::string name_;
+    static inline lxd::certificate_pair pair_;
+    std::unique_ptr<tcp_proxy> proxy_;
+    std::unique_ptr<lxd::client> client_;
+    std::unique_ptr<lxd::instance> via_proxy_;
+    fs::path dir_;
+};
+
+const std::vector<std::string> big_output = {"sh", "-c", "head -c 33554432 /dev/zero"};
+
+TEST_F(DaemonFaults, ExecStdoutResetMidStreamIsConnectionLostNotShortSuccess) {
+    proxy_->arm(fault::reset, dir::to_client, 4 << 20);
+    lxd::errc code = timed("exec-reset", [&] { (void)via_proxy_->execute(big_output); }, 60s);
+    EXPECT_EQ(code, lxd::errc::connection_lost);
+    EXPECT_EQ(proxy_->faults_applied(), 1);
+}
+
+TEST_F(DaemonFaults, ExecStdoutCutMidStreamIsConnectionLostNamingTheStream) {
+    proxy_->arm(fault::cut, dir::to_client, 4 << 20);
+    try {
+        (void)via_proxy_->execute(big_output);
+        ADD_FAILURE() << "a cut stdout was reported as success";
+    } catch (const lxd::error& e) {
+        EXPECT_EQ(e.code_value(), lxd::errc::connection_lost);
+        EXPECT_NE(std::string(e.what()).find("stdout"), std::string::npos) << e.what();
+    }
+}
+
+TEST_F(DaemonFaults, ExecStdoutStallWithTimeoutEndsWithinTheDeadline) {
+    proxy_->arm(fault::stall, dir::to_client, 4 << 20);
+    lxd::exec_options o;
+    o.timeout = 3s;
+    o.drain_timeout = 3s;
+    auto code = timed("exec-stall", [&] { (void)via_proxy_->execute(big_output, o); }, 40s);
+    EXPECT_TRUE(code == lxd::errc::connection_lost || code == lxd::errc::timeout) << lxd::make_error_code(code).message();
+}
+
+TEST_F(DaemonFaults, ExecWhenTheDaemonDiesIsConnectionLostPromptly) {
+    auto fut = std::async(std::launch::async, [&] { return code_of([&] { (void)via_proxy_->execute({"sleep", "30"}); }); });
+    std::this_thread::sleep_for(1500ms);   // the command is running
+    proxy_->die();
+    ASSERT_EQ(fut.wait_for(20s), std::future_status::ready) << "exec hung after the daemon died";
+    auto code = fut.get();
+    EXPECT_EQ(code, lxd::errc::connection_lost) << lxd::make_error_code(code).message();
+    outcomes()["exec-daemon-dies:" + lxd::make_error_code(code).message()]++;
+}
+
+TEST_F(DaemonFaults, ExecAfterTheFaultWorksAgain) {
+    proxy_->arm(fault::reset, dir::to_client, 4 << 20);
+    EXPECT_EQ(code_of([&] { (void)via_proxy_->execute(big_output); }), lxd::errc::connection_lost);
+    auto r = via_proxy_->execute({"sh", "-c", "echo fine"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.out, "fine\n");
+}
+
+TEST_F(DaemonFaults, FileGetCutKeepsTheExistingLocalFileAndLeavesNoPartial) {
+    std::string big(8 << 20, 'x');
+    box_->files().put("/root/big", big);
+    auto local = dir_ / "big";
+    { std::ofstream(local) << "precious"; }
+    proxy_->arm(fault::reset, dir::to_client, 2 << 20);
+    auto code = timed("file-get-reset", [&] { (void)via_proxy_->files().get_to_file("/root/big", local.string()); }, 30s);
+    EXPECT_EQ(code, lxd::errc::connection_lost);
+    std::ifstream in(local);
+    std::string kept((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(kept, "precious");
+    EXPECT_EQ(entries_of(dir_), std::vector<std::string>{"big"});
+}
+
+TEST_F(DaemonFaults, FileGetStallHitsTheDeadline) {
+    std::string big(8 << 20, 'y');
+    box_->files().put("/root/big2", big);
+    proxy_->arm(fault::stall, dir::to_client, 2 << 20);
+    auto local = dir_ / "big2";
+    auto code = timed("file-get-stall", [&] { (void)via_proxy_->files().get_to_file("/root/big2", local.string()); }, 30s);
+    EXPECT_EQ(code, lxd::errc::timeout);
+    EXPECT_TRUE(entries_of(dir_).empty());
+}
+
+TEST_F(DaemonFaults, FilePutResetLeavesNoPartialFileInTheInstance) {
+    auto local = dir_ / "up";
+    { std::ofstream(local) << std::string(16 << 20, 'z'); }
+    box_->files().put("/root/up", "old");
+    proxy_->arm(fault::reset, dir::to_server, 4 << 20);
+    auto code = timed("file-put-reset", [&] { via_proxy_->files().put_file("/root/up", local.string()); }, 30s);
+    EXPECT_EQ(code, lxd::errc::connection_lost);
+    EXPECT_FALSE(box_->files().exists("/root/up")) << "a partial upload stayed under the final name";
+}
+
+TEST_F(DaemonFaults, FileGetStoppedLeavesTheTargetUntouched) {
+    std::string big(8 << 20, 'w');
+    box_->files().put("/root/big3", big);
+    auto local = dir_ / "big3";
+    { std::ofstream(local) << "keep me"; }
+    std::stop_source stop;
+    std::atomic<std::size_t> seen{0};
+    auto code = code_of([&] {
+        std::thread t([&] {
+            while (seen.load() == 0) std::this_thread::sleep_for(1ms);
+            stop.request_stop();
+        });
+        struct join_t { std::thread& t; ~join_t() { t.join(); } } j{t};
+        (void)direct_->instances().get(name_).files().get(
+            "/root/big3", [&](std::string_view c) { seen += c.size(); });   // warm the path
+        seen = 0;
+        (void)via_proxy_->files().get_to_file("/root/big3", local.string(), stop.get_token());
+    });
+    EXPECT_EQ(code, lxd::errc::operation_cancelled);
+    std::ifstream in(local);
+    std::string kept((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(kept, "keep me");
+    EXPECT_EQ(entries_of(dir_), std::vector<std::string>{"big3"});
+}
+
+// A directory of the tree being pushed is swapped for a symlink to a directory outside it
+// while the push runs. Whatever the timing, the outside file must never reach the instance.
+TEST_F(DaemonFaults, RecursivePutNeverFollowsASymlinkSwappedIntoTheTree) {
+    auto outside = dir_ / "outside";
+    fs::create_directories(outside);
+    { std::ofstream(outside / "secret") << "TOP-SECRET"; }
+    auto tree = dir_ / "tree";
+    int leaks = 0, runs = 10;
+    for (int run = 0; run < runs; ++run) {
+        fs::remove_all(tree);
+        fs::create_directories(tree / "a");
+        for (int i = 0; i < 40; ++i) std::ofstream(tree / "a" / ("f" + std::to_string(i))) << std::string(4096, 'a');
+        fs::create_directories(tree / "sub");
+        { std::ofstream(tree / "sub" / "secret") << "harmless"; }
+        std::atomic<bool> done{false};
+        std::thread swapper([&] {
+            bool is_link = false;
+            while (!done) {
+                std::error_code ec;
+                if (!is_link) {
+                    fs::rename(tree / "sub", dir_ / "sub-away", ec);
+                    fs::create_directory_symlink(outside, tree / "sub", ec);
+                } else {
+                    fs::remove(tree / "sub", ec);
+                    fs::rename(dir_ / "sub-away", tree / "sub", ec);
+                }
+                is_link = !is_link;
+                std::this_thread::sleep_for(200us);
+            }
+        });
+        std::string remote = "/root/push" + std::to_string(run);
+        (void)code_of([&] { box_->files().recursive_put(tree.string(), remote, {.parallel = 1}); });
+        done = true;
+        swapper.join();
+        auto r = box_->execute({"sh", "-c", "cat " + remote + "/sub/secret 2>/dev/null; rm -rf " + remote});
+        if (r.out.find("TOP-SECRET") != std::string::npos) ++leaks;
+        fs::remove_all(dir_ / "sub-away");
+    }
+    outcomes()["recursive-put-race-leaks"] += leaks;
+    EXPECT_EQ(leaks, 0) << "the outside file reached the instance in " << leaks << " of " << runs << " runs";
+}
+
+}  // namespace
