@@ -1,5 +1,6 @@
 // execute: exact, binary-safe, streaming, concurrent, bounded — against a real daemon.
 #include "sandbox.hpp"
+#include "support/process_usage.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -46,13 +47,8 @@ std::string repeat_to(const std::string& line, size_t n) {
     return out;
 }
 
-int open_fds() {
-    int n = 0;
-    DIR* d = opendir("/proc/self/fd");
-    while (readdir(d)) ++n;
-    closedir(d);
-    return n;
-}
+using test_support::open_fds;
+using test_support::rss_kib;
 }  // namespace
 
 TEST_F(Exec, ExitCodes) {
@@ -129,9 +125,12 @@ TEST_F(Exec, OutputJustBeforeExitIsKept) {
 
 TEST_F(Exec, FiveHundredRunsLeakNoDescriptors) {
     (void)box->execute({"true"});
+    for (int i = 0; i < 20; ++i) (void)box->execute({"true"});   // warm: pool, caches, allocator
     int before = open_fds();
+    long rss_before = rss_kib();
     for (int i = 0; i < 500; ++i) ASSERT_EQ(box->execute({"true"}).exit_code, 0);
     EXPECT_LE(open_fds(), before + 8);   // at most the idle keep-alive pool
+    if (!test_support::under_asan()) EXPECT_LT(rss_kib() - rss_before, 4096) << "RSS grew over 500 execs";
 }
 
 TEST_F(Exec, ThirtyTwoConcurrentFromOneThread) {

@@ -1,6 +1,7 @@
 // files: get/put (bytes, files, streams), modes and owners, append, mkdir, symlinks,
 // listing, stat, remove, recursive transfer and traversal refusal — on a real daemon.
 #include "sandbox.hpp"
+#include "support/process_usage.hpp"
 #include "support/code_of.hpp"
 
 #include <filesystem>
@@ -225,4 +226,25 @@ TEST_F(Files, BadPathsAreRefused) {
     auto f = box->files();
     EXPECT_EQ(code_of([&] { f.put("", "x"); }), lxd::errc::invalid_argument);
     EXPECT_EQ(code_of([&] { f.put(std::string("/tmp/a\0b", 8), "x"); }), lxd::errc::invalid_argument);
+}
+
+TEST_F(Files, FiveHundredRoundTripsLeakNoDescriptorsNorMemory) {
+    fs::create_directories(scratch);
+    auto local = scratch / "rt";
+    { std::ofstream(local) << std::string(64 * 1024, 'r'); }
+    auto round = [&] {
+        box->files().put_file("/root/rt", local.string());
+        (void)box->files().get_to_file("/root/rt", (scratch / "back").string());
+    };
+    for (int i = 0; i < 20; ++i) round();
+    int fds = test_support::open_fds();
+    long rss = test_support::rss_kib();
+    for (int i = 0; i < 500; ++i) round();
+    EXPECT_LE(test_support::open_fds(), fds + 8);
+    if (!test_support::under_asan()) EXPECT_LT(test_support::rss_kib() - rss, 4096) << "RSS grew over 500 round trips";
+    EXPECT_EQ(fs::file_size(scratch / "back"), 64u * 1024);
+    std::vector<std::string> names;
+    for (auto& e : fs::directory_iterator(scratch)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"back", "rt"}));   // no temporary files left behind
 }
