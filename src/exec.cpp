@@ -198,21 +198,26 @@ asio::awaitable<void> drain_control(WS& ws) {
     co_await forever.async_wait(asio::use_awaitable);
 }
 
-/// Runs `aw` and turns its exception into a value: asio's `||` waits for the first branch
-/// that *succeeds*, so a branch that fails must still complete for `||` to end.
+/// Runs `aw` and records its failure in `failure` (the first real one wins). An exception
+/// that comes from this branch being cancelled (because another ended) is swallowed.
+/// `rethrow = false` turns the failure into a value: asio's `||` waits for the first branch
+/// that *succeeds*, so a failing branch must still complete for `||` to end. With
+/// `rethrow = true`, for `&&`: the one real failure propagates and ends the group, while
+/// the branches it cancels end quietly (several exceptions would become asio's opaque
+/// "multiple exceptions").
 template <class T>
-asio::awaitable<void> captured(asio::awaitable<T> aw, std::exception_ptr& failure) {
+asio::awaitable<void> captured(asio::awaitable<T> aw, std::exception_ptr& failure, bool rethrow = false) {
     std::exception_ptr e;
     try {
         co_await std::move(aw);
     } catch (...) {
         e = std::current_exception();
     }
-    // A branch cancelled because another one ended is not a failure of exec; of real
-    // failures, the first is the cause.
     if (!e) co_return;
     asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
-    if (cs.cancelled() == asio::cancellation_type::none && !failure) failure = e;
+    if (cs.cancelled() != asio::cancellation_type::none) co_return;
+    if (!failure) failure = e;
+    if (rethrow) std::rethrow_exception(e);
 }
 
 template <class WS>
@@ -272,20 +277,21 @@ asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique
         }
     };
     std::optional<api::operation_info> info;
+    std::exception_ptr failure;
     auto waiter = [&]() -> asio::awaitable<void> {
         info = co_await wait_operation(c, sc, op_id, rl);
         final_seen = true;
         if (!out_p.ended || !err_p.ended) progress();
     };
     auto streams = [&]() -> asio::awaitable<void> {
-        co_await (waiter() && pump_output(out, result.out, o.on_stdout, out_p, rl, progress) &&
-                  pump_output(err, result.err, o.on_stderr, err_p, rl, progress));
+        co_await (captured(waiter(), failure, true) &&
+                  captured(pump_output(out, result.out, o.on_stdout, out_p, rl, progress), failure, true) &&
+                  captured(pump_output(err, result.err, o.on_stderr, err_p, rl, progress), failure, true));
     };
     // The command is over when the operation is final and both outputs are drained; the
     // watchdog, the control reader and the input feeder never finish first, so `||` ends
     // with `streams` (or its failure, or the drain guard's) and cancels the rest: an input
     // that never ends cannot hold exec open, and a failure cannot leave it waiting.
-    std::exception_ptr failure;
     co_await (captured(streams(), failure) || captured(drain_guard(), failure) || captured(watchdog(), failure) || drain_control(control) ||
               feed_stdin(in, o));
     for (auto& w : ws) {
@@ -348,16 +354,19 @@ asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std
         auto& [op, rl] = started;
         if (o.record_output) co_return co_await run_recorded(c, sc, op.id, rl, std::move(o));
         // Unix-socket and loopback connects take well under a millisecond each, so the four
-        // are opened one after the other.
+        // are opened one after the other. Control first: LXD starts the command as soon as
+        // stdin, stdout and stderr are attached, and a quick command would be over (and
+        // its operation closed to new websockets) before a control opened last could attach.
         auto deadline = clock::now() + std::chrono::seconds(5);
         sockets.clear();
+        sockets.resize(4);
         std::exception_ptr connect_failure;
         try {
-            for (auto key : {"0", "1", "2", "control"}) {
+            for (auto [key, slot] : {std::pair{"control", 3}, {"0", 0}, {"1", 1}, {"2", 2}}) {
                 http_request w;
                 w.path = protocol::api_path({"operations", op.id, "websocket"});
                 w.query = {{"secret", exec_secret(op, key, rl)}};
-                sockets.push_back(co_await c->open_websocket(c->target_for(w, sc), deadline));
+                sockets[static_cast<std::size_t>(slot)] = co_await c->open_websocket(c->target_for(w, sc), deadline);
             }
         } catch (const error&) {
             connect_failure = std::current_exception();

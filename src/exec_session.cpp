@@ -18,6 +18,8 @@ struct session_base {
     bool finished = false;   // the operation is final
     int exit_code = -1;
     std::exception_ptr failure;
+    std::exception_ptr stream_failure;   // the terminal's output broke before its end
+    bool closing = false;                // we closed the sockets ourselves (I/O thread only)
     virtual ~session_base() = default;
     virtual void post_data(std::string bytes) = 0;
     virtual void post_control(std::string text) = 0;
@@ -74,6 +76,7 @@ struct session_impl : session_base, std::enable_shared_from_this<session_impl<WS
         asio::post(c->io(), [self = this->shared_from_this()] { self->close_all(); });
     }
     void close_all() {
+        closing = true;
         boost::system::error_code ignored;
         beast::get_lowest_layer(*data).socket().close(ignored);
         beast::get_lowest_layer(*control).socket().close(ignored);
@@ -84,6 +87,14 @@ struct session_impl : session_base, std::enable_shared_from_this<session_impl<WS
         for (;;) {
             boost::system::error_code ec;
             co_await self->data->async_read(buf, asio::redirect_error(asio::use_awaitable, ec));
+            if (ec && ec != websocket::error::closed && !self->closing) {
+                // Reset, EOF without a close, a broken frame: output was lost. Say so
+                // rather than let the session end as if the terminal had closed.
+                diagnostics d;
+                d.detail = "the terminal's output stream broke before its end (" + ec.message() + "); output is incomplete";
+                std::lock_guard lk(self->mu);
+                self->stream_failure = std::make_exception_ptr(error(errc::connection_lost, std::move(d)));
+            }
             if (ec || (self->data->got_text() && buf.size() == 0)) break;
             std::string chunk = beast::buffers_to_string(buf.data());
             buf.consume(buf.size());
@@ -146,6 +157,14 @@ struct session_impl : session_base, std::enable_shared_from_this<session_impl<WS
         asio::steady_timer grace(self->c->io(), std::chrono::seconds(2));
         boost::system::error_code ignored;
         co_await grace.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        {
+            std::lock_guard lk(self->mu);
+            if (!self->eof && !self->failure && !self->stream_failure) {
+                diagnostics d;
+                d.detail = "the terminal's output did not end within 2 s of the command's end; output may be incomplete";
+                self->stream_failure = std::make_exception_ptr(error(errc::connection_lost, std::move(d)));
+            }
+        }
         self->close_all();
     }
 };
@@ -171,12 +190,13 @@ asio::awaitable<std::shared_ptr<session_base>> open_session(core* c, scope sc, s
     body["height"] = o.height;
     auto [op, rl] = co_await post_exec(c, sc, std::move(path), std::move(body));
     auto deadline = clock::now() + std::chrono::seconds(5);
-    std::vector<any_ws> sockets;
-    for (auto key : {"0", "control"}) {
+    // Control first (see exec.cpp): the command starts once the terminal is attached.
+    std::vector<any_ws> sockets(2);
+    for (auto [key, slot] : {std::pair{"control", 1}, {"0", 0}}) {
         http_request w;
         w.path = protocol::api_path({"operations", op.id, "websocket"});
         w.query = {{"secret", exec_secret(op, key, rl)}};
-        sockets.push_back(co_await c->open_websocket(c->target_for(w, sc), deadline));
+        sockets[static_cast<std::size_t>(slot)] = co_await c->open_websocket(c->target_for(w, sc), deadline);
     }
     if (std::holds_alternative<std::unique_ptr<unix_ws>>(sockets[0])) co_return start_session<unix_ws>(c, sc, sockets, op.id, rl);
     co_return start_session<tls_ws>(c, sc, sockets, op.id, rl);
@@ -241,6 +261,7 @@ int exec_session::wait(std::optional<std::chrono::milliseconds> timeout) {
         s_->cv.wait(lk, ready);
     }
     if (s_->failure) std::rethrow_exception(s_->failure);
+    if (s_->stream_failure) std::rethrow_exception(s_->stream_failure);
     return s_->exit_code;
 }
 

@@ -37,6 +37,18 @@ std::map<std::string, int>& outcomes() {
     return m;
 }
 
+/// Prints how each case ended, once every suite of this binary has run.
+struct print_outcomes : ::testing::Environment {
+    void TearDown() override {
+        int total = 0;
+        for (auto& [k, v] : outcomes()) total += v;
+        std::printf("fault cases (%d outcomes): ", total);
+        for (auto& [k, v] : outcomes()) std::printf("%s=%d ", k.c_str(), v);
+        std::printf("\n");
+    }
+};
+[[maybe_unused]] auto* const registered = ::testing::AddGlobalTestEnvironment(new print_outcomes);
+
 class DaemonFaults : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
@@ -57,9 +69,6 @@ protected:
         }
         box_.reset();
         direct_.reset();
-        std::printf("fault cases: ");
-        for (auto& [k, v] : outcomes()) std::printf("%s=%d ", k.c_str(), v);
-        std::printf("\n");
     }
 
     void SetUp() override {
@@ -157,6 +166,21 @@ TEST_F(DaemonFaults, ExecAfterTheFaultWorksAgain) {
     auto r = via_proxy_->execute({"sh", "-c", "echo fine"});
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_EQ(r.out, "fine\n");
+}
+
+TEST_F(DaemonFaults, InteractiveOutputResetIsConnectionLostNotAnExitCode) {
+    proxy_->arm(fault::reset, dir::to_client, 4 << 20);
+    auto code = timed("pty-reset",
+                      [&] {
+                          auto s = via_proxy_->execute_interactive({"sh", "-c", "head -c 33554432 /dev/zero"});
+                          for (;;) {
+                              auto chunk = s.read(30s);
+                              if (!chunk || chunk->empty()) break;
+                          }
+                          (void)s.wait(30s);
+                      },
+                      40s);
+    EXPECT_EQ(code, lxd::errc::connection_lost) << lxd::make_error_code(code).message();
 }
 
 TEST_F(DaemonFaults, FileGetCutKeepsTheExistingLocalFileAndLeavesNoPartial) {

@@ -20,9 +20,14 @@ struct tcp_proxy::link {
     void reset_both() {
         std::lock_guard lk(mu);
         if (closed.exchange(true)) return;
-        linger l{1, 0};   // close with RST
+        // A real RST: closing with linger 0. The descriptor number is kept valid (a dummy
+        // socket dup2'ed over it) so that the other pump thread can never act on a number
+        // that accept() has given to a new connection meanwhile.
+        linger l{1, 0};
         ::setsockopt(client, SOL_SOCKET, SO_LINGER, &l, sizeof l);
-        ::shutdown(client, SHUT_RDWR);
+        int dummy = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        ::dup2(dummy, client);
+        ::close(dummy);
         ::shutdown(server, SHUT_RDWR);
     }
     ~link() {
