@@ -29,6 +29,10 @@ struct client_options {
     /// Deadline of each request (not of waiting for an operation: operation::wait takes
     /// its own). No request of this client outlives it.
     std::chrono::milliseconds timeout = std::chrono::seconds(30);
+    /// A streamed transfer (file get/put, image import/export) may take as long as it needs
+    /// while it makes progress (each chunk has `timeout`), but never longer than this in
+    /// all: a server that sends forever (a never-ending chunked body) is cut off here.
+    std::chrono::milliseconds transfer_timeout = std::chrono::hours(24);
     std::string project;          ///< empty: the server's default project
     std::string target;           ///< cluster member for placement; empty: none
     std::size_t max_idle_connections = 8;

@@ -278,10 +278,18 @@ template <class Stream>
 asio::awaitable<boost::system::error_code> stream_exchange(Stream& s, beast::flat_buffer& buf, http::request<http::buffer_body>& req,
                                                            const body_source& source, http_response& out, const body_sink& sink,
                                                            const std::function<bool(const http_response&)>& keep_body,
-                                                           std::chrono::milliseconds idle, bool& wrote, bool& keep_alive,
+                                                           std::chrono::milliseconds idle, clock::time_point whole,
+                                                           bool& wrote, bool& keep_alive,
                                                            std::optional<std::uint64_t> length, bool& short_body) {
     boost::system::error_code ec;
-    auto& lowest = beast::get_lowest_layer(s);
+    // Each step has the idle deadline, and none outlives the whole transfer's.
+    auto& base = beast::get_lowest_layer(s);
+    struct lowest_t {
+        decltype(base)& b;
+        std::chrono::milliseconds idle;
+        clock::time_point whole;
+        void expires_after(std::chrono::milliseconds) { b.expires_at(std::min(clock::now() + idle, whole)); }
+    } lowest{base, idle, whole};
     http::request_serializer<http::buffer_body> sr{req};
     std::vector<char> chunk(stream_chunk);
     if (!source) {
@@ -351,6 +359,7 @@ asio::awaitable<http_response> core::exchange_streaming(http_request r, scope sc
                                                         std::optional<std::uint64_t> length, body_sink sink,
                                                         std::function<bool(const http_response&)> keep_body) {
     auto idle = r.timeout.value_or(sc.timeout);
+    const auto whole = clock::now() + options.transfer_timeout;
     auto target = target_for(r, sc);
     auto rl = request_line(r.method, r.path);
     http::request<http::buffer_body> req{r.method, target, 11};
@@ -373,7 +382,7 @@ asio::awaitable<http_response> core::exchange_streaming(http_request r, scope sc
     bool wrote = false, keep = false, short_body = false;
     auto ec = co_await std::visit(
         [&](auto& s) {
-            return stream_exchange(*s, conn->buffer, req, source, out, sink, keep_body, idle, wrote, keep, length, short_body);
+            return stream_exchange(*s, conn->buffer, req, source, out, sink, keep_body, idle, whole, wrote, keep, length, short_body);
         },
         conn->stream);
     if (short_body) {
@@ -385,6 +394,11 @@ asio::awaitable<http_response> core::exchange_streaming(http_request r, scope sc
     }
     if (ec) {
         // Streams are never resent: the source has been consumed.
+        if (ec == beast::error::timeout && clock::now() >= whole)
+            fail_transport(errc::timeout, rl,
+                           "the transfer did not complete within " + std::to_string(options.transfer_timeout.count()) +
+                               " ms (client_options::transfer_timeout)",
+                           ec);
         if (ec == beast::error::timeout) fail_transport(errc::timeout, rl, "no progress within " + std::to_string(idle.count()) + " ms", ec);
         if (ec == http::error::body_limit) fail_transport(errc::protocol_error, rl, "error body larger than 256 MiB", ec);
         fail_transport(errc::connection_lost, rl, "the transfer broke", ec);

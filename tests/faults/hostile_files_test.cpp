@@ -8,7 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
+
+#include <sys/socket.h>
 #include <fstream>
 #include <map>
 
@@ -182,6 +186,46 @@ TEST_F(HostileFiles, AbsoluteLinkOutsideIsRefusedBeforeAnythingIsWritten) {
     auto out = base_ / "pulled";
     EXPECT_EQ(code_of([&] { c.instances().get("c").files().recursive_get("/t", out.string()); }), lxd::errc::protocol_error);
     EXPECT_FALSE(fs::exists(out / "a"));
+}
+
+}  // namespace
+
+namespace {
+
+// A file whose chunked body never ends: the transfer is cut at transfer_timeout, and
+// nothing is left at the target.
+TEST_F(HostileFiles, NeverEndingChunkedBodyIsCutAtTheTransferDeadline) {
+    std::atomic<bool> stop{false};
+    fault_server s([&](int fd, int) {
+        std::string req;
+        while (!stop && s.read_request(fd, &req)) {
+            if (req.rfind("GET /1.0 ", 0) == 0) {
+                fault_server::write_all(fd, fault_server::sync_response(
+                    R"({"api_version":"1.0","auth":"trusted","api_extensions":["instances"],"environment":{"server":"lxd","server_version":"5.0.2"}})"));
+                continue;
+            }
+            fault_server::write_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nX-LXD-type: file\r\n"
+                                        "X-LXD-mode: 0644\r\nTransfer-Encoding: chunked\r\n\r\n");
+            std::string chunk = "400\r\n" + std::string(1024, 'n') + "\r\n";
+            while (!stop) {
+                if (::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) <= 0) return;
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            return;
+        }
+    });
+    lxd::client_options opts;
+    opts.transfer_timeout = std::chrono::seconds(2);
+    auto c = lxd::client::connect_unix(s.path(), opts);
+    auto f = lxd::files(c, "/1.0/instances/c/files");
+    auto t0 = std::chrono::steady_clock::now();
+    auto code = code_of([&] { (void)f.get_to_file("/endless", (base_ / "endless").string()); });
+    auto took = std::chrono::steady_clock::now() - t0;
+    stop = true;
+    EXPECT_EQ(code, lxd::errc::timeout);
+    EXPECT_LT(took, std::chrono::seconds(6));
+    EXPECT_GE(took, std::chrono::seconds(2));
+    EXPECT_TRUE(fs::is_empty(base_)) << "a partial file was left behind";
 }
 
 }  // namespace
