@@ -231,14 +231,17 @@ file_info files::get(std::string_view path, const std::function<void(std::string
     return info;
 }
 
-file_info files::get_to_file(std::string_view path, const std::string& local_path, std::stop_token stop) const {
+file_info files::get_to_file(std::string_view path, const std::string& local_path, const get_options& o) const {
     local_writer out(local_path);
+    std::uint64_t received = 0;
     auto info = get(path, [&](std::string_view chunk) {
-        check_stop(stop);
+        check_stop(o.stop);
         out.write(chunk);
+        received += chunk.size();
+        if (o.progress) o.progress(received);
     });
-    check_stop(stop);
-    out.commit(info.mode & 0777);
+    check_stop(o.stop);
+    out.commit(info.mode & (o.keep_special_bits ? 07777u : 0777u));
     return info;
 }
 
@@ -266,9 +269,12 @@ void files::put(std::string_view path, const std::function<std::size_t(char*, st
     add_put_headers(client_, r, o, "file");
     guarded_upload(*this, client_, path, o, [&] {
         check_answer(stream_sync(client_, std::move(r),
-                                 [&](char* buf, std::size_t cap) {
+                                 [&, sent = std::uint64_t{0}](char* buf, std::size_t cap) mutable {
                                      check_stop(o.stop);
-                                     return source(buf, cap);
+                                     auto n = source(buf, cap);
+                                     sent += std::min(n, cap);
+                                     if (o.progress && n) o.progress(sent, 0);
+                                     return n;
                                  },
                                  std::nullopt, nullptr, nullptr));
     });
@@ -283,10 +289,14 @@ void put_reader(const lxd::files& f, const client& c, const std::string& base, s
     auto r = file_request(base, http::verb::post, path);
     add_put_headers(c, r, o, "file");
     guarded_upload(f, c, path, o, [&] {
+        std::uint64_t sent = 0;
         auto res = stream_sync(c, std::move(r),
                                [&](char* buf, std::size_t cap) {
                                    check_stop(o.stop);
-                                   return in.read(buf, cap);
+                                   auto n = in.read(buf, cap);
+                                   sent += n;
+                                   if (o.progress && n) o.progress(sent, in.size());
+                                   return n;
                                },
                                in.size(), nullptr, nullptr);
         in.check();

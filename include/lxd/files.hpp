@@ -41,6 +41,16 @@ struct put_options {
     /// (LXD truncates the target when the upload begins: its old contents are gone either
     /// way), except with `append`, which never deletes what was there.
     std::stop_token stop;
+    /// Called after each chunk sent with the bytes sent so far and the total (0 if unknown).
+    std::function<void(std::uint64_t sent, std::uint64_t total)> progress;
+};
+
+struct get_options {
+    std::stop_token stop;   ///< stops the download (errc::operation_cancelled), target untouched
+    /// Called after each chunk written with the bytes received so far.
+    std::function<void(std::uint64_t received)> progress;
+    /// Keep setuid, setgid and sticky bits as the server reports them (off: dropped).
+    bool keep_special_bits = false;
 };
 
 struct mkdir_options {
@@ -74,7 +84,7 @@ public:
     /// without setuid/setgid/sticky bits. A failure or a stop leaves an existing file
     /// untouched and no partial one behind. A symlink at `local_path` is replaced, never
     /// written through.
-    file_info get_to_file(std::string_view path, const std::string& local_path, std::stop_token stop = {}) const;
+    file_info get_to_file(std::string_view path, const std::string& local_path, const get_options& o = {}) const;
 
     void put(std::string_view path, std::string_view data, const put_options& o = {}) const;
     /// Streams a local file (constant memory). Without o.mode the local file's mode is used.

@@ -233,7 +233,7 @@ TEST_F(DaemonFaults, FileGetStoppedLeavesTheTargetUntouched) {
         (void)direct_->instances().get(name_).files().get(
             "/root/big3", [&](std::string_view c) { seen += c.size(); });   // warm the path
         seen = 0;
-        (void)via_proxy_->files().get_to_file("/root/big3", local.string(), stop.get_token());
+        (void)via_proxy_->files().get_to_file("/root/big3", local.string(), {.stop = stop.get_token()});
     });
     EXPECT_EQ(code, lxd::errc::operation_cancelled);
     std::ifstream in(local);
