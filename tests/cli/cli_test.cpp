@@ -814,3 +814,21 @@ echo done
     EXPECT_NE(lxc_out.find("after restore: hello\n"), std::string::npos) << lxc_out;
     EXPECT_NE(lxc_out.find("750 /srv/deep\n"), std::string::npos) << lxc_out;
 }
+
+TEST_F(Cli, ImagesOnAnotherServerAsLxcUsesThem) {
+    // The image's server reached over HTTPS (private image: a one-time secret) and over its
+    // socket (the target fetches it from the server's network address), as lxc does.
+    auto name = sandbox::unique_name("ri");
+    auto by_lxc = sandbox::unique_name("rl");
+    ASSERT_EQ(lxc_run("init d1:" + sandbox::image() + " d2:" + by_lxc).status, 0);
+    auto r = run("init d1:" + sandbox::image() + " d2:" + name);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(lxc_state("d2:" + name), "STOPPED\n");
+    EXPECT_EQ(lxc_run("config get d2:" + name + " volatile.base_image").out,
+              lxc_run("config get d2:" + by_lxc + " volatile.base_image").out);
+    ASSERT_EQ(run("remote add u1 " + sandbox::env("LXDPP_TEST_SOCKET_1")).status, 0);
+    auto by_socket = sandbox::unique_name("ru");
+    r = run("launch u1:" + sandbox::image() + " d2:" + by_socket);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(lxc_state("d2:" + by_socket), "RUNNING\n");
+}

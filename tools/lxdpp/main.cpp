@@ -406,6 +406,8 @@ void cmd_info(const std::string& arg) {
 
 // ---- create, lifecycle ------------------------------------------------------------------
 
+std::pair<lxd::client, std::string> resolve_image(const std::string& arg);
+
 /// A name for an instance created without one ("lxc init IMAGE" lets the server pick):
 /// adjective-noun, as LXD's own.
 std::string generated_name() {
@@ -451,10 +453,22 @@ void cmd_create(const std::string& image_arg, const std::string& name_arg, bool 
             bool hex = img.find_first_not_of("0123456789abcdef") == std::string::npos;
             cfg.source = hex && !c.images().alias_exists(img) ? lxd::instance_source::image_fingerprint(img)
                                                               : lxd::instance_source::image_alias(img);
-        } else {
-            if (r.is_unix()) throw usage_error("the image's remote \"" + img_remote + "\" is a local socket the server cannot reach");
+        } else if (r.protocol == "simplestreams") {
             cfg.source = lxd::instance_source::image_alias(img);
             cfg.source.from_server(r.addr, r.protocol);
+        } else {
+            // As lxc: the target fetches the image from the image's server over HTTPS (its
+            // network address, even when lxdpp reaches it by its socket), pinned to its
+            // certificate, with a one-time secret when the image is private.
+            auto [sc, fp] = resolve_image(image_arg);
+            auto info = sc.host_info();
+            if (info.environment.addresses.empty())
+                throw usage_error("the image's server \"" + img_remote +
+                                  "\" has no network address (core.https_address) the target could fetch it from");
+            cfg.source = lxd::instance_source::image_fingerprint(fp);
+            cfg.source.from_server("https://" + info.environment.addresses.front(), "lxd");
+            cfg.source.certificate = info.environment.certificate;
+            if (!sc.images().get(fp).is_public) cfg.source.secret = sc.images().secret_for(fp);
         }
     }
     if (!g.quiet) {
