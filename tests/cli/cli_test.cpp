@@ -528,9 +528,9 @@ TEST_F(Cli, LxcFlagsAndFormsLxdppImplements) {
     r = run("init d1:" + img + " d1:");
     ASSERT_EQ(r.status, 0) << r.err;
     ASSERT_EQ(r.out.rfind("Creating the instance\nInstance name is: ", 0), 0u) << r.out;
-    auto picked = r.out.substr(39, r.out.size() - 40);
-    EXPECT_EQ(lxc_state("d1:" + picked), "STOPPED\n");
-    lxc_run("delete d1:" + picked);
+    auto picked = r.out.substr(40, r.out.size() - 41);
+    EXPECT_EQ(lxc_run("list d1:" + picked + " -c ns -f csv").out, picked + ",STOPPED\n");
+    EXPECT_EQ(lxc_run("delete d1:" + picked).status, 0);
     // start/stop --all [REMOTE:]
     auto b = sandbox::unique_name("all");
     sandbox::make_container(c2, b + "1", false);
@@ -599,6 +599,19 @@ TEST_F(Cli, OutputAsLxcPrintsIt) {
     same_as_lxc("list d1:" + name);
     same_as_lxc("list d1:" + name + " -f csv -c nstS");
     same_as_lxc("image list d1:");
+    same_as_lxc("list d1:" + name + " -f compact");
+    same_as_lxc("list d1:" + name + " -f yaml");
+    same_as_lxc("list d1:" + name + " -f json");
+    same_as_lxc("image list d1: -f compact");
+    same_as_lxc("image list d1: -f json");
+    same_as_lxc("image list d1: -f yaml");
+    same_as_lxc("image alias list d1: -f yaml");
+    same_as_lxc("image alias list d1: -f json");
+    same_as_lxc("remote list -f json");
+    same_as_lxc("remote list -f yaml");
+    same_as_lxc("remote list");
+    same_as_lxc("info d1:");
+    same_as_lxc("config show d1:");
     EXPECT_NE(run("config show d1:" + name).out.find("  user.foo: bar\n"), std::string::npos);
     // A running one: lxc's layout, loopback included.
     sandbox::lxc("start d1:" + name);

@@ -99,7 +99,7 @@ config config::load() {
             r.name = it.first.as<std::string>();
             auto n = it.second;
             if (n["addr"]) r.addr = n["addr"].as<std::string>();
-            r.protocol = n["protocol"] ? n["protocol"].as<std::string>() : "lxd";
+            r.protocol = n["protocol"] ? n["protocol"].as<std::string>() : "";   // as written (lxc: lxd)
             if (n["auth_type"]) r.auth_type = n["auth_type"].as<std::string>();
             if (n["project"]) r.project = n["project"].as<std::string>();
             if (n["public"]) r.is_public = n["public"].as<bool>();
@@ -107,7 +107,7 @@ config config::load() {
         }
     }
     // lxc's static remotes: always there, never written to config.yml.
-    if (!c.remotes_.count("local")) c.remotes_["local"] = builtin("local", "unix://", "lxd", false);
+    if (!c.remotes_.count("local")) c.remotes_["local"] = builtin("local", "unix://", "", false);
     if (!c.remotes_.count("ubuntu"))
         c.remotes_["ubuntu"] = builtin("ubuntu", "https://cloud-images.ubuntu.com/releases", "simplestreams", true);
     if (!c.remotes_.count("ubuntu-daily"))
@@ -122,7 +122,7 @@ config config::load() {
 void config::force_local() {
     // As lxc --force-local: a fresh configuration, only the local socket.
     remotes_.clear();
-    remotes_["local"] = builtin("local", "unix://", "lxd", false);
+    remotes_["local"] = builtin("local", "unix://", "", false);
     remotes_["local"].is_static = true;
     default_ = "local";
     read_only_ = true;

@@ -335,8 +335,21 @@ void cmd_info(const std::string& arg) {
     auto [remote, name] = split_remote(g.cfg, arg);
     auto c = g.connect(remote);
     if (name.empty()) {
-        auto info = c.host_info();
-        std::cout << to_yaml(parse_raw(info.raw_json));
+        auto v = parse_raw(c.host_info().raw_json);
+        // lxc writes the storage driver entries under their YAML names (the JSON's are capitalised).
+        if (auto* env = v.as_object().if_contains("environment"); env && env->is_object())
+            if (auto* drv = env->as_object().if_contains("storage_supported_drivers"); drv && drv->is_array())
+                for (auto& d : drv->as_array()) {
+                    if (!d.is_object()) continue;
+                    json::object lower;
+                    for (auto& [k, x] : d.as_object()) {
+                        std::string key(k);
+                        for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+                        lower[key] = x;
+                    }
+                    d = lower;
+                }
+        std::cout << printable(to_yaml(v));
         return;
     }
     if (name.find('/') != std::string::npos) throw usage_error("Invalid instance name");   // as lxc 5.0
@@ -1186,8 +1199,18 @@ void cmd_remote_list(const std::string& format) {
         auto auth = !r.auth_type.empty() ? r.auth_type : r.is_unix() ? "file access" : r.protocol == "simplestreams" ? "none" : "tls";
         t.rows.push_back({name + (name == g.cfg.default_remote() ? " (current)" : ""), r.addr, r.protocol.empty() ? "lxd" : r.protocol,
                           auth, r.is_public ? "YES" : "NO", r.is_static ? "YES" : "NO", "NO"});
-        obj[name] = json::object{{"Addr", r.addr}, {"Protocol", r.protocol}, {"AuthType", r.auth_type},
-                                 {"Public", r.is_public}, {"Project", r.project}};
+        if (format == "yaml") {
+            // lxc's config.yml form: empty fields left out.
+            json::object y{{"addr", r.addr}};
+            if (!r.auth_type.empty()) y["auth_type"] = r.auth_type;
+            if (!r.project.empty()) y["project"] = r.project;
+            if (!r.protocol.empty()) y["protocol"] = r.protocol;
+            y["public"] = r.is_public;
+            obj[name] = y;
+        } else {
+            obj[name] = json::object{{"Addr", r.addr}, {"AuthType", r.auth_type}, {"Domain", ""}, {"Project", r.project},
+                                     {"Protocol", r.protocol}, {"Public", r.is_public}, {"Global", false}, {"Static", r.is_static}};
+        }
     }
     if (!print_structured(std::cout, obj, format)) print_table(std::cout, t, format);
 }
@@ -1660,7 +1683,7 @@ int main(int argc, char** argv) {
             for (auto& f : filters) show = show || a.name.find(f) != std::string::npos || a.target.find(f) != std::string::npos;
             if (!show) continue;
             t.rows.push_back({a.name, a.target.substr(0, 12), upper(a.type), a.description});
-            arr.push_back(json::object{{"name", a.name}, {"target", a.target}, {"type", a.type}, {"description", a.description}});
+            arr.push_back(json::object{{"description", a.description}, {"target", a.target}, {"name", a.name}, {"type", a.type}});
         }
         std::sort(t.rows.begin(), t.rows.end());   // as lxc: by alias
         if (!print_structured(std::cout, arr, format)) print_table(std::cout, t, format);

@@ -160,7 +160,26 @@ void emit(std::string& out, const json::value& v, std::size_t indent, bool inlin
 
 /// A value after "key:" or "- ": scalars on the same line, collections below (maps indented,
 /// lists of a map at the key's own indentation, as yaml.v2).
-void emit_value(std::string& out, const json::value& v, std::size_t indent, bool in_seq) {
+/// What yaml.v2 writes for a Go nil slice or map the server sent as JSON null: lxc marshals
+/// the typed value, so a nil list is "[]" and a nil map "{}".
+const char* nil_as(std::string_view key) {
+    static const char* lists[] = {"backups", "snapshots", "aliases", "profiles", "addresses", "used_by", "roles", "cpus",
+                                  "disks", "nics", "gpus", "locations", "ports", "members"};
+    static const char* maps[] = {"network", "config", "devices", "expanded_config", "expanded_devices", "properties",
+                                 "counters", "disk", "metadata", "resources"};
+    for (auto* k : lists)
+        if (key == k) return " []\n";
+    for (auto* k : maps)
+        if (key == k) return " {}\n";
+    return nullptr;
+}
+
+void emit_value(std::string& out, const json::value& v, std::size_t indent, bool in_seq, std::string_view key = {}) {
+    if (v.is_null() && !key.empty())
+        if (auto* nil = nil_as(key)) {
+            out += nil;
+            return;
+        }
     if (is_empty_container(v)) {
         out += v.is_object() ? " {}\n" : " []\n";
         return;
@@ -199,7 +218,7 @@ void emit(std::string& out, const json::value& v, std::size_t indent, bool inlin
         for (auto& kv : v.get_object()) {
             lead();
             out += scalar(std::string(kv.key())) + ":";
-            emit_value(out, kv.value(), indent, false);
+            emit_value(out, kv.value(), indent, false, kv.key());
         }
     } else if (v.is_array()) {
         for (auto& x : v.get_array()) {
@@ -242,24 +261,12 @@ void print_table(std::ostream& out, const table& raw, const std::string& format)
             }
         }
     auto pad = [](const std::string& s, std::size_t width) { return s + std::string(width - display_width(s), ' '); };
-    if (format == "compact") {
-        for (std::size_t i = 0; i < t.header.size(); ++i) out << (i ? "  " : "") << pad(t.header[i], w[i]);
-        out << "\n";
-        for (auto& row : t.rows) {
-            for (std::size_t i = 0; i < row.size(); ++i) {
-                auto cell = row[i];
-                std::replace(cell.begin(), cell.end(), '\n', ' ');
-                out << (i ? "  " : "") << (i + 1 == row.size() ? cell : pad(cell, std::max(w[i], display_width(cell))));
-            }
-            out << "\n";
-        }
-        return;
-    }
     auto rule = [&] {
         out << "+";
         for (auto x : w) out << std::string(x + 2, '-') << "+";
         out << "\n";
     };
+    bool compact = format == "compact";   // lxc's: no borders, two spaces before each cell and at the end
     auto line = [&](const std::vector<std::string>& cells) {
         // Split multi-line cells into physical lines.
         std::vector<std::vector<std::string>> parts(w.size());
@@ -276,12 +283,15 @@ void print_table(std::ostream& out, const table& raw, const std::string& format)
             height = std::max(height, parts[i].size());
         }
         for (std::size_t h = 0; h < height; ++h) {
-            out << "|";
-            for (std::size_t i = 0; i < w.size(); ++i) out << " " << pad(h < parts[i].size() ? parts[i][h] : "", w[i]) << " |";
-            out << "\n";
+            out << (compact ? "" : "|");
+            for (std::size_t i = 0; i < w.size(); ++i) {
+                auto cell = pad(h < parts[i].size() ? parts[i][h] : "", w[i]);
+                out << (compact ? "  " + cell : " " + cell + " |");
+            }
+            out << (compact ? "  \n" : "\n");
         }
     };
-    rule();
+    if (!compact) rule();
     {
         // Headers centred in their columns, as lxc's table writer does.
         std::vector<std::string> centred;
@@ -291,10 +301,10 @@ void print_table(std::ostream& out, const table& raw, const std::string& format)
         }
         line(centred);
     }
-    rule();
+    if (!compact) rule();
     for (auto& row : t.rows) {
         line(row);
-        rule();
+        if (!compact) rule();
     }
     if (t.rows.empty()) return;
 }
