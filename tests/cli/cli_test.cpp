@@ -594,6 +594,8 @@ TEST_F(Cli, OutputAsLxcPrintsIt) {
     ASSERT_EQ(lxc_run("snapshot d1:" + name + " s0").status, 0);
     same_as_lxc("config show d1:" + name);
     same_as_lxc("config show d1:" + name + " -e");
+    same_as_lxc("config get d1:" + name + " user.foo -e");
+    same_as_lxc("config get -e d1:" + name + " image.os");
     same_as_lxc("image show d1:" + sandbox::image());
     same_as_lxc("info d1:" + name);
     same_as_lxc("list d1:" + name);
@@ -759,6 +761,14 @@ TEST_F(Cli, ControlCharactersFromTheServerAreEscaped) {
     EXPECT_NE(shown.out.find("  user.evil: \"a\\e]0;pwned\\x07b\"\n"), std::string::npos) << shown.out;
     auto listed = run("list d1:" + name + " -c n -f csv");
     EXPECT_EQ(listed.out, name + "\n");
+    // A C1 control (CSI, U+009B) in JSON and YAML output: escaped, the JSON still valid.
+    ASSERT_EQ(lxc_run("config set d1:" + name + " user.c1=\"$(printf 'x\302\2332Jy')\"").status, 0);
+    auto js = run("list d1:" + name + " -f json");
+    EXPECT_EQ(js.out.find("\xc2\x9b"), std::string::npos);
+    EXPECT_EQ(boost::json::parse(js.out).as_array()[0].at("config").at("user.c1").as_string(), "x\xc2\x9b" "2Jy");
+    auto ys = run("list d1:" + name + " -f yaml");
+    EXPECT_EQ(ys.out.find("\xc2\x9b"), std::string::npos);
+    EXPECT_NE(ys.out.find("user.c1: x\\x9b2Jy"), std::string::npos) << ys.out;
     // The server's error text quotes what it was given: escaped too.
     auto err = run("config set d1:" + name + " \"$(printf 'bad\\033[2Jkey')\"=1");
     EXPECT_EQ(err.status, 1);

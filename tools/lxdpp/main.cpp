@@ -1229,7 +1229,7 @@ std::tuple<std::string, std::string, std::vector<std::string>> config_target(std
     return {remote, name, args};
 }
 
-void cmd_config_get(const std::vector<std::string>& args) {
+void cmd_config_get(const std::vector<std::string>& args, bool expanded) {
     auto [remote, name, rest] = config_target(args, 1);
     if (rest.size() != 1) throw usage_error("usage: lxdpp config get [REMOTE:][INSTANCE] KEY");
     auto c = g.connect(remote);
@@ -1239,8 +1239,8 @@ void cmd_config_get(const std::vector<std::string>& args) {
         if (auto* v = cfg.is_object() ? cfg.as_object().if_contains(rest[0]) : nullptr; v && v->is_string()) value = v->get_string();
     } else {
         auto i = c.instances().get(name);
-        auto it = i.config().find(rest[0]);
-        if (it != i.config().end()) value = it->second;
+        const auto& cfg = expanded ? i.expanded_config() : i.config();
+        if (auto it = cfg.find(rest[0]); it != cfg.end()) value = it->second;
     }
     std::cout << printable(value) << "\n";
 }
@@ -1743,8 +1743,8 @@ int main(int argc, char** argv) {
     config->require_subcommand(1);
     auto* cget = config->add_subcommand("get", "[REMOTE:][NAME] KEY");
     cget->add_option("args", kvs, "[REMOTE:][NAME] KEY")->required();
-    unsupported_flag(cget, "-e,--expanded");
-    cget->callback([&] { cmd_config_get(kvs); });
+    cget->add_flag("-e,--expanded", expanded, "With profiles applied");
+    cget->callback([&] { cmd_config_get(kvs, expanded); });
     auto* cset = config->add_subcommand("set", "[REMOTE:][NAME] KEY=VALUE... | [REMOTE:][NAME] KEY VALUE");
     cset->add_option("args", kvs)->required();
     cset->callback([&] { cmd_config_set(kvs); });
@@ -1781,7 +1781,7 @@ int main(int argc, char** argv) {
     cshow_member->add_option("member", one)->required();
     cshow_member->callback([&] {
         auto [remote, name] = split_remote(g.cfg, one);
-        std::cout << to_yaml(parse_raw(g.connect(remote).cluster().member(name).raw_json));
+        std::cout << printable(to_yaml(parse_raw(g.connect(remote).cluster().member(name).raw_json)));
     });
     bool cluster_force = false;
     for (auto [verb, evacuate] : {std::pair{"evacuate", true}, std::pair{"restore", false}}) {
@@ -1808,7 +1808,7 @@ int main(int argc, char** argv) {
     version->callback([&] {
         std::cout << "Client version: " << lxd::version_string << "\n";
         try {
-            std::cout << "Server version: " << g.connect(remote_arg_name(vremote)).server_version() << "\n";
+            std::cout << "Server version: " << printable(g.connect(remote_arg_name(vremote)).server_version()) << "\n";
         } catch (const lxd::error&) {
             std::cout << "Server version: unreachable\n";
         }
@@ -1854,7 +1854,7 @@ int main(int argc, char** argv) {
         std::cerr << "Error: " << error_line(e) << "\n";
         return 1;
     } catch (const std::exception& e) {
-        std::cerr << "Error: " << e.what() << "\n";
+        std::cerr << "Error: " << printable(e.what()) << "\n";
         return 1;
     }
 }

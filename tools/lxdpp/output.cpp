@@ -339,11 +339,31 @@ std::string printable(std::string_view s) {
 
 bool print_structured(std::ostream& out, const json::value& v, const std::string& format) {
     if (format == "json") {
-        out << json::serialize(v) << "\n";
+        // The serializer escapes C0 controls; DEL and the C1 controls are escaped here, as
+        // \u sequences that keep the JSON valid.
+        auto text = json::serialize(v);
+        std::string safe;
+        safe.reserve(text.size());
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            auto c = static_cast<unsigned char>(text[i]);
+            unsigned code = 0;
+            if (c == 0x7f) code = 0x7f;
+            else if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                     static_cast<unsigned char>(text[i + 1]) <= 0x9F)
+                code = static_cast<unsigned char>(text[++i]);
+            if (!code) {
+                safe += static_cast<char>(c);
+                continue;
+            }
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", code);
+            safe += buf;
+        }
+        out << safe << "\n";
         return true;
     }
     if (format == "yaml") {
-        out << to_yaml(v);
+        out << printable(to_yaml(v));
         return true;
     }
     return false;
