@@ -126,6 +126,17 @@ http_request state_request(const std::string& instance_path, const char* action)
     return r;
 }
 
+/// Cancels an operation; one that has ended already is no error.
+void cancel_operation(const client& c, const std::string& id) {
+    try {
+        http_request r;
+        r.method = http::verb::delete_;
+        r.path = protocol::api_path({"operations", id});
+        (void)call_sync(c, std::move(r));
+    } catch (const error&) {
+    }
+}
+
 http_request delete_request(const std::string& instance_path) {
     http_request r;
     r.method = http::verb::delete_;
@@ -201,16 +212,8 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
         r.body = json::serialize(body);
         return call_sync(client_, std::move(r));
     };
-    auto cancel_source = [&](const std::string& id) {
-        try {
-            http_request r;
-            r.method = http::verb::delete_;
-            r.path = protocol::api_path({"operations", id});
-            (void)call_sync(client_, std::move(r));
-        } catch (const error&) {
-            // it may have ended already; the source instance is untouched either way
-        }
-    };
+    // The source instance is untouched by a cancelled source operation.
+    auto cancel_source = [&](const std::string& id) { cancel_operation(client_, id); };
 
     std::string src_op_id;
     envelope_and_response tgt;
@@ -264,13 +267,7 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
         } catch (const error&) {
             // The source refused (e.g. live without CRIU): the target must not keep a half
             // created instance waiting for data.
-            try {
-                http_request cancel;
-                cancel.method = http::verb::delete_;
-                cancel.path = protocol::api_path({"operations", tgt_op_id});
-                (void)call_sync(target, std::move(cancel));
-            } catch (const error&) {
-            }
+            cancel_operation(target, tgt_op_id);
             try {
                 auto path = protocol::api_path({collection(target), o.new_name});
                 wait_if_async(target, call_sync(target, delete_request(path)));

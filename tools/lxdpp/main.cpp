@@ -182,21 +182,6 @@ std::string local_time(const std::string& rfc3339, const char* layout) {
     return buf;
 }
 
-/// Sizes in IEC units as lxc's info prints them: "268.00KiB", "0B".
-std::string iec_size(std::int64_t bytes) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    if (bytes < 1024) return std::to_string(bytes) + "B";
-    double v = static_cast<double>(bytes);
-    int u = 0;
-    while (v >= 1024 && u < 5) {
-        v /= 1024;
-        ++u;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f%s", v, units[u]);
-    return buf;
-}
-
 // ---- list -------------------------------------------------------------------------------
 
 std::string addresses(const lxd::instance& i, const std::string& family) {
@@ -367,8 +352,8 @@ void cmd_info(const std::string& arg) {
     if (st.status_code == lxd::api::status_code::running) {
         out << "\nResources:\n  Processes: " << st.processes << "\n"
             << "  CPU usage:\n    CPU usage (in seconds): " << st.cpu_usage_ns / 1000000000 << "\n"
-            << "  Memory usage:\n    Memory (current): " << iec_size(st.memory_usage) << "\n";
-        if (st.memory_usage_peak) out << "    Memory (peak): " << iec_size(st.memory_usage_peak) << "\n";
+            << "  Memory usage:\n    Memory (current): " << iec_size(static_cast<std::uint64_t>(st.memory_usage)) << "\n";
+        if (st.memory_usage_peak) out << "    Memory (peak): " << iec_size(static_cast<std::uint64_t>(st.memory_usage_peak)) << "\n";
         auto raw = parse_raw(st.raw_json);
         if (auto* net = raw.as_object().if_contains("network"); net && net->is_object() && !net->as_object().empty()) {
             out << "  Network usage:\n";
@@ -390,8 +375,8 @@ void cmd_info(const std::string& arg) {
                 if (!str(n, "host_name").empty()) out << "      Host interface: " << str(n, "host_name") << "\n";
                 if (!str(n, "hwaddr").empty()) out << "      MAC address: " << str(n, "hwaddr") << "\n";
                 out << "      MTU: " << num(&n, "mtu") << "\n"
-                    << "      Bytes received: " << iec_size(num(counters, "bytes_received")) << "\n"
-                    << "      Bytes sent: " << iec_size(num(counters, "bytes_sent")) << "\n"
+                    << "      Bytes received: " << iec_size(static_cast<std::uint64_t>(num(counters, "bytes_received"))) << "\n"
+                    << "      Bytes sent: " << iec_size(static_cast<std::uint64_t>(num(counters, "bytes_sent"))) << "\n"
                     << "      Packets received: " << num(counters, "packets_received") << "\n"
                     << "      Packets sent: " << num(counters, "packets_sent") << "\n"
                     << "      IP addresses:\n";

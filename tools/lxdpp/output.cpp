@@ -184,23 +184,13 @@ void emit_value(std::string& out, const json::value& v, std::size_t indent, bool
         out += v.is_object() ? " {}\n" : " []\n";
         return;
     }
-    if (v.is_object()) {
+    if (v.is_object() || v.is_array()) {
         if (in_seq) {
             out += " ";
             emit(out, v, indent + 2, true);
         } else {
             out += "\n";
-            emit(out, v, indent + 2, false);
-        }
-        return;
-    }
-    if (v.is_array()) {
-        if (in_seq) {
-            out += " ";
-            emit(out, v, indent + 2, true);
-        } else {
-            out += "\n";
-            emit(out, v, indent, false);
+            emit(out, v, v.is_object() ? indent + 2 : indent, false);   // a list under a key is not indented
         }
         return;
     }
@@ -369,18 +359,23 @@ bool print_structured(std::ostream& out, const json::value& v, const std::string
     return false;
 }
 
-std::string human_size(std::uint64_t b) {
-    const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+namespace {
+std::string scaled(std::uint64_t b, double base, const std::vector<const char*>& units) {
     double v = static_cast<double>(b);
-    int u = 0;
-    while (v >= 1000 && u < 4) {
-        v /= 1000;
+    std::size_t u = 0;
+    while (v >= base && u + 1 < units.size()) {
+        v /= base;
         ++u;
     }
     char buf[32];
     std::snprintf(buf, sizeof buf, u ? "%.2f%s" : "%.0f%s", v, units[u]);
     return buf;
 }
+}  // namespace
+
+std::string human_size(std::uint64_t b) { return scaled(b, 1000, {"B", "kB", "MB", "GB", "TB"}); }
+
+std::string iec_size(std::uint64_t b) { return scaled(b, 1024, {"B", "KiB", "MiB", "GiB", "TiB", "PiB"}); }
 
 progress_line::progress_line(std::string label, bool enabled)
     : label_(std::move(label)), enabled_(enabled && ::isatty(2)), start_(std::chrono::steady_clock::now()) {}

@@ -50,5 +50,7 @@ private:
 
 /// "1.23MB" style sizes as lxc prints them.
 std::string human_size(std::uint64_t bytes);
+/// "268.00KiB", "0B": IEC sizes as lxc's info prints them.
+std::string iec_size(std::uint64_t bytes);
 
 }  // namespace lxdpp_cli
