@@ -855,3 +855,28 @@ TEST_F(Cli, ImagesOnAnotherServerAsLxcUsesThem) {
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(lxc_state("d2:" + by_socket), "RUNNING\n");
 }
+
+TEST_F(Cli, LibraryMigrateOfARunningContainerLeavesExactlyOne) {
+    // instance::migrate without live (what `move --stateless` uses): copied as it is on disk,
+    // the source stopped and deleted, the copy started; a protected source is refused first.
+    auto name = sandbox::unique_name("lm");
+    sandbox::make_container(c1, name, true);
+    auto h2 = sandbox::trusted_https_client(2);
+    c1.containers().get(name).migrate(h2).wait(std::chrono::minutes(5));
+    EXPECT_FALSE(c1.containers().exists(name));
+    EXPECT_EQ(c2.containers().get(name).status(), "Running");
+    auto p = sandbox::unique_name("lp");
+    sandbox::make_container(c1, p, true);
+    c1.containers().get(p).set_config("security.protection.delete", "true").save();
+    try {
+        c1.containers().get(p).migrate(h2).wait(std::chrono::minutes(5));
+        ADD_FAILURE() << "a protected instance was moved";
+    } catch (const lxd::error& e) {
+        EXPECT_EQ(e.code_value(), lxd::errc::invalid_argument);
+    }
+    EXPECT_EQ(c1.containers().get(p).status(), "Running");
+    EXPECT_FALSE(c2.containers().exists(p));
+    auto unprotect = c1.containers().get(p);
+    unprotect.unset_config("security.protection.delete");
+    unprotect.save();
+}
