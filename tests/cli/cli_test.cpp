@@ -500,7 +500,8 @@ TEST_F(Cli, LxcFlagsLxdppLacksAreRefusedInOneLine) {
              {"delete -i d1:" + name, "--interactive"},
              {"publish d1:" + name + " --reuse", "--reuse"},
              {"image export d1:" + img + " --vm", "--vm"},
-             {"remote add x 127.0.0.1 --domain d", "--domain"}}) {
+             {"remote add x 127.0.0.1 --domain d", "--domain"},
+             {"list d1: -c nD", "-c D"}}) {
         auto r = run(args);
         EXPECT_EQ(r.status, 1) << args;
         EXPECT_EQ(r.err, "Error: not supported by lxdpp: " + flag + "\n") << args;

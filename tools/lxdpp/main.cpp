@@ -245,6 +245,8 @@ std::string column_header(char c) {
     case 'e': return "PROJECT";
     case 'd': return "DESCRIPTION";
     }
+    if (std::string_view("bDmMNufF").find(c) != std::string_view::npos)
+        throw usage_error(std::string("not supported by lxdpp: -c ") + c);   // lxc has it; lxdpp does not
     throw usage_error(std::string("unknown column '") + c + "'");
 }
 
@@ -260,6 +262,7 @@ void cmd_list(const std::string& remote_arg, const std::vector<std::string>& fil
         name_filter = rest;
     }
     auto c = g.connect(remote);
+    if (columns.find_first_of(",:") != std::string::npos) throw usage_error("not supported by lxdpp: custom columns (-c KEY:NAME)");
     for (char ch : columns) (void)column_header(ch);   // refuse unknown columns before any request
     lxd::list_options lo;
     // State (recursion=2) costs the server a lot per instance: ask for it only when a column
