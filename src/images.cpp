@@ -471,4 +471,18 @@ void images::remove_alias(std::string_view name) const {
     call_sync(client_, std::move(r));
 }
 
+std::string images::secret_for(std::string_view fingerprint) const {
+    check_fingerprint(fingerprint);
+    http_request r;
+    r.method = http::verb::post;
+    r.path = image_path(fingerprint) + "/secret";
+    r.body = "{}";
+    auto [env, res] = call_sync(client_, std::move(r));
+    // The secret is in the (still running) operation's metadata; it ends once used or expired.
+    if (env.metadata.is_object())
+        if (auto* md = env.metadata.get_object().if_contains("metadata"); md && md->is_object())
+            if (auto* sec = md->get_object().if_contains("secret"); sec && sec->is_string()) return std::string(sec->get_string());
+    protocol::fail_protocol(res.request_line, "image secret operation without a secret");
+}
+
 }  // namespace lxd

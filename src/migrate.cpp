@@ -102,6 +102,48 @@ asio::awaitable<void> relay(core* src, core* tgt, scope src_sc, scope tgt_sc, st
     }
 }
 
+/// One request on `c` (from any thread), then the wait for its operation, if it made one;
+/// an operation's failure is thrown.
+asio::awaitable<void> call_and_wait(std::shared_ptr<core> c, scope sc, http_request r) {
+    auto what = std::string(http::to_string(r.method)) + " " + r.path;
+    auto op = co_await asio::co_spawn(
+        c->io(),
+        [](core* co, scope s, http_request req) -> asio::awaitable<std::string> {
+            auto [env, res] = co_await co->call(std::move(req), s);
+            co_return env.operation;
+        }(c.get(), sc, std::move(r)),
+        asio::use_awaitable);
+    if (op.empty()) co_return;
+    auto info = co_await asio::co_spawn(c->io(), wait_operation_final(c.get(), sc, operation_id_of(op), what), asio::use_awaitable);
+    if (auto f = operation_failure(info, what)) std::rethrow_exception(f);
+}
+
+http_request state_request(const std::string& instance_path, const char* action) {
+    http_request r;
+    r.method = http::verb::put;
+    r.path = instance_path + "/state";
+    r.body = json::serialize(json::object{{"action", action}, {"timeout", -1}, {"force", true}, {"stateful", false}});
+    return r;
+}
+
+/// Cancels an operation; one that has ended already is no error.
+void cancel_operation(const client& c, const std::string& id) {
+    try {
+        http_request r;
+        r.method = http::verb::delete_;
+        r.path = protocol::api_path({"operations", id});
+        (void)call_sync(c, std::move(r));
+    } catch (const error&) {
+    }
+}
+
+http_request delete_request(const std::string& instance_path) {
+    http_request r;
+    r.method = http::verb::delete_;
+    r.path = instance_path;
+    return r;
+}
+
 }  // namespace
 
 operation instance::copy(const client& target, migrate_options o) {
@@ -148,6 +190,13 @@ operation instance::migrate(const client& target, migrate_options o) {
 
 operation instance::transfer(const client& target, const migrate_options& o, bool move) {
     refresh();   // the target is created from the source's current configuration
+    if (move) {
+        // A source that cannot be deleted would leave two instances (and its copy would be
+        // protected too): refused before anything is copied.
+        auto it = data_.expanded_config.find("security.protection.delete");
+        if (it != data_.expanded_config.end() && (it->second == "true" || it->second == "1" || it->second == "yes" || it->second == "on"))
+            fail_invalid("the instance is protected against deletion (security.protection.delete): it cannot be moved");
+    }
     auto mode = o.mode;
     if (mode == migration_mode::automatic)
         mode = (!client_.core_ptr()->tls || !target.core_ptr()->tls) ? migration_mode::relay : migration_mode::pull;
@@ -163,16 +212,8 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
         r.body = json::serialize(body);
         return call_sync(client_, std::move(r));
     };
-    auto cancel_source = [&](const std::string& id) {
-        try {
-            http_request r;
-            r.method = http::verb::delete_;
-            r.path = protocol::api_path({"operations", id});
-            (void)call_sync(client_, std::move(r));
-        } catch (const error&) {
-            // it may have ended already; the source instance is untouched either way
-        }
-    };
+    // The source instance is untouched by a cancelled source operation.
+    auto cancel_source = [&](const std::string& id) { cancel_operation(client_, id); };
 
     std::string src_op_id;
     envelope_and_response tgt;
@@ -204,6 +245,7 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
         auto tgt_secrets = secrets_of(tgt.first, tgt.second.request_line);
         auto tgt_op_id = operation_id_of(tgt.first.operation);
         envelope_and_response src;
+        try {
         if (mode == migration_mode::push) {
             json::object to{{"operation", https_operation_url(target, tgt_op_id)},
                             {"certificate", target.host_info().environment.certificate},
@@ -222,14 +264,30 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
                              src_secrets, tgt_secrets),
                            asio::detached);
         }
+        } catch (const error&) {
+            // The source refused (e.g. live without CRIU): the target must not keep a half
+            // created instance waiting for data.
+            cancel_operation(target, tgt_op_id);
+            try {
+                auto path = protocol::api_path({collection(target), o.new_name});
+                wait_if_async(target, call_sync(target, delete_request(path)));
+            } catch (const error&) {
+            }
+            throw;
+        }
         src_op_id = operation_id_of(src.first.operation);
     }
 
     // When the target reports success: let the source side end, then (for a move) delete
     // the source. Runs on the target's I/O thread; source calls go to the source's.
+    // A running source moved without `live` was copied as it is on disk: it is stopped and
+    // deleted, then the copy started. Until the source is gone, any failure removes the copy
+    // again, so there is always exactly one instance.
+    bool restart = move && !o.live && data_.status_code == api::status_code::running;
     auto then = [src_core = client_.core_ptr(), src_scope = client_.scope(), src_op_id,
-                 src_path = protocol::api_path({collection(client_), data_.name}),
-                 move](const api::operation_info&) -> asio::awaitable<std::string> {
+                 src_path = protocol::api_path({collection(client_), data_.name}), tgt_core = target.core_ptr(),
+                 tgt_scope = target.scope(), tgt_path = protocol::api_path({collection(target), o.new_name}), move,
+                 restart](const api::operation_info&) -> asio::awaitable<std::string> {
         try {
             co_await asio::co_spawn(src_core->io(), wait_operation_final(src_core.get(), src_scope, src_op_id, "migration"),
                                     asio::use_awaitable);
@@ -237,22 +295,28 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
             if (e.code_value() != errc::not_found) throw;   // already gone: it ended with the target
         }
         if (!move) co_return std::string();
-        auto deleted = co_await asio::co_spawn(
-            src_core->io(),
-            [](core* c, scope sc, std::string path) -> asio::awaitable<std::string> {
-                http_request r;
-                r.method = http::verb::delete_;
-                r.path = path;
-                auto [env, res] = co_await c->call(std::move(r), sc);
-                co_return env.operation;
-            }(src_core.get(), src_scope, src_path),
-            asio::use_awaitable);
-        if (!deleted.empty()) {
-            auto info = co_await asio::co_spawn(
-                src_core->io(), wait_operation_final(src_core.get(), src_scope, operation_id_of(deleted), "DELETE " + src_path),
-                asio::use_awaitable);
-            if (auto f = operation_failure(info, "DELETE " + src_path)) std::rethrow_exception(f);
+        std::exception_ptr failed;
+        try {
+            if (restart) co_await call_and_wait(src_core, src_scope, state_request(src_path, "stop"));
+            co_await call_and_wait(src_core, src_scope, delete_request(src_path));
+        } catch (...) {
+            failed = std::current_exception();
         }
+        if (failed) {
+            // The first failure is the one reported; the clean-up steps are each tried.
+            try {
+                co_await call_and_wait(tgt_core, tgt_scope, delete_request(tgt_path));
+            } catch (...) {
+            }
+            if (restart) {
+                try {
+                    co_await call_and_wait(src_core, src_scope, state_request(src_path, "start"));
+                } catch (...) {
+                }
+            }
+            std::rethrow_exception(failed);
+        }
+        if (restart) co_await call_and_wait(tgt_core, tgt_scope, state_request(tgt_path, "start"));
         co_return std::string();
     };
     return as_operation(target, tgt, std::move(then));

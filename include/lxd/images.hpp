@@ -101,6 +101,10 @@ public:
     void rename_alias(std::string_view name, std::string_view new_name) const;
     void remove_alias(std::string_view name) const;
 
+    /// A one-time secret with which another server may fetch this private image
+    /// (POST /1.0/images/<fp>/secret): what an instance_source's `secret` takes. Never logged.
+    std::string secret_for(std::string_view fingerprint) const;
+
 private:
     client client_;
 };

@@ -169,6 +169,11 @@ public:
     /// `target` (with target's project). Returns the operation on the target; the source is
     /// removed only after the target reports success, so a failed migration leaves the
     /// source as it was. To the same server it is a rename.
+    /// A running instance moved without `live` is copied as it is on disk, then the source is
+    /// stopped and deleted and the copy started; if the source cannot be stopped or deleted,
+    /// the copy is deleted again and the source restarted: never two instances, never none.
+    /// A source protected against deletion (security.protection.delete) is refused
+    /// (errc::invalid_argument) before anything is copied.
     operation migrate(const client& target, migrate_options o = {});
     /// Copies the instance to the server of `target` (or to this one), under o.new_name
     /// (required on the same server). The source is untouched.

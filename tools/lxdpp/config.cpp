@@ -5,6 +5,10 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,13 +27,29 @@ std::string home() {
 
 void write_file(const std::string& path, const std::string& data, mode_t mode) {
     auto tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::runtime_error("cannot write " + tmp);
-        out << data;
-        if (!out.flush()) throw std::runtime_error("cannot write " + tmp);
+    // Created with its final mode and never an existing file: a private key is never readable
+    // by others, not even for a moment, and a planted link is not followed.
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0 && errno == EEXIST) {   // left over by an interrupted run
+        ::unlink(tmp.c_str());
+        fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     }
-    ::chmod(tmp.c_str(), mode);
+    if (fd < 0) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
+    std::string_view rest = data;
+    while (!rest.empty()) {
+        auto n = ::write(fd, rest.data(), rest.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            throw std::runtime_error("cannot write " + tmp);
+        }
+        rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        ::unlink(tmp.c_str());
+        throw std::runtime_error("cannot write " + tmp);
+    }
     fs::rename(tmp, path);   // atomic: a reader never sees half a file
 }
 
@@ -79,15 +99,33 @@ config config::load() {
             r.name = it.first.as<std::string>();
             auto n = it.second;
             if (n["addr"]) r.addr = n["addr"].as<std::string>();
-            r.protocol = n["protocol"] ? n["protocol"].as<std::string>() : "lxd";
+            r.protocol = n["protocol"] ? n["protocol"].as<std::string>() : "";   // as written (lxc: lxd)
             if (n["auth_type"]) r.auth_type = n["auth_type"].as<std::string>();
             if (n["project"]) r.project = n["project"].as<std::string>();
             if (n["public"]) r.is_public = n["public"].as<bool>();
             c.remotes_[r.name] = r;
         }
     }
-    if (!c.remotes_.count("local")) c.remotes_["local"] = builtin("local", "unix://", "lxd", false);
+    // lxc's static remotes: always there, never written to config.yml.
+    if (!c.remotes_.count("local")) c.remotes_["local"] = builtin("local", "unix://", "", false);
+    if (!c.remotes_.count("ubuntu"))
+        c.remotes_["ubuntu"] = builtin("ubuntu", "https://cloud-images.ubuntu.com/releases", "simplestreams", true);
+    if (!c.remotes_.count("ubuntu-daily"))
+        c.remotes_["ubuntu-daily"] = builtin("ubuntu-daily", "https://cloud-images.ubuntu.com/daily", "simplestreams", true);
+    for (auto* n : {"local", "ubuntu", "ubuntu-daily"}) c.remotes_[n].is_static = true;
+    if (auto as = c.doc_["aliases"]; as && as.IsMap())
+        for (auto it : as)
+            if (it.first.IsScalar() && it.second.IsScalar()) c.aliases_[it.first.as<std::string>()] = it.second.as<std::string>();
     return c;
+}
+
+void config::force_local() {
+    // As lxc --force-local: a fresh configuration, only the local socket.
+    remotes_.clear();
+    remotes_["local"] = builtin("local", "unix://", "", false);
+    remotes_["local"].is_static = true;
+    default_ = "local";
+    read_only_ = true;
 }
 
 const remote& config::get(const std::string& name) const {
@@ -108,6 +146,7 @@ void config::add(const remote& r) {
 
 void config::remove(const std::string& name) {
     if (!remotes_.count(name)) throw std::runtime_error("The remote \"" + name + "\" doesn't exist");
+    if (remotes_.at(name).is_static) throw std::runtime_error("Remote " + name + " is static and cannot be modified");
     if (name == default_) throw std::runtime_error("Can't remove the default remote");
     doc_["remotes"].remove(name);
     remotes_.erase(name);
@@ -122,6 +161,7 @@ void config::set_default(const std::string& name) {
 }
 
 void config::save() const {
+    if (read_only_) throw std::runtime_error("the configuration is not written with --force-local");
     fs::create_directories(dir_);
     YAML::Emitter out;
     out << doc_;

@@ -19,6 +19,7 @@ struct remote {
     std::string auth_type;   ///< "tls"
     std::string project;
     bool is_public = false;
+    bool is_static = false;  ///< lxc's built-in local, ubuntu, ubuntu-daily
     bool is_unix() const { return addr.rfind("unix:", 0) == 0; }
 };
 
@@ -33,6 +34,11 @@ public:
     const std::map<std::string, remote>& remotes() const { return remotes_; }
     const remote& get(const std::string& name) const;   ///< throws std::runtime_error
     bool has(const std::string& name) const { return remotes_.count(name) != 0; }
+
+    /// The `aliases:` section of config.yml (alias → command words).
+    const std::map<std::string, std::string>& aliases() const { return aliases_; }
+    /// --force-local: only the local socket, as a fresh configuration; never saved.
+    void force_local();
 
     void add(const remote& r);
     void remove(const std::string& name);
@@ -54,6 +60,8 @@ private:
     std::string dir_;
     std::string default_ = "local";
     std::map<std::string, remote> remotes_;
+    std::map<std::string, std::string> aliases_;
+    bool read_only_ = false;
     YAML::Node doc_;
 };
 

@@ -1,10 +1,14 @@
 // lxdpp — the lxc commands people use, on the lxdpp library's public headers only.
 // Reads and writes lxc's client configuration, so remotes and certificates are shared.
+#include <algorithm>
 #include <csignal>
+#include <ctime>
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <random>
+#include <sstream>
 #include <thread>
 
 #include <fcntl.h>
@@ -32,6 +36,8 @@ namespace {
 struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+
+using api_config = lxd::api::config_map;
 
 struct globals {
     config cfg;
@@ -110,6 +116,72 @@ std::uint32_t parse_mode(const std::string& s) {
 
 json::value parse_raw(const std::string& raw) { return json::parse(raw); }
 
+/// Separates lxc's trailing KEY=VALUE arguments (image properties) from the others.
+api_config split_properties(std::vector<std::string>& args) {
+    api_config props;
+    std::vector<std::string> rest;
+    for (auto& a : args) {
+        if (a.find('=') != std::string::npos && a.front() != '=') props.insert_or_assign(a.substr(0, a.find('=')), a.substr(a.find('=') + 1));
+        else rest.push_back(a);
+    }
+    args = rest;
+    return props;
+}
+
+/// "NAME/SNAPSHOT" → {NAME, SNAPSHOT}; no slash: {NAME, ""}.
+std::pair<std::string, std::string> split_snapshot(const std::string& name) {
+    auto slash = name.find('/');
+    if (slash == std::string::npos) return {name, ""};
+    return {name.substr(0, slash), name.substr(slash + 1)};
+}
+
+/// The long name of "-s,--storage" style option names.
+std::string long_name(const std::string& names) {
+    auto p = names.rfind("--");
+    return p == std::string::npos ? names : names.substr(p);
+}
+
+/// A flag lxc has and lxdpp does not implement: accepted by the parser (so it never swallows
+/// or shifts other arguments) and refused with one line when given.
+void unsupported_flag(CLI::App* s, const std::string& names) {
+    s->add_flag_callback(names, [n = long_name(names)] { throw usage_error("not supported by lxdpp: " + n); }, "(not supported by lxdpp)");
+}
+/// The same for an option that takes a value.
+void unsupported_option(CLI::App* s, const std::string& names) {
+    s->add_option_function<std::string>(names, [n = long_name(names)](const std::string&) { throw usage_error("not supported by lxdpp: " + n); },
+                                        "(not supported by lxdpp)");
+}
+
+/// As cobra/pflag: every option takes exactly one value per occurrence (repeatable), so it
+/// never swallows the positional arguments after it.
+void one_value_per_option(CLI::App* app) {
+    for (auto* o : app->get_options())
+        if (!o->get_positional() && o->get_type_size() != 0) o->allow_extra_args(false);
+    for (auto* sub : app->get_subcommands({})) one_value_per_option(sub);
+}
+
+/// An RFC 3339 time from the server in Go's layout `layout` (strftime form), local time, as
+/// lxc prints times; "" for LXD's zero time.
+std::string local_time(const std::string& rfc3339, const char* layout) {
+    // LXD's zero times: "never" (0001-01-01) and "not used yet" (the Unix epoch).
+    if (rfc3339.empty() || rfc3339.rfind("0001-", 0) == 0 || rfc3339.rfind("1970-01-01T00:00:00", 0) == 0) return "";
+    std::tm tm{};
+    if (!::strptime(rfc3339.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return rfc3339;
+    std::time_t t = ::timegm(&tm);
+    // A zone offset in the text ("+02:00") moves the instant.
+    auto tpos = rfc3339.find('T');
+    auto zpos = rfc3339.find_first_of("+-", tpos);
+    if (zpos != std::string::npos && zpos + 5 < rfc3339.size() + 1) {
+        int hh = std::atoi(rfc3339.substr(zpos + 1, 2).c_str()), mm = std::atoi(rfc3339.substr(zpos + 4, 2).c_str());
+        t -= (rfc3339[zpos] == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
+    }
+    std::tm local{};
+    ::localtime_r(&t, &local);
+    char buf[64];
+    std::strftime(buf, sizeof buf, layout, &local);
+    return buf;
+}
+
 // ---- list -------------------------------------------------------------------------------
 
 std::string addresses(const lxd::instance& i, const std::string& family) {
@@ -142,17 +214,18 @@ std::string column_value(const lxd::instance& i, char c) {
     case 'S': return std::to_string(snapshot_count(i));
     case 'L': return i.location().empty() ? "none" : i.location();
     case 'a': return i.architecture();
-    case 'c': return i.created_at();
-    case 'l': return i.last_used_at();
-    case 'p': {
+    case 'c': return local_time(i.created_at(), "%Y/%m/%d %H:%M %Z");
+    case 'l': return local_time(i.last_used_at(), "%Y/%m/%d %H:%M %Z");
+    case 'p': return i.listed_state() && i.listed_state()->pid ? std::to_string(i.listed_state()->pid) : "";
+    case 'P': {
         std::string s;
         for (auto& p : i.profiles()) s += (s.empty() ? "" : "\n") + p;
         return s;
     }
-    case 'P': return i.project();
+    case 'e': return i.project();
     case 'd': return i.description();
     }
-    throw usage_error(std::string("unknown column '") + c + "' (known: n s 4 6 t S L a c l p P d)");
+    throw usage_error(std::string("unknown column '") + c + "' (known: n s 4 6 t S L a c l p P e d)");
 }
 
 std::string column_header(char c) {
@@ -167,10 +240,13 @@ std::string column_header(char c) {
     case 'a': return "ARCHITECTURE";
     case 'c': return "CREATED AT";
     case 'l': return "LAST USED AT";
-    case 'p': return "PROFILES";
-    case 'P': return "PROJECT";
+    case 'p': return "PID";
+    case 'P': return "PROFILES";
+    case 'e': return "PROJECT";
     case 'd': return "DESCRIPTION";
     }
+    if (std::string_view("bDmMNufF").find(c) != std::string_view::npos)
+        throw usage_error(std::string("not supported by lxdpp: -c ") + c);   // lxc has it; lxdpp does not
     throw usage_error(std::string("unknown column '") + c + "'");
 }
 
@@ -186,11 +262,12 @@ void cmd_list(const std::string& remote_arg, const std::vector<std::string>& fil
         name_filter = rest;
     }
     auto c = g.connect(remote);
+    if (columns.find_first_of(",:") != std::string::npos) throw usage_error("not supported by lxdpp: custom columns (-c KEY:NAME)");
     for (char ch : columns) (void)column_header(ch);   // refuse unknown columns before any request
     lxd::list_options lo;
     // State (recursion=2) costs the server a lot per instance: ask for it only when a column
     // or the output format needs it, as lxc does.
-    lo.with_state = format == "json" || format == "yaml" || columns.find_first_of("46S") != std::string::npos;
+    lo.with_state = format == "json" || format == "yaml" || columns.find_first_of("46Sp") != std::string::npos;
     lo.all_projects = all_projects;
     std::vector<std::string> keys;   // key=value filters, applied here like lxc does
     for (auto& f : filters) {
@@ -240,59 +317,132 @@ void cmd_list(const std::string& remote_arg, const std::vector<std::string>& fil
 
 // ---- info -------------------------------------------------------------------------------
 
+constexpr const char* info_time = "%Y/%m/%d %H:%M %Z";
+
 void cmd_info(const std::string& arg) {
     auto [remote, name] = split_remote(g.cfg, arg);
     auto c = g.connect(remote);
     if (name.empty()) {
-        auto info = c.host_info();
-        std::cout << to_yaml(parse_raw(info.raw_json));
+        auto v = parse_raw(c.host_info().raw_json);
+        // lxc writes the storage driver entries under their YAML names (the JSON's are capitalised).
+        if (auto* env = v.as_object().if_contains("environment"); env && env->is_object())
+            if (auto* drv = env->as_object().if_contains("storage_supported_drivers"); drv && drv->is_array())
+                for (auto& d : drv->as_array()) {
+                    if (!d.is_object()) continue;
+                    json::object lower;
+                    for (auto& [k, x] : d.as_object()) {
+                        std::string key(k);
+                        for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+                        lower[key] = x;
+                    }
+                    d = lower;
+                }
+        std::cout << printable(to_yaml(v));
         return;
     }
+    if (name.find('/') != std::string::npos) throw usage_error("Invalid instance name");   // as lxc 5.0
     auto i = c.instances().get(name);
     auto st = i.state();
-    std::cout << "Name: " << i.name() << "\n"
-              << "Status: " << upper(i.status()) << "\n"
-              << "Type: " << i.type() << (i.ephemeral() ? " (ephemeral)" : "") << "\n"
-              << "Architecture: " << i.architecture() << "\n";
-    if (!i.location().empty() && i.location() != "none") std::cout << "Location: " << i.location() << "\n";
-    if (st.pid) std::cout << "PID: " << st.pid << "\n";
-    std::cout << "Created: " << i.created_at() << "\n"
-              << "Last Used: " << i.last_used_at() << "\n";
+    std::ostringstream out;
+    out << "Name: " << i.name() << "\n"
+        << "Status: " << upper(i.status()) << "\n"
+        << "Type: " << i.type() << (i.ephemeral() ? " (ephemeral)" : "") << "\n"
+        << "Architecture: " << i.architecture() << "\n";
+    if (!i.location().empty() && i.location() != "none") out << "Location: " << i.location() << "\n";
+    if (st.pid) out << "PID: " << st.pid << "\n";
+    out << "Created: " << local_time(i.created_at(), info_time) << "\n";
+    if (auto used = local_time(i.last_used_at(), info_time); !used.empty()) out << "Last Used: " << used << "\n";
     if (st.status_code == lxd::api::status_code::running) {
-        std::cout << "\nResources:\n  Processes: " << st.processes << "\n"
-                  << "  CPU usage: " << st.cpu_usage_ns / 1000000000.0 << " seconds\n"
-                  << "  Memory usage: " << human_size(static_cast<std::uint64_t>(st.memory_usage)) << "\n";
-        for (auto& [dev, nic] : st.network) {
-            if (dev == "lo") continue;
-            std::cout << "  Network " << dev << ":\n";
-            for (auto& a : nic.addresses) std::cout << "    " << a.family << ": " << a.address << "/" << a.netmask << " (" << a.scope << ")\n";
+        out << "\nResources:\n  Processes: " << st.processes << "\n"
+            << "  CPU usage:\n    CPU usage (in seconds): " << st.cpu_usage_ns / 1000000000 << "\n"
+            << "  Memory usage:\n    Memory (current): " << iec_size(static_cast<std::uint64_t>(st.memory_usage)) << "\n";
+        if (st.memory_usage_peak) out << "    Memory (peak): " << iec_size(static_cast<std::uint64_t>(st.memory_usage_peak)) << "\n";
+        auto raw = parse_raw(st.raw_json);
+        if (auto* net = raw.as_object().if_contains("network"); net && net->is_object() && !net->as_object().empty()) {
+            out << "  Network usage:\n";
+            auto str = [](const json::object& o, const char* k) {
+                auto* v = o.if_contains(k);
+                return v && v->is_string() ? std::string(v->get_string()) : std::string();
+            };
+            auto num = [](const json::object* o, const char* k) -> std::int64_t {
+                auto* v = o ? o->if_contains(k) : nullptr;
+                return v && v->is_int64() ? v->get_int64() : v && v->is_uint64() ? static_cast<std::int64_t>(v->get_uint64()) : 0;
+            };
+            for (auto& [dev, nv] : net->as_object()) {
+                if (!nv.is_object()) continue;
+                auto& n = nv.as_object();
+                auto* counters = n.if_contains("counters") && n.at("counters").is_object() ? &n.at("counters").as_object() : nullptr;
+                out << "    " << std::string(dev) << ":\n"
+                    << "      Type: " << str(n, "type") << "\n"
+                    << "      State: " << upper(str(n, "state")) << "\n";
+                if (!str(n, "host_name").empty()) out << "      Host interface: " << str(n, "host_name") << "\n";
+                if (!str(n, "hwaddr").empty()) out << "      MAC address: " << str(n, "hwaddr") << "\n";
+                out << "      MTU: " << num(&n, "mtu") << "\n"
+                    << "      Bytes received: " << iec_size(static_cast<std::uint64_t>(num(counters, "bytes_received"))) << "\n"
+                    << "      Bytes sent: " << iec_size(static_cast<std::uint64_t>(num(counters, "bytes_sent"))) << "\n"
+                    << "      Packets received: " << num(counters, "packets_received") << "\n"
+                    << "      Packets sent: " << num(counters, "packets_sent") << "\n"
+                    << "      IP addresses:\n";
+                if (auto* as = n.if_contains("addresses"); as && as->is_array())
+                    for (auto& a : as->as_array()) {
+                        if (!a.is_object()) continue;
+                        auto& ao = a.as_object();
+                        out << "        " << str(ao, "family") << ":  " << str(ao, "address") << "/" << str(ao, "netmask") << " ("
+                            << str(ao, "scope") << ")\n";
+                    }
+            }
         }
     }
     auto snaps = i.snapshots().all();
     if (!snaps.empty()) {
-        std::cout << "\nSnapshots:\n";
+        out << "\nSnapshots:\n";
         table t{{"NAME", "TAKEN AT", "EXPIRES AT", "STATEFUL"}, {}};
         for (auto& s : snaps)
-            t.rows.push_back({s.name(), s.created_at(), s.expires_at().rfind("0001-", 0) == 0 ? "" : s.expires_at(),
+            t.rows.push_back({s.name(), local_time(s.created_at(), info_time), local_time(s.expires_at(), info_time),
                               s.stateful() ? "YES" : "NO"});
-        print_table(std::cout, t, "table");
+        print_table(out, t, "table");
     }
+    std::cout << printable(out.str());
 }
 
 // ---- create, lifecycle ------------------------------------------------------------------
 
-void cmd_create(const std::string& image_arg, const std::string& name_arg, bool start, const std::vector<std::string>& profiles,
-                const std::vector<std::string>& config, bool ephemeral, bool vm, bool empty) {
+std::pair<lxd::client, std::string> resolve_image(const std::string& arg);
+
+/// A name for an instance created without one ("lxc init IMAGE" lets the server pick):
+/// adjective-noun, as LXD's own.
+std::string generated_name() {
+    static const char* adjectives[] = {"able", "brave", "calm", "eager", "fair", "glad", "keen", "lucid", "merry", "noble",
+                                       "proud", "quick", "sharp", "smart", "tidy", "vivid", "warm", "witty"};
+    static const char* nouns[] = {"badger", "beetle", "bison", "crane", "eagle", "ferret", "gecko", "heron", "lemur", "lynx",
+                                  "marten", "otter", "panda", "puma", "quail", "raven", "seal", "tapir", "walrus", "zebra"};
+    std::random_device rd;
+    return std::string(adjectives[rd() % std::size(adjectives)]) + "-" + nouns[rd() % std::size(nouns)];
+}
+
+struct create_flags {
+    std::vector<std::string> profiles, config;
+    std::string storage;
+    bool ephemeral = false, vm = false, empty = false, no_profiles = false;
+};
+
+void cmd_create(const std::string& image_arg, const std::string& name_arg, bool start, const create_flags& f) {
     std::string remote = g.cfg.default_remote(), name = name_arg;
     if (!name_arg.empty()) std::tie(remote, name) = split_remote(g.cfg, name_arg);
-    if (name.empty()) throw usage_error("give the new instance a name: lxdpp launch IMAGE NAME");
+    bool named = !name.empty();
+    if (!named) name = generated_name();
     auto c = g.connect(remote);
     lxd::instance_create cfg;
     cfg.name = name;
     cfg.start = start;
-    cfg.ephemeral = ephemeral;
-    if (vm) cfg.type = "virtual-machine";
-    if (!profiles.empty()) cfg.profiles = profiles;
+    cfg.ephemeral = f.ephemeral;
+    if (f.vm) cfg.type = "virtual-machine";
+    if (f.no_profiles && !f.profiles.empty()) throw usage_error("--no-profiles cannot be used with --profile");
+    if (!f.profiles.empty()) cfg.profiles = f.profiles;
+    if (f.no_profiles) cfg.profiles = std::vector<std::string>{};
+    if (!f.storage.empty()) cfg.devices["root"] = {{"type", "disk"}, {"path", "/"}, {"pool", f.storage}};
+    const auto& config = f.config;
+    bool empty = f.empty;
     for (auto& kv : config) cfg.config.insert(parse_kv(kv));
     if (empty) {
         cfg.source = lxd::instance_source::none();
@@ -304,25 +454,63 @@ void cmd_create(const std::string& image_arg, const std::string& name_arg, bool 
             bool hex = img.find_first_not_of("0123456789abcdef") == std::string::npos;
             cfg.source = hex && !c.images().alias_exists(img) ? lxd::instance_source::image_fingerprint(img)
                                                               : lxd::instance_source::image_alias(img);
-        } else {
-            if (r.is_unix()) throw usage_error("the image's remote \"" + img_remote + "\" is a local socket the server cannot reach");
+        } else if (r.protocol == "simplestreams") {
             cfg.source = lxd::instance_source::image_alias(img);
             cfg.source.from_server(r.addr, r.protocol);
+        } else {
+            // As lxc: the target fetches the image from the image's server over HTTPS (its
+            // network address, even when lxdpp reaches it by its socket), pinned to its
+            // certificate, with a one-time secret when the image is private.
+            auto [sc, fp] = resolve_image(image_arg);
+            auto info = sc.host_info();
+            if (info.environment.addresses.empty())
+                throw usage_error("the image's server \"" + img_remote +
+                                  "\" has no network address (core.https_address) the target could fetch it from");
+            cfg.source = lxd::instance_source::image_fingerprint(fp);
+            cfg.source.from_server("https://" + info.environment.addresses.front(), "lxd");
+            cfg.source.certificate = info.environment.certificate;
+            if (!sc.images().get(fp).is_public) cfg.source.secret = sc.images().secret_for(fp);
         }
     }
-    if (!g.quiet) std::cout << (start ? "Launching " : "Creating ") << name << "\n";
+    if (!g.quiet) {
+        if (named) std::cout << (start ? "Launching " : "Creating ") << name << "\n";
+        else std::cout << (start ? "Launching the instance\n" : "Creating the instance\n");
+    }
     wait_with_progress(c.instances().create(cfg), start ? "Launching" : "Creating");
+    if (!named && !g.quiet) std::cout << "Instance name is: " << name << "\n";
 }
 
 enum class action { start, stop, restart, pause, resume };
 
-void cmd_state(action a, const std::vector<std::string>& names, bool force, int timeout) {
+void cmd_state(action a, std::vector<std::string> names, bool all, bool force, int timeout, bool stateful) {
+    if (all) {
+        // As lxc --all: every instance of the given remotes (default: the default remote) that
+        // is not already in the wanted state.
+        std::vector<std::string> remotes;
+        for (auto& n : names) {
+            if (n.empty() || n.back() != ':') throw usage_error("Both --all and instance name given");
+            remotes.push_back(remote_arg_name(n));
+        }
+        if (remotes.empty()) remotes.push_back(g.cfg.default_remote());
+        names.clear();
+        for (auto& r : remotes)
+            for (auto& i : g.connect(r).instances().all()) {
+                auto code = i.status();
+                bool skip = (a == action::start && code == "Running") || (a == action::stop && code == "Stopped") ||
+                            (a == action::pause && code != "Running") || (a == action::resume && code != "Frozen") ||
+                            (a == action::restart && code != "Running");
+                if (!skip) names.push_back(r + ":" + i.name());
+            }
+    } else if (names.empty()) {
+        throw usage_error("Missing instance name");
+    }
     for (auto& arg : names) {
         auto [remote, name] = split_remote(g.cfg, arg);
         auto c = g.connect(remote);
         auto i = c.instances().get(name);
         lxd::state_options o;
         o.force = force;
+        o.stateful = stateful;
         if (timeout >= 0) o.timeout = std::chrono::seconds(timeout);
         switch (a) {
         case action::start: i.start(o).wait(op_wait); break;
@@ -348,9 +536,14 @@ void cmd_delete(const std::vector<std::string>& names, bool force) {
 
 // ---- rename, move, copy ------------------------------------------------------------------
 
-void cmd_move(const std::string& src_arg, const std::string& dst_arg, bool instance_only, bool copy, const std::string& mode,
-              const std::string& member) {
-    auto [src_remote, src] = split_remote(g.cfg, src_arg);
+struct move_flags {
+    bool instance_only = false, stateless = false, refresh = false;
+    std::string mode, member;
+};
+
+void cmd_move(const std::string& src_arg, const std::string& dst_arg, bool copy, const move_flags& f) {
+    auto [src_remote, src_full] = split_remote(g.cfg, src_arg);
+    auto [src, src_snap] = split_snapshot(src_full);
     std::string dst_remote = src_remote, dst;
     if (!dst_arg.empty()) {
         auto colon = dst_arg.find(':');
@@ -361,29 +554,68 @@ void cmd_move(const std::string& src_arg, const std::string& dst_arg, bool insta
             dst = dst_arg;
         }
     }
-    auto source = g.connect(src_remote);
-    auto inst = source.instances().get(src);
+    if (f.refresh) throw usage_error("not supported by lxdpp: --refresh");
     lxd::migrate_options o;
-    o.instance_only = instance_only;
+    o.instance_only = f.instance_only;
     o.new_name = dst;
-    if (mode == "pull") o.mode = lxd::migration_mode::pull;
-    else if (mode == "push") o.mode = lxd::migration_mode::push;
-    else if (mode == "relay") o.mode = lxd::migration_mode::relay;
-    else if (!mode.empty()) throw usage_error("--mode is pull, push or relay");
+    if (f.mode == "pull") o.mode = lxd::migration_mode::pull;
+    else if (f.mode == "push") o.mode = lxd::migration_mode::push;
+    else if (f.mode == "relay") o.mode = lxd::migration_mode::relay;
+    else if (!f.mode.empty()) throw usage_error("Invalid transfer mode: " + f.mode);
+    auto source = g.connect(src_remote);
+    if (!src_snap.empty()) {
+        auto [dst_inst, dst_snap] = split_snapshot(dst);
+        if (!copy) {
+            // move NAME/SNAP NAME/NEW: a snapshot rename within its instance.
+            if (dst_remote != src_remote || dst_inst != src || dst_snap.empty())
+                throw usage_error("not supported by lxdpp: moving a snapshot anywhere but to a new name in its own instance");
+            source.instances().get(src).snapshots().get(src_snap).rename(dst_snap).wait(op_wait);
+            return;
+        }
+        // copy NAME/SNAP NEW: a new instance from the snapshot.
+        if (dst_remote != src_remote) throw usage_error("not supported by lxdpp: copying a snapshot to another remote");
+        if (dst.empty() || !dst_snap.empty()) throw usage_error("a copy of a snapshot needs a new instance name");
+        auto from = source.instances().get(src).snapshots().get(src_snap);
+        lxd::instance_create cfg;
+        cfg.name = dst;
+        cfg.source = lxd::instance_source::copy_of(src + "/" + src_snap);
+        // As lxc: the new instance gets the snapshot's configuration, devices and profiles.
+        auto raw = parse_raw(from.raw_json()).as_object();
+        if (auto* p = raw.if_contains("profiles"); p && p->is_array()) {
+            cfg.profiles = std::vector<std::string>{};
+            for (auto& x : p->as_array())
+                if (x.is_string()) cfg.profiles->push_back(std::string(x.get_string()));
+        }
+        for (auto& [k, v] : from.config())
+            if (k.rfind("volatile.", 0) != 0) cfg.config[k] = v;
+        if (auto* d = raw.if_contains("devices"); d && d->is_object())
+            for (auto& [dev, props] : d->as_object())
+                if (props.is_object())
+                    for (auto& [k, v] : props.as_object())
+                        if (v.is_string()) cfg.devices[std::string(dev)][std::string(k)] = std::string(v.get_string());
+        auto target = f.member.empty() ? source : source.use_target(f.member);
+        wait_with_progress(target.instances().create(cfg), "Copying");
+        return;
+    }
+    auto inst = source.instances().get(src);
     if (copy) {
         if (dst_remote == src_remote && dst.empty()) throw usage_error("a copy on the same server needs a new name");
         auto target = dst_remote == src_remote ? source : g.connect(dst_remote);
-        if (!member.empty()) target = target.use_target(member);
+        if (!f.member.empty()) target = target.use_target(f.member);
+        // A running instance is copied as it is on disk (lxc's --stateless is lxdpp's only way).
         wait_with_progress(inst.copy(target, o), "Copying");
         return;
     }
-    if (dst_remote == src_remote && member.empty()) {
+    if (dst_remote == src_remote && f.member.empty()) {
         if (dst.empty() || dst == src) throw usage_error("nothing to do: give a new name or another remote");
         inst.rename(dst).wait(op_wait);
         return;
     }
     auto target = dst_remote == src_remote ? source : g.connect(dst_remote);
-    if (!member.empty()) target = target.use_target(member);
+    if (!f.member.empty()) target = target.use_target(f.member);
+    // As lxc: a running instance moves live (which needs CRIU: the server says so), unless
+    // --stateless: then the library copies it, stops and deletes the source, starts the copy.
+    o.live = inst.status() == "Running" && !f.stateless;
     wait_with_progress(inst.migrate(target, o), "Moving");
 }
 
@@ -397,15 +629,34 @@ void restore_terminal() {
     if (termios_saved) ::tcsetattr(0, TCSANOW, &saved_termios);
 }
 
-int cmd_exec(const std::string& arg, const std::vector<std::string>& argv, const std::vector<std::string>& env,
-             const std::string& cwd, int user, int group, bool force_tty, bool no_tty) {
+struct exec_flags {
+    std::vector<std::string> env;
+    std::string cwd, mode = "auto";
+    int user = -1, group = -1;
+    bool force_tty = false, no_tty = false, no_stdin = false;
+};
+
+int cmd_exec(const std::string& arg, const std::vector<std::string>& argv, const exec_flags& f) {
+    const auto& cwd = f.cwd;
+    int user = f.user, group = f.group;
     auto [remote, name] = split_remote(g.cfg, arg);
     if (argv.empty()) throw usage_error("no command given: lxdpp exec NAME -- COMMAND...");
+    if (f.mode != "auto" && f.mode != "interactive" && f.mode != "non-interactive") throw usage_error("Unknown interactive mode: " + f.mode);
     auto c = g.connect(remote);
     auto inst = c.instances().get(name);
-    bool tty = force_tty || (!no_tty && ::isatty(0) && ::isatty(1));
+    bool tty = f.force_tty || f.mode == "interactive" ||
+               (!f.no_tty && f.mode != "non-interactive" && ::isatty(0) && ::isatty(1));
     std::map<std::string, std::string> environment;
-    for (auto& e : env) environment.insert(parse_kv(e));
+    for (auto& e : f.env) {
+        // As lxc: "K=V"; a bare "K" sets K to "".
+        auto eq = e.find('=');
+        environment.insert_or_assign(e.substr(0, eq), eq == std::string::npos ? std::string() : e.substr(eq + 1));
+    }
+    int devnull = -1;
+    if (f.no_stdin) {
+        devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (devnull >= 0) ::dup2(devnull, 0);
+    }
     if (!tty) {
         lxd::exec_options o;
         o.environment = environment;
@@ -423,7 +674,9 @@ int cmd_exec(const std::string& arg, const std::vector<std::string>& argv, const
         };
         o.on_stdout = [&](std::string_view d) { write_all(1, d); };
         o.on_stderr = [&](std::string_view d) { write_all(2, d); };
-        return inst.execute(argv, o).exit_code;
+        int code = inst.execute(argv, o).exit_code;
+        if (code == 127) std::cerr << "Error: Command not found\n";   // as lxc
+        return code;
     }
     lxd::interactive_options io;
     io.environment = environment;
@@ -466,6 +719,7 @@ int cmd_exec(const std::string& arg, const std::vector<std::string>& argv, const
     }
     int code = session.wait(60s);
     restore_terminal();
+    if (code == 127) std::cerr << "Error: Command not found\n";
     return code;
 }
 
@@ -488,14 +742,27 @@ void cmd_file_push(std::vector<std::string> args, bool recursive, bool parents, 
     if (args.size() < 2) throw usage_error("usage: lxdpp file push LOCAL... INSTANCE/PATH");
     auto target = args.back();
     args.pop_back();
-    auto [remote, name, path] = split_file_target(target);
+    auto [remote, name, raw_path] = split_file_target(target);
+    // As lxc: "c/.", "c/tmp/./" and "c/tmp/" name a directory; the path is cleaned lexically.
+    auto clean = fs::path(raw_path).lexically_normal().string();
+    bool names_dir = raw_path.back() == '/' || raw_path.ends_with("/.") || raw_path.ends_with("/..") || clean == "/";
+    if (clean.size() > 1 && clean.back() == '/') clean.pop_back();
+    std::string path = names_dir && clean != "/" ? clean + "/" : clean;
     auto c = g.connect(remote);
     auto files = c.instances().get(name).files();
     bool into_dir = args.size() > 1 || path.back() == '/' || recursive;
     for (auto& local : args) {
         fs::path lp(local);
         auto dest = into_dir ? (path.back() == '/' ? path : path + "/") + lp.filename().string() : path;
-        if (parents) files.mkdir(into_dir ? path : parent_of(path), {.parents = true});
+        if (parents) {
+            // lxc makes missing directories 0750.
+            auto d = into_dir ? path : parent_of(path);
+            if (d.size() > 1 && d.back() == '/') d.pop_back();
+            std::vector<std::string> chain;
+            for (auto p = d; p != "/" && !p.empty(); p = parent_of(p)) chain.push_back(p);
+            for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+                if (!files.exists(*it)) files.mkdir(*it, {.mode = 0750});
+        }
         if (recursive) {
             if (!fs::is_directory(lp)) throw usage_error(local + " is not a directory");
             files.recursive_put(local, dest);
@@ -607,28 +874,96 @@ std::pair<lxd::client, std::string> resolve_image(const std::string& arg) {
     return {c, c.images().get(img).fingerprint};
 }
 
-void cmd_image_list(const std::string& remote_arg, const std::string& format) {
-    auto c = g.connect(remote_arg_name(remote_arg));
+void cmd_image_list(std::vector<std::string> args, const std::string& format, const std::string& columns) {
+    // [REMOTE:] [FILTER...]: the first argument names a remote when it ends with ':'.
+    std::string remote = g.cfg.default_remote();
+    if (!args.empty() && args.front().find(':') != std::string::npos && g.cfg.has(args.front().substr(0, args.front().find(':')))) {
+        remote = args.front().substr(0, args.front().find(':'));
+        auto rest = args.front().substr(args.front().find(':') + 1);
+        args.erase(args.begin());
+        if (!rest.empty()) args.insert(args.begin(), rest);
+    }
+    for (char ch : columns)
+        if (std::string_view("lLfFpdastu").find(ch) == std::string_view::npos)
+            throw usage_error(std::string("Unknown column shorthand char '") + ch + "' in '" + columns + "'");
+    auto c = g.connect(remote);
     auto all = c.images().all();
+    // Filters as lxc: KEY=VALUE against properties, else a prefix of an alias or fingerprint.
+    std::vector<lxd::api::image> shown;
+    for (auto& i : all) {
+        bool ok = true;
+        for (auto& f : args) {
+            if (auto eq = f.find('='); eq != std::string::npos) {
+                auto p = i.properties.find(f.substr(0, eq));
+                ok = ok && p != i.properties.end() && p->second == f.substr(eq + 1);
+            } else {
+                bool any = i.fingerprint.find(f) != std::string::npos;
+                for (auto& a : i.aliases) any = any || a.name.find(f) != std::string::npos;
+                ok = ok && any;
+            }
+        }
+        if (ok) shown.push_back(i);
+    }
     if (format == "json" || format == "yaml") {
         json::array arr;
-        for (auto& i : all) arr.push_back(parse_raw(i.raw_json));
+        for (auto& i : shown) arr.push_back(parse_raw(i.raw_json));
         print_structured(std::cout, arr, format);
         return;
     }
-    table t{{"ALIAS", "FINGERPRINT", "PUBLIC", "DESCRIPTION", "ARCHITECTURE", "TYPE", "SIZE", "UPLOAD DATE"}, {}};
-    for (auto& i : all) {
-        std::string aliases;
-        for (auto& a : i.aliases) aliases += (aliases.empty() ? "" : "\n") + a.name;
-        auto d = i.properties.find("description");
-        t.rows.push_back({aliases, i.fingerprint.substr(0, 12), i.is_public ? "yes" : "no",
-                          d == i.properties.end() ? "" : d->second, i.architecture, upper(i.type),
-                          human_size(static_cast<std::uint64_t>(i.size)), i.uploaded_at});
+    if (format != "table" && format != "csv" && format != "compact")
+        throw usage_error("Invalid format \"" + format + "\"");
+    table t;
+    for (char ch : columns) {
+        switch (ch) {
+        case 'l': t.header.push_back("ALIAS"); break;
+        case 'L': t.header.push_back("ALIASES"); break;
+        case 'f': t.header.push_back("FINGERPRINT"); break;
+        case 'F': t.header.push_back("FINGERPRINT"); break;
+        case 'p': t.header.push_back("PUBLIC"); break;
+        case 'd': t.header.push_back("DESCRIPTION"); break;
+        case 'a': t.header.push_back("ARCHITECTURE"); break;
+        case 's': t.header.push_back("SIZE"); break;
+        case 't': t.header.push_back("TYPE"); break;
+        case 'u': t.header.push_back("UPLOAD DATE"); break;
+        }
     }
+    for (auto& i : shown) {
+        std::vector<std::string> names;
+        for (auto& a : i.aliases) names.push_back(a.name);
+        std::sort(names.begin(), names.end());
+        std::string shortest, joined;
+        for (auto& n : names) {
+            if (shortest.empty() || n.size() < shortest.size()) shortest = n;
+            joined += (joined.empty() ? "" : "\n") + n;
+        }
+        if (names.size() > 1) shortest += " (" + std::to_string(names.size() - 1) + " more)";
+        auto d = i.properties.find("description");
+        char size[32];
+        std::snprintf(size, sizeof size, "%.2fMB", static_cast<double>(i.size) / 1024.0 / 1024.0);
+        std::vector<std::string> row;
+        for (char ch : columns) {
+            switch (ch) {
+            case 'l': row.push_back(shortest); break;
+            case 'L': row.push_back(joined); break;
+            case 'f': row.push_back(i.fingerprint.substr(0, 12)); break;
+            case 'F': row.push_back(i.fingerprint); break;
+            case 'p': row.push_back(i.is_public ? "yes" : "no"); break;
+            case 'd': row.push_back(d == i.properties.end() ? "" : d->second); break;
+            case 'a': row.push_back(i.architecture); break;
+            case 's': row.push_back(size); break;
+            case 't': row.push_back(i.type == "virtual-machine" ? "VIRTUAL-MACHINE" : "CONTAINER"); break;
+            case 'u': row.push_back(local_time(i.uploaded_at, "%b %-d, %Y at %-I:%M%P (%Z)")); break;
+            }
+        }
+        t.rows.push_back(std::move(row));
+    }
+    // lxc sorts the rows by their cells, left to right.
+    std::sort(t.rows.begin(), t.rows.end());
     print_table(std::cout, t, format);
 }
 
-void cmd_image_import(const std::vector<std::string>& args, const std::vector<std::string>& aliases, bool is_public) {
+void cmd_image_import(std::vector<std::string> args, const std::vector<std::string>& aliases, bool is_public) {
+    auto properties = split_properties(args);
     std::vector<std::string> files;
     std::string remote = g.cfg.default_remote();
     for (auto& a : args) {
@@ -637,12 +972,16 @@ void cmd_image_import(const std::vector<std::string>& args, const std::vector<st
         else
             files.push_back(a);
     }
-    if (files.empty() || files.size() > 2) throw usage_error("usage: lxdpp image import TARBALL [ROOTFS] [REMOTE:] [--alias A]");
+    if (files.empty() || files.size() > 2) throw usage_error("usage: lxdpp image import TARBALL [ROOTFS] [REMOTE:] [KEY=VALUE...] [--alias A]");
+    for (auto& f : files)
+        if (f.find("://") != std::string::npos || fs::is_directory(f))
+            throw usage_error("not supported by lxdpp: importing from a URL or a directory (" + f + ")");
     auto c = g.connect(remote);
     progress_line line("Uploading image", show_progress());
     lxd::image_import o;
     o.aliases = aliases;
     o.is_public = is_public;
+    o.properties = properties;
     o.progress = [&line](std::uint64_t d, std::uint64_t t) { line.update(d, t); };
     auto op = files.size() == 1 ? c.images().import_file(files[0], o) : c.images().import_split(files[0], files[1], o);
     line.clear();
@@ -650,34 +989,105 @@ void cmd_image_import(const std::vector<std::string>& args, const std::vector<st
     std::cout << "Image imported with fingerprint: " << lxd::image_fingerprint(done) << "\n";
 }
 
-void cmd_image_export(const std::string& arg, const std::string& dir) {
+void cmd_image_export(const std::string& arg, const std::string& target) {
     auto [c, fp] = resolve_image(arg);
     progress_line line("Exporting", show_progress());
-    auto out = c.images().export_to(fp, dir.empty() ? "." : dir,
-                                    {.progress = [&line](std::uint64_t d, std::uint64_t t) { line.update(d, t); }});
+    lxd::image_export_options eo{.progress = [&line](std::uint64_t d, std::uint64_t t) { line.update(d, t); }};
+    if (target.empty() || fs::is_directory(target)) {
+        (void)c.images().export_to(fp, target.empty() ? "." : target, eo);
+    } else {
+        // A file name, as lxc: a unified image becomes TARGET.<its extension> ("foo.tar.xz"),
+        // a split one TARGET and TARGET.root. Written next to it first, then renamed.
+        auto parent = fs::path(target).parent_path();
+        if (parent.empty()) parent = ".";
+        auto tmp = parent / (".lxdpp-export-" + std::to_string(::getpid()));
+        fs::create_directories(tmp);
+        try {
+            auto out = c.images().export_to(fp, tmp.string(), eo);
+            if (out.files.size() == 1) {
+                auto name = fs::path(out.files[0]).filename().string();
+                auto dot = name.find('.');
+                fs::rename(out.files[0], dot == std::string::npos ? target : target + name.substr(dot));
+            } else {
+                fs::rename(out.files.at(0), target);
+                fs::rename(out.files.at(1), target + ".root");
+            }
+        } catch (...) {
+            std::error_code ec;
+            fs::remove_all(tmp, ec);
+            throw;
+        }
+        fs::remove_all(tmp);
+    }
     line.clear();
-    for (auto& f : out.files) std::cout << "Output: " << f << "\n";
+    std::cout << "Image exported successfully!\n";
 }
 
-void cmd_publish(const std::string& src_arg, const std::string& dst_remote_arg, const std::vector<std::string>& aliases,
-                 bool is_public, const std::string& compression) {
-    auto [remote, src] = split_remote(g.cfg, src_arg);
-    if (!dst_remote_arg.empty()) {
-        if (remote_arg_name(dst_remote_arg) != remote) throw usage_error("publishing to another remote is not supported; publish, then export and import");
-    }
+void cmd_publish(std::vector<std::string> args, const std::vector<std::string>& aliases, bool is_public,
+                 const std::string& compression, const std::string& expire, bool force) {
+    // [REMOTE:]NAME[/SNAP] [REMOTE:] [KEY=VALUE...]
+    auto properties = split_properties(args);
+    if (args.empty() || args.size() > 2) throw usage_error("usage: lxdpp publish [REMOTE:]NAME[/SNAPSHOT] [REMOTE:] [KEY=VALUE...]");
+    auto [remote, src] = split_remote(g.cfg, args[0]);
+    // As lxc: the image goes to the given remote, else to the default remote (not the source's).
+    auto image_remote = args.size() == 2 ? remote_arg_name(args[1]) : g.cfg.default_remote();
+    if (image_remote != remote)
+        throw usage_error("not supported by lxdpp: publishing to another remote (the image goes to \"" + image_remote +
+                          "\"; give \"" + remote + ":\" after the instance)");
     auto c = g.connect(remote);
+    auto [inst_name, snap] = split_snapshot(src);
+    std::optional<lxd::instance> restart;
+    if (snap.empty()) {
+        auto inst = c.instances().get(inst_name);
+        if (inst.status() == "Running") {
+            if (!force) throw usage_error("The instance is currently running. Use --force to have it stopped and restarted");
+            inst.stop({.force = true}).wait(op_wait);
+            restart = inst;
+        }
+    }
     lxd::image_publish o;
-    o.aliases = aliases;
     o.is_public = is_public;
+    o.properties = properties;
     o.compression_algorithm = compression;
-    auto done = wait_with_progress(c.images().publish(src, o), "Publishing");
-    std::cout << "Instance published with fingerprint: " << lxd::image_fingerprint(done) << "\n";
+    o.expires_at = expire;
+    std::string fp;
+    try {
+        fp = lxd::image_fingerprint(wait_with_progress(c.images().publish(src, o), "Publishing"));
+    } catch (...) {
+        if (restart) restart->start().wait(op_wait);
+        throw;
+    }
+    if (restart) restart->start().wait(op_wait);
+    // As lxc: an alias that exists already is moved to the new image.
+    for (auto& a : aliases) {
+        if (c.images().alias_exists(a)) c.images().remove_alias(a);
+        c.images().create_alias(a, fp);
+    }
+    std::cout << "Instance published with fingerprint: " << fp << "\n";
 }
 
 // ---- remotes ----------------------------------------------------------------------------
 
-void cmd_remote_add(const std::string& name, std::string url, const std::string& password, const std::string& token,
-                    bool accept, const std::string& project, const std::string& protocol) {
+/// Whether an argument that is not a URL looks like a certificate add token (base64 with no
+/// dots): such text may hold a secret and is never echoed back.
+bool token_like(const std::string& s) {
+    if (s.size() < 32 || s.find('.') != std::string::npos) return false;
+    return s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-") == std::string::npos;
+}
+
+struct remote_flags {
+    std::string password, token, project, protocol, auth_type;
+    bool accept = false, is_public = false;
+};
+
+void cmd_remote_add(const std::string& name, std::string url, const remote_flags& f) {
+    const auto& password = f.password;
+    const auto& token = f.token;
+    const auto& project = f.project;
+    bool accept = f.accept;
+    std::string protocol = f.protocol.empty() ? "lxd" : f.protocol;
+    if (protocol != "lxd" && protocol != "simplestreams") throw usage_error("Invalid protocol: " + protocol);
+    if (!f.auth_type.empty() && f.auth_type != "tls") throw usage_error("not supported by lxdpp: --auth-type " + f.auth_type);
     if (g.cfg.has(name)) throw usage_error("Remote " + name + " exists as <" + g.cfg.get(name).addr + ">");
     // `remote add NAME TOKEN`, as lxc: the token names the server's addresses and certificate.
     std::string token_fp;
@@ -688,15 +1098,20 @@ void cmd_remote_add(const std::string& name, std::string url, const std::string&
             secret_token = url;
             token_fp = t->fingerprint;
             url = "https://" + t->addresses.front();
+        } else if (token_like(url)) {
+            throw usage_error("the argument is neither an address nor a valid certificate add token (not shown: it may hold a secret)");
         }
     }
     if (name.empty() || name.find_first_of(":/ ") != std::string::npos) throw usage_error("bad remote name \"" + name + "\"");
     remote r;
     r.name = name;
-    r.protocol = protocol.empty() ? "lxd" : protocol;
+    r.protocol = protocol;
     r.project = project;
+    r.is_public = f.is_public;
+    if (url.rfind("/", 0) == 0) url = "unix://" + url;   // a socket path, as lxc
     if (url.rfind("unix:", 0) == 0) {
         r.addr = url;
+        r.auth_type = "tls";   // as lxc records an added socket
         g.cfg.add(r);
         g.cfg.save();
         return;
@@ -721,12 +1136,13 @@ void cmd_remote_add(const std::string& name, std::string url, const std::string&
         accept = true;
     }
     if (!accept) {
-        if (!::isatty(0))
-            throw usage_error("the server's certificate (fingerprint " + fp + ") must be accepted: use --accept-certificate");
-        std::cerr << "Certificate fingerprint: " << fp << "\nok (y/n/[fingerprint])? ";
+        // As lxc: asked on stdout, answered on stdin (a terminal or a pipe: `echo y | ...`).
+        std::cout << "Certificate fingerprint: " << fp << "\nok (y/n/[fingerprint])? " << std::flush;
         std::string answer;
-        std::getline(std::cin, answer);
-        if (answer != "y" && answer != "yes" && answer != fp) throw usage_error("server certificate rejected by user");
+        if (!std::getline(std::cin, answer))
+            throw usage_error("the server's certificate (fingerprint " + fp + ") must be accepted: use --accept-certificate");
+        while (!answer.empty() && (answer.back() == '\r' || answer.back() == ' ')) answer.pop_back();
+        if (answer != "y" && answer != "Y" && answer != "yes" && answer != fp) throw usage_error("Server certificate NACKed by user");
     }
     g.cfg.ensure_client_certificate();
     lxd::tls_options tls = lxd::tls_options::from_files(g.cfg.client_cert_path(), g.cfg.client_key_path());
@@ -734,7 +1150,7 @@ void cmd_remote_add(const std::string& name, std::string url, const std::string&
     lxd::client_options o;
     o.timeout = g.timeout;
     auto c = lxd::client::connect_https(url, tls, o);
-    if (!c.trusted()) {
+    if (!f.is_public && !c.trusted()) {
         std::string secret = !secret_token.empty() ? secret_token : password;
         if (secret.empty()) {
             if (!::isatty(0)) throw usage_error("the server does not trust this client: give --password or --token");
@@ -768,49 +1184,90 @@ void cmd_remote_list(const std::string& format) {
     table t{{"NAME", "URL", "PROTOCOL", "AUTH TYPE", "PUBLIC", "STATIC", "GLOBAL"}, {}};
     json::object obj;
     for (auto& [name, r] : g.cfg.remotes()) {
-        t.rows.push_back({name + (name == g.cfg.default_remote() ? " (current)" : ""), r.addr, r.protocol,
-                          r.is_unix() ? "file access" : r.auth_type, r.is_public ? "YES" : "NO", "NO", "NO"});
-        obj[name] = json::object{{"Addr", r.addr}, {"Protocol", r.protocol}, {"AuthType", r.auth_type},
-                                 {"Public", r.is_public}, {"Project", r.project}};
+        auto auth = !r.auth_type.empty() ? r.auth_type : r.is_unix() ? "file access" : r.protocol == "simplestreams" ? "none" : "tls";
+        t.rows.push_back({name + (name == g.cfg.default_remote() ? " (current)" : ""), r.addr, r.protocol.empty() ? "lxd" : r.protocol,
+                          auth, r.is_public ? "YES" : "NO", r.is_static ? "YES" : "NO", "NO"});
+        if (format == "yaml") {
+            // lxc's config.yml form: empty fields left out.
+            json::object y{{"addr", r.addr}};
+            if (!r.auth_type.empty()) y["auth_type"] = r.auth_type;
+            if (!r.project.empty()) y["project"] = r.project;
+            if (!r.protocol.empty()) y["protocol"] = r.protocol;
+            y["public"] = r.is_public;
+            obj[name] = y;
+        } else {
+            obj[name] = json::object{{"Addr", r.addr}, {"AuthType", r.auth_type}, {"Domain", ""}, {"Project", r.project},
+                                     {"Protocol", r.protocol}, {"Public", r.is_public}, {"Global", false}, {"Static", r.is_static}};
+        }
     }
     if (!print_structured(std::cout, obj, format)) print_table(std::cout, t, format);
 }
 
 // ---- config -----------------------------------------------------------------------------
 
-void cmd_config_get(const std::string& arg, const std::string& key) {
-    auto [remote, name] = split_remote(g.cfg, arg);
-    auto i = g.connect(remote).instances().get(name);
-    auto it = i.config().find(key);
-    std::cout << (it == i.config().end() ? "" : it->second) << "\n";
+/// lxc's reading of `config get|set|unset [REMOTE:][INSTANCE] ...`: the remote and instance
+/// ("" for the server) and the remaining arguments.
+std::tuple<std::string, std::string, std::vector<std::string>> config_target(std::vector<std::string> args, std::size_t server_args) {
+    // With exactly `server_args` arguments, or a first argument holding '=', they are all keys
+    // (and values) of the default remote's server.
+    if (args.empty()) throw usage_error("Missing key");
+    if (args.size() == server_args || args[0].find('=') != std::string::npos) return {g.cfg.default_remote(), "", args};
+    auto [remote, name] = split_remote(g.cfg, args[0]);
+    args.erase(args.begin());
+    return {remote, name, args};
 }
 
-void cmd_config_set(const std::string& arg, const std::vector<std::string>& kvs) {
-    auto [remote, name] = split_remote(g.cfg, arg);
-    if (kvs.empty()) throw usage_error("usage: lxdpp config set NAME KEY VALUE | KEY=VALUE...");
+void cmd_config_get(const std::vector<std::string>& args, bool expanded) {
+    auto [remote, name, rest] = config_target(args, 1);
+    if (rest.size() != 1) throw usage_error("usage: lxdpp config get [REMOTE:][INSTANCE] KEY");
+    auto c = g.connect(remote);
+    std::string value;
+    if (name.empty()) {
+        auto cfg = parse_raw(c.host_info().config_json);
+        if (auto* v = cfg.is_object() ? cfg.as_object().if_contains(rest[0]) : nullptr; v && v->is_string()) value = v->get_string();
+    } else {
+        auto i = c.instances().get(name);
+        const auto& cfg = expanded ? i.expanded_config() : i.config();
+        if (auto it = cfg.find(rest[0]); it != cfg.end()) value = it->second;
+    }
+    std::cout << printable(value) << "\n";
+}
+
+void cmd_config_set(const std::vector<std::string>& args) {
+    auto [remote, name, kvs] = config_target(args, 0);   // set: the server only with KEY=VALUE first
+    if (kvs.empty()) throw usage_error("usage: lxdpp config set [REMOTE:][INSTANCE] KEY=VALUE...");
     lxd::api::config_map changes;
     if (kvs.size() == 2 && kvs[0].find('=') == std::string::npos)
         changes[kvs[0]] = kvs[1];
     else
         for (auto& kv : kvs) changes.insert(parse_kv(kv));
+    if (name.empty()) throw usage_error("not supported by lxdpp: server configuration (config set without an instance)");
     auto i = g.connect(remote).instances().get(name);
     for (auto& [k, v] : changes) i.set_config(k, v);
     i.save();
 }
 
-void cmd_config_unset(const std::string& arg, const std::string& key) {
-    auto [remote, name] = split_remote(g.cfg, arg);
+void cmd_config_unset(const std::vector<std::string>& args) {
+    auto [remote, name, rest] = config_target(args, 1);
+    if (rest.size() != 1) throw usage_error("usage: lxdpp config unset [REMOTE:][INSTANCE] KEY");
+    if (name.empty()) throw usage_error("not supported by lxdpp: server configuration (config unset without an instance)");
     auto i = g.connect(remote).instances().get(name);
-    if (!i.config().count(key)) throw usage_error("can't unset key '" + key + "', it's not currently set");
-    i.unset_config(key);
+    if (!i.config().count(rest[0])) throw usage_error("can't unset key '" + rest[0] + "', it's not currently set");
+    i.unset_config(rest[0]);
     i.save();
 }
 
 void cmd_config_show(const std::string& arg, bool expanded) {
-    auto [remote, name] = split_remote(g.cfg, arg);
+    auto [remote, full] = split_remote(g.cfg, arg);
     auto c = g.connect(remote);
-    if (name.empty()) {
-        std::cout << to_yaml(json::object{{"config", parse_raw(c.host_info().config_json)}});
+    if (full.empty()) {
+        std::cout << printable(to_yaml(json::object{{"config", parse_raw(c.host_info().config_json)}}));
+        return;
+    }
+    auto [name, snap] = split_snapshot(full);
+    if (!snap.empty()) {
+        // As lxc: the snapshot as the server describes it.
+        std::cout << printable(to_yaml(parse_raw(c.instances().get(name).snapshots().get(snap).raw_json())));
         return;
     }
     auto v = parse_raw(c.instances().get(name).data().raw_json);
@@ -821,7 +1278,7 @@ void cmd_config_show(const std::string& arg, bool expanded) {
         if (expanded && (key == "config" || key == "devices")) key = "expanded_" + key;
         if (auto* x = o.if_contains(key)) shown[k] = *x;
     }
-    std::cout << to_yaml(shown);
+    std::cout << printable(to_yaml(shown));
 }
 
 // ---- completion -------------------------------------------------------------------------
@@ -852,11 +1309,63 @@ std::string bash_completion(const CLI::App& app) {
            "complete -F _lxdpp lxdpp\n";
 }
 
+/// lxc's `aliases:` from config.yml: the longest alias whose words start the command line is
+/// replaced by its expansion; @ARGS@ stands for the remaining arguments (else they follow),
+/// @ARG1@, @ARG2@... inside a word for single ones.
+std::vector<std::string> expand_aliases(const config& cfg, const std::vector<std::string>& args) {
+    auto words = [](const std::string& s) {
+        std::vector<std::string> w;
+        std::istringstream in(s);
+        for (std::string x; in >> x;) w.push_back(x);
+        return w;
+    };
+    // Global flags before the verb stay where they are.
+    std::size_t start = 0;
+    while (start < args.size() && args[start].rfind("-", 0) == 0 && args[start] != "--") ++start;
+    std::vector<std::string> best_key;
+    std::string best_value;
+    for (auto& [k, v] : cfg.aliases()) {
+        auto kw = words(k);
+        if (kw.empty() || kw.size() <= best_key.size() || start + kw.size() > args.size()) continue;
+        if (std::equal(kw.begin(), kw.end(), args.begin() + static_cast<std::ptrdiff_t>(start))) {
+            best_key = kw;
+            best_value = v;
+        }
+    }
+    if (best_key.empty()) return args;
+    std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(start + best_key.size()), args.end());
+    std::vector<std::string> out(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(start));
+    bool used_all = false;
+    // Arguments an @ARGn@ takes are not repeated by @ARGS@ or after the expansion.
+    std::vector<bool> taken(rest.size(), false);
+    for (std::size_t n = 1; n <= rest.size(); ++n)
+        if (best_value.find("@ARG" + std::to_string(n) + "@") != std::string::npos) taken[n - 1] = true;
+    std::vector<std::string> others;
+    for (std::size_t n = 0; n < rest.size(); ++n)
+        if (!taken[n]) others.push_back(rest[n]);
+    for (auto w : words(best_value)) {
+        if (w == "@ARGS@") {
+            out.insert(out.end(), others.begin(), others.end());
+            used_all = true;
+        } else {
+            // @ARGn@ anywhere in a word is replaced; the arguments still follow (as lxc).
+            for (std::size_t n = rest.size(); n >= 1; --n) {
+                auto mark = "@ARG" + std::to_string(n) + "@";
+                for (auto p = w.find(mark); p != std::string::npos; p = w.find(mark, p + rest[n - 1].size()))
+                    w.replace(p, mark.size(), rest[n - 1]);
+            }
+            out.push_back(w);
+        }
+    }
+    if (!used_all) out.insert(out.end(), others.begin(), others.end());
+    return out;
+}
+
 std::string error_line(const lxd::error& e) {
     const auto& d = e.diag();
-    if (!d.server_message.empty()) return d.server_message + (d.detail.empty() ? "" : " (" + d.detail + ")");
-    if (!d.detail.empty()) return d.detail;
-    return e.what();
+    if (!d.server_message.empty()) return printable(d.server_message + (d.detail.empty() ? "" : " (" + d.detail + ")"));
+    if (!d.detail.empty()) return printable(d.detail);
+    return printable(e.what());
 }
 
 }  // namespace
@@ -871,6 +1380,11 @@ int main(int argc, char** argv) {
     app.add_flag("--version", show_version, "Print the client version");
     app.add_option("--project", g.project, "Override the remote's project");
     app.add_flag("-q,--quiet", g.quiet, "No progress output");
+    bool force_local = false;
+    app.add_flag("--force-local", force_local, "Force using the local unix socket");
+    unsupported_flag(&app, "--debug");
+    unsupported_flag(&app, "-v,--verbose");
+    unsupported_flag(&app, "--sub-commands");
     int timeout_s = 30;
     app.add_option("--timeout", timeout_s, "Seconds each request may take (default 30)");
 
@@ -882,90 +1396,120 @@ int main(int argc, char** argv) {
     list->add_option("remote", list_remote, "[REMOTE:][NAME-PREFIX]");
     list->add_option("filters", list_filters, "key=value filters");
     list->add_option("-f,--format", format, "table|compact|csv|json|yaml");
-    list->add_option("-c,--columns", columns, "Columns: n s 4 6 t S L a c l p P d");
+    list->add_option("-c,--columns", columns, "Columns: n s 4 6 t S L a c l p P e d");
     list->add_flag("--all-projects", all_projects, "All projects");
-    list->callback([&] { cmd_list(list_remote, list_filters, format, columns, all_projects); });
+    bool fast = false;
+    list->add_flag("--fast", fast, "Fast mode (same as --columns=nsacPt)");
+    list->callback([&] { cmd_list(list_remote, list_filters, format, fast ? std::string("nsacPt") : columns, all_projects); });
 
     std::string one;
     auto* info = app.add_subcommand("info", "Show an instance (or, with REMOTE:, the server)");
     info->add_option("name", one, "[REMOTE:]NAME")->required();
+    unsupported_flag(info, "--resources");
+    unsupported_flag(info, "--show-log");
+    info->add_option("--target", g.target, "Cluster member name");
     info->callback([&] { cmd_info(one); });
 
     // launch / init
     std::string image_arg, new_name;
-    std::vector<std::string> profiles, cfgs;
-    bool ephemeral = false, vm = false, empty = false;
+    create_flags cf;
     for (auto [cmd, start] : {std::pair{"launch", true}, std::pair{"init", false}}) {
         auto* s = app.add_subcommand(cmd, start ? "Create and start an instance from an image" : "Create an instance from an image");
-        s->add_option("image", image_arg, "[REMOTE:]IMAGE (alias or fingerprint)")->required();
-        s->add_option("name", new_name, "[REMOTE:]NAME");
-        s->add_option("-p,--profile", profiles, "Profile (repeatable)");
-        s->add_option("-c,--config", cfgs, "KEY=VALUE (repeatable)");
-        s->add_flag("-e,--ephemeral", ephemeral, "Ephemeral instance");
-        s->add_flag("--vm", vm, "A virtual machine");
-        s->add_flag("--empty", empty, "No image: an empty instance");
+        s->add_option("image", image_arg, "[REMOTE:]IMAGE (alias or fingerprint)");
+        s->add_option("name", new_name, "[REMOTE:]NAME (default: one the server picks)");
+        s->add_option("-p,--profile", cf.profiles, "Profile (repeatable)");
+        s->add_option("-c,--config", cf.config, "KEY=VALUE (repeatable)");
+        s->add_flag("-e,--ephemeral", cf.ephemeral, "Ephemeral instance");
+        s->add_flag("--vm", cf.vm, "A virtual machine");
+        s->add_flag("--empty", cf.empty, "No image: an empty instance");
+        s->add_flag("--no-profiles", cf.no_profiles, "Create the instance with no profiles applied");
+        s->add_option("-s,--storage", cf.storage, "Storage pool name");
+        unsupported_option(s, "-d,--device");
+        unsupported_option(s, "-n,--network");
+        unsupported_option(s, "-t,--type");
+        if (start) unsupported_flag(s, "--console");
         s->add_option("--target", g.target, "Cluster member");
-        s->callback([&, start = start] { cmd_create(image_arg, new_name, start, profiles, cfgs, ephemeral, vm, empty); });
+        s->callback([&, start = start] {
+            if (image_arg.empty() && !cf.empty) throw usage_error("Missing image name (or --empty)");
+            cmd_create(image_arg, new_name, start, cf);
+        });
     }
 
     // lifecycle
     std::vector<std::string> names;
-    bool force = false;
+    bool force = false, all_instances = false, stop_stateful = false, stateless = false;
     int stop_timeout = -1;
     for (auto [cmd, act, help] : {std::tuple{"start", action::start, "Start instances"}, std::tuple{"stop", action::stop, "Stop instances"},
                                   std::tuple{"restart", action::restart, "Restart instances"},
                                   std::tuple{"pause", action::pause, "Freeze instances"},
                                   std::tuple{"resume", action::resume, "Unfreeze instances"}}) {
         auto* s = app.add_subcommand(cmd, help);
-        s->add_option("names", names, "[REMOTE:]NAME...")->required();
+        s->add_option("names", names, "[REMOTE:]NAME...");
+        s->add_flag("--all", all_instances, "Run against all instances");
         if (act == action::stop || act == action::restart) {
             s->add_flag("-f,--force", force, "Kill instead of a clean shutdown");
             s->add_option("--timeout", stop_timeout, "Seconds to wait for a clean shutdown");
         }
-        s->callback([&, act = act] { cmd_state(act, names, force, stop_timeout); });
+        if (act == action::stop) s->add_flag("--stateful", stop_stateful, "Store the instance state (needs CRIU)");
+        if (act == action::start) s->add_flag("--stateless", stateless, "Ignore the instance state (lxdpp never restores it)");
+        if (act == action::start || act == action::stop || act == action::restart) unsupported_flag(s, "--console");
+        s->callback([&, act = act] { cmd_state(act, names, all_instances, force, stop_timeout, stop_stateful); });
     }
     auto* del = app.add_subcommand("delete", "Delete instances or snapshots (NAME/SNAPSHOT)")->alias("rm");
     del->add_option("names", names, "[REMOTE:]NAME[/SNAPSHOT]...")->required();
     del->add_flag("-f,--force", force, "Stop running instances first");
+    unsupported_flag(del, "-i,--interactive");
     del->callback([&] { cmd_delete(names, force); });
 
     // rename / move / copy
-    std::string src_arg, dst_arg, mode, member;
-    bool instance_only = false;
-    auto* ren = app.add_subcommand("rename", "Rename an instance");
-    ren->add_option("name", src_arg, "[REMOTE:]NAME")->required();
-    ren->add_option("new", dst_arg, "NEW-NAME")->required();
-    ren->callback([&] { cmd_move(src_arg, dst_arg, false, false, "", ""); });
-    auto* mv = app.add_subcommand("move", "Rename an instance, or move it to another server or cluster member")->alias("mv");
-    mv->add_option("source", src_arg, "[REMOTE:]NAME")->required();
-    mv->add_option("destination", dst_arg, "[REMOTE:][NEW-NAME]");
-    mv->add_flag("--instance-only", instance_only, "Leave the snapshots behind");
-    mv->add_option("--mode", mode, "pull, push or relay");
-    mv->add_option("--target", member, "Cluster member to move to");
-    mv->callback([&] { cmd_move(src_arg, dst_arg, instance_only, false, mode, member); });
-    auto* cp = app.add_subcommand("copy", "Copy an instance")->alias("cp");
-    cp->add_option("source", src_arg, "[REMOTE:]NAME")->required();
-    cp->add_option("destination", dst_arg, "[REMOTE:][NEW-NAME]")->required();
-    cp->add_flag("--instance-only", instance_only, "Without snapshots");
-    cp->add_option("--mode", mode, "pull, push or relay");
-    cp->add_option("--target", member, "Cluster member to copy to");
-    cp->callback([&] { cmd_move(src_arg, dst_arg, instance_only, true, mode, member); });
+    std::string src_arg, dst_arg;
+    move_flags mf;
+    auto* ren = app.add_subcommand("rename", "Rename an instance or a snapshot (NAME/SNAP NAME/NEW)");
+    ren->add_option("name", src_arg, "[REMOTE:]NAME[/SNAPSHOT]")->required();
+    ren->add_option("new", dst_arg, "NEW-NAME[/SNAPSHOT]")->required();
+    ren->callback([&] { cmd_move(src_arg, dst_arg, false, mf); });
+    auto* mv = app.add_subcommand("move", "Rename an instance or snapshot, or move it to another server or cluster member")->alias("mv");
+    auto* cp = app.add_subcommand("copy", "Copy an instance, or make an instance of a snapshot")->alias("cp");
+    for (auto* s : {mv, cp}) {
+        bool is_copy = s == cp;
+        s->add_option("source", src_arg, "[REMOTE:]NAME[/SNAPSHOT]")->required();
+        s->add_option("destination", dst_arg, "[REMOTE:][NEW-NAME[/SNAPSHOT]]");
+        s->add_flag("--instance-only", mf.instance_only, "Without its snapshots");
+        s->add_option("--mode", mf.mode, "pull, push or relay");
+        s->add_option("--target", mf.member, "Cluster member");
+        s->add_flag("--stateless", mf.stateless, "A running instance: copy it as it is on disk");
+        if (is_copy) {
+            s->add_flag("--refresh", mf.refresh, "(not supported by lxdpp)");
+            unsupported_flag(s, "-e,--ephemeral");
+        }
+        unsupported_flag(s, "--allow-inconsistent");
+        unsupported_option(s, "-c,--config");
+        unsupported_option(s, "-d,--device");
+        unsupported_flag(s, "--no-profiles");
+        unsupported_option(s, "-p,--profile");
+        unsupported_option(s, "-s,--storage");
+        unsupported_option(s, "--target-project");
+        s->callback([&, is_copy] {
+            if (is_copy && dst_arg.empty()) throw usage_error("Missing destination: lxdpp copy SOURCE DESTINATION");
+            cmd_move(src_arg, dst_arg, is_copy, mf);
+        });
+    }
 
     // exec
-    std::vector<std::string> cmd, envs;
-    std::string cwd;
-    int user = -1, group = -1;
-    bool force_tty = false, no_tty = false;
-    auto* ex = app.add_subcommand("exec", "Run a command in an instance: exec NAME [flags] -- COMMAND...");
+    std::vector<std::string> cmd;
+    exec_flags xf;
+    auto* ex = app.add_subcommand("exec", "Run a command in an instance: exec NAME [flags] [--] COMMAND...");
     ex->add_option("name", one, "[REMOTE:]NAME")->required();
     ex->add_option("command", cmd, "COMMAND... (after --)");
-    ex->add_option("--env", envs, "KEY=VALUE (repeatable)");
-    ex->add_option("--cwd", cwd, "Working directory");
-    ex->add_option("--user", user, "UID");
-    ex->add_option("--group", group, "GID");
-    ex->add_flag("-t,--force-interactive", force_tty, "Always use a terminal");
-    ex->add_flag("-T,--force-noninteractive", no_tty, "Never use a terminal");
-    ex->callback([&] { exit_code = cmd_exec(one, cmd, envs, cwd, user, group, force_tty, no_tty); });
+    ex->add_option("--env", xf.env, "KEY=VALUE (repeatable)");
+    ex->add_option("--cwd", xf.cwd, "Working directory");
+    ex->add_option("--user", xf.user, "UID");
+    ex->add_option("--group", xf.group, "GID");
+    ex->add_option("--mode", xf.mode, "auto, interactive or non-interactive");
+    ex->add_flag("-n,--disable-stdin", xf.no_stdin, "Stdin from /dev/null");
+    ex->add_flag("-t,--force-interactive", xf.force_tty, "Always use a terminal");
+    ex->add_flag("-T,--force-noninteractive", xf.no_tty, "Never use a terminal");
+    ex->callback([&] { exit_code = cmd_exec(one, cmd, xf); });
 
     // file
     std::vector<std::string> paths;
@@ -987,7 +1531,7 @@ int main(int argc, char** argv) {
     pull->add_flag("-r,--recursive", recursive, "Directories");
     pull->add_flag("-p,--create-dirs", parents, "Create missing local directories");
     pull->callback([&] { cmd_file_pull(paths, recursive, parents); });
-    auto* fdel = file->add_subcommand("delete", "[REMOTE:]NAME/PATH...");
+    auto* fdel = file->add_subcommand("delete", "[REMOTE:]NAME/PATH...")->alias("rm");
     fdel->add_option("paths", paths)->required();
     fdel->callback([&] { cmd_file_delete(paths); });
 
@@ -998,7 +1542,10 @@ int main(int argc, char** argv) {
     snap->add_option("name", one, "[REMOTE:]NAME")->required();
     snap->add_option("snapshot", snap_name, "Snapshot name (default snapN)");
     snap->add_flag("--stateful", stateful, "Include the running state (needs CRIU)");
-    snap->add_option("--expiry", expiry, "RFC 3339 expiry date");
+    snap->add_option("--expiry", expiry, "RFC 3339 expiry date (lxdpp only)");
+    bool no_expiry = false, reuse = false;
+    snap->add_flag("--no-expiry", no_expiry, "Ignore any configured auto-expiry for the instance");
+    snap->add_flag("--reuse", reuse, "If the snapshot name already exists, delete and create a new one");
     snap->callback([&] {
         auto [remote, name] = split_remote(g.cfg, one);
         auto i = g.connect(remote).instances().get(name);
@@ -1009,7 +1556,11 @@ int main(int argc, char** argv) {
                     snap_name = "snap" + std::to_string(n);
                     break;
                 }
+        } else if (reuse && snaps.exists(snap_name)) {
+            snaps.get(snap_name).remove().wait(op_wait);
         }
+        // --no-expiry: LXD's zero time, which overrides snapshots.expiry.
+        if (no_expiry) expiry = "0001-01-01T00:00:00Z";
         wait_with_progress(snaps.create(snap_name, {.stateful = stateful, .expires_at = expiry}), "Snapshotting");
     });
     auto* snaps_list = app.add_subcommand("snapshots", "List an instance's snapshots");
@@ -1042,18 +1593,21 @@ int main(int argc, char** argv) {
     std::string dir, compression, alias_desc;
     auto* image = app.add_subcommand("image", "Manage images");
     image->require_subcommand(1);
-    auto* ilist = image->add_subcommand("list", "[REMOTE:]")->alias("ls");
-    ilist->add_option("remote", one, "REMOTE:");
+    auto* ilist = image->add_subcommand("list", "[REMOTE:] [FILTER...]")->alias("ls");
+    std::string image_columns = "lfpdatsu";
+    ilist->add_option("args", image_args, "[REMOTE:] [FILTER...]");
     ilist->add_option("-f,--format", format, "table|compact|csv|json|yaml");
-    ilist->callback([&] { cmd_image_list(one, format); });
-    auto* iimport = image->add_subcommand("import", "TARBALL [ROOTFS] [REMOTE:]");
+    ilist->add_option("-c,--columns", image_columns, "Columns: l L f F p d a s t u (default lfpdatsu)");
+    ilist->callback([&] { cmd_image_list(image_args, format, image_columns); });
+    auto* iimport = image->add_subcommand("import", "TARBALL [ROOTFS] [REMOTE:] [KEY=VALUE...]");
     iimport->add_option("files", image_args)->required();
     iimport->add_option("--alias", aliases, "Alias (repeatable)");
     iimport->add_flag("--public", is_public, "Public image");
     iimport->callback([&] { cmd_image_import(image_args, aliases, is_public); });
-    auto* iexport = image->add_subcommand("export", "[REMOTE:]IMAGE [DIRECTORY]");
+    auto* iexport = image->add_subcommand("export", "[REMOTE:]IMAGE [DIRECTORY|FILE]");
     iexport->add_option("image", one)->required();
-    iexport->add_option("directory", dir);
+    iexport->add_option("target", dir);
+    unsupported_flag(iexport, "--vm");
     iexport->callback([&] { cmd_image_export(one, dir); });
     auto* idelete = image->add_subcommand("delete", "[REMOTE:]IMAGE...")->alias("rm");
     idelete->add_option("images", image_args)->required();
@@ -1065,9 +1619,15 @@ int main(int argc, char** argv) {
     });
     auto* ishow = image->add_subcommand("show", "[REMOTE:]IMAGE");
     ishow->add_option("image", one)->required();
+    unsupported_flag(ishow, "--vm");
     ishow->callback([&] {
         auto [c, fp] = resolve_image(one);
-        std::cout << to_yaml(parse_raw(c.images().get(fp).raw_json));
+        // As lxc: the image's editable part.
+        auto v = parse_raw(c.images().get(fp).raw_json);
+        json::object shown;
+        for (auto* k : {"auto_update", "properties", "public", "expires_at", "profiles"})
+            if (auto* x = v.as_object().if_contains(k)) shown[k] = *x;
+        std::cout << printable(to_yaml(shown));
     });
     auto* ialias = image->add_subcommand("alias", "Manage image aliases");
     ialias->require_subcommand(1);
@@ -1086,48 +1646,66 @@ int main(int argc, char** argv) {
         auto [remote, alias] = split_remote(g.cfg, one);
         g.connect(remote).images().remove_alias(alias);
     });
-    auto* arename = ialias->add_subcommand("rename", "[REMOTE:]ALIAS NEW");
+    auto* arename = ialias->add_subcommand("rename", "[REMOTE:]ALIAS NEW")->alias("mv");
     arename->add_option("alias", one)->required();
     arename->add_option("new", dst_arg)->required();
     arename->callback([&] {
         auto [remote, alias] = split_remote(g.cfg, one);
         g.connect(remote).images().rename_alias(alias, dst_arg);
     });
-    auto* alist = ialias->add_subcommand("list", "[REMOTE:]")->alias("ls");
-    alist->add_option("remote", one);
+    auto* alist = ialias->add_subcommand("list", "[REMOTE:] [FILTER...]")->alias("ls");
+    alist->add_option("args", image_args, "[REMOTE:] [FILTER...]");
     alist->add_option("-f,--format", format);
     alist->callback([&] {
-        auto remote = remote_arg_name(one);
+        std::string remote = g.cfg.default_remote();
+        auto filters = image_args;
+        if (!filters.empty() && filters.front().back() == ':') {
+            remote = remote_arg_name(filters.front());
+            filters.erase(filters.begin());
+        }
         table t{{"ALIAS", "FINGERPRINT", "TYPE", "DESCRIPTION"}, {}};
         json::array arr;
         for (auto& a : g.connect(remote).images().aliases()) {
+            // As lxc: shown when any filter is part of its name or its target.
+            bool show = filters.empty();
+            for (auto& f : filters) show = show || a.name.find(f) != std::string::npos || a.target.find(f) != std::string::npos;
+            if (!show) continue;
             t.rows.push_back({a.name, a.target.substr(0, 12), upper(a.type), a.description});
-            arr.push_back(json::object{{"name", a.name}, {"target", a.target}, {"type", a.type}, {"description", a.description}});
+            arr.push_back(json::object{{"description", a.description}, {"target", a.target}, {"name", a.name}, {"type", a.type}});
         }
+        std::sort(t.rows.begin(), t.rows.end());   // as lxc: by alias
         if (!print_structured(std::cout, arr, format)) print_table(std::cout, t, format);
     });
-    auto* pub = app.add_subcommand("publish", "Make an image of an instance or snapshot: publish [REMOTE:]NAME[/SNAP] [REMOTE:]");
-    pub->add_option("source", src_arg)->required();
-    pub->add_option("remote", dst_arg);
-    pub->add_option("--alias", aliases, "Alias (repeatable)");
+    auto* pub = app.add_subcommand("publish", "Make an image of an instance or snapshot: publish [REMOTE:]NAME[/SNAP] [REMOTE:] [KEY=VALUE...]");
+    std::vector<std::string> pub_args;
+    std::string pub_expire;
+    bool pub_force = false;
+    pub->add_option("args", pub_args, "[REMOTE:]NAME[/SNAPSHOT] [REMOTE:] [KEY=VALUE...]")->required();
+    pub->add_option("--alias", aliases, "Alias (repeatable); an existing one is moved to the new image");
     pub->add_flag("--public", is_public);
     pub->add_option("--compression", compression, "gzip, xz, none, ...");
-    pub->callback([&] { cmd_publish(src_arg, dst_arg, aliases, is_public, compression); });
+    pub->add_option("--expire", pub_expire, "Image expiration date (RFC 3339)");
+    pub->add_flag("-f,--force", pub_force, "Stop the instance if it is running (and start it again after)");
+    unsupported_flag(pub, "--reuse");
+    pub->callback([&] { cmd_publish(pub_args, aliases, is_public, compression, pub_expire, pub_force); });
 
     // remotes
-    std::string url, password, token, rproject, protocol;
-    bool accept = false;
+    std::string url;
+    remote_flags rf;
     auto* remote = app.add_subcommand("remote", "Manage remotes (shared with lxc)");
     remote->require_subcommand(1);
     auto* radd = remote->add_subcommand("add", "NAME URL");
     radd->add_option("name", one)->required();
     radd->add_option("url", url, "URL, or a certificate add token")->required();
-    radd->add_option("--password", password, "Trust password");
-    radd->add_option("--token", token, "Certificate add token");
-    radd->add_flag("--accept-certificate", accept, "Accept the server's certificate without asking");
-    radd->add_option("--project", rproject, "Project to use");
-    radd->add_option("--protocol", protocol, "lxd or simplestreams");
-    radd->callback([&] { cmd_remote_add(one, url, password, token, accept, rproject, protocol); });
+    radd->add_option("--password", rf.password, "Trust password");
+    radd->add_option("--token", rf.token, "Certificate add token (lxdpp only; lxc takes it in place of the URL)");
+    radd->add_flag("--accept-certificate", rf.accept, "Accept the server's certificate without asking");
+    radd->add_option("--project", rf.project, "Project to use");
+    radd->add_option("--protocol", rf.protocol, "lxd or simplestreams");
+    radd->add_option("--auth-type", rf.auth_type, "tls (candid: not supported by lxdpp)");
+    radd->add_flag("--public", rf.is_public, "Public image server: no trust needed");
+    unsupported_option(radd, "--domain");
+    radd->callback([&] { cmd_remote_add(one, url, rf); });
     auto* rlist = remote->add_subcommand("list", "List remotes")->alias("ls");
     rlist->add_option("-f,--format", format);
     rlist->callback([&] { cmd_remote_list(format); });
@@ -1137,7 +1715,7 @@ int main(int argc, char** argv) {
         g.cfg.remove(one);
         g.cfg.save();
     });
-    auto* rswitch = remote->add_subcommand("switch", "NAME: make it the default");
+    auto* rswitch = remote->add_subcommand("switch", "NAME: make it the default")->alias("set-default");
     rswitch->add_option("name", one)->required();
     rswitch->callback([&] {
         g.cfg.set_default(one);
@@ -1147,25 +1725,24 @@ int main(int argc, char** argv) {
     rdefault->callback([&] { std::cout << g.cfg.default_remote() << "\n"; });
 
     // config
-    std::string key;
     std::vector<std::string> kvs;
     bool expanded = false;
-    auto* config = app.add_subcommand("config", "Instance configuration");
+    auto* config = app.add_subcommand("config", "Instance and server configuration");
     config->require_subcommand(1);
-    auto* cget = config->add_subcommand("get", "NAME KEY");
-    cget->add_option("name", one)->required();
-    cget->add_option("key", key)->required();
-    cget->callback([&] { cmd_config_get(one, key); });
-    auto* cset = config->add_subcommand("set", "NAME KEY VALUE | NAME KEY=VALUE...");
-    cset->add_option("name", one)->required();
-    cset->add_option("values", kvs)->required();
-    cset->callback([&] { cmd_config_set(one, kvs); });
-    auto* cunset = config->add_subcommand("unset", "NAME KEY");
-    cunset->add_option("name", one)->required();
-    cunset->add_option("key", key)->required();
-    cunset->callback([&] { cmd_config_unset(one, key); });
-    auto* cshow = config->add_subcommand("show", "NAME (or REMOTE: for the server)");
-    cshow->add_option("name", one)->required();
+    auto* cget = config->add_subcommand("get", "[REMOTE:][NAME] KEY");
+    cget->add_option("args", kvs, "[REMOTE:][NAME] KEY")->required();
+    cget->add_flag("-e,--expanded", expanded, "With profiles applied");
+    cget->callback([&] { cmd_config_get(kvs, expanded); });
+    auto* cset = config->add_subcommand("set", "[REMOTE:][NAME] KEY=VALUE... | [REMOTE:][NAME] KEY VALUE");
+    cset->add_option("args", kvs)->required();
+    cset->callback([&] { cmd_config_set(kvs); });
+    auto* cunset = config->add_subcommand("unset", "[REMOTE:][NAME] KEY");
+    cunset->add_option("args", kvs)->required();
+    cunset->callback([&] { cmd_config_unset(kvs); });
+    for (auto* s : {cget, cset, cunset}) s->add_option("--target", g.target, "Cluster member name");
+    auto* cshow = config->add_subcommand("show", "[REMOTE:][NAME[/SNAPSHOT]]");
+    cshow->add_option("name", one);
+    cshow->add_option("--target", g.target, "Cluster member name");
     cshow->add_flag("-e,--expanded", expanded, "With profiles applied");
     cshow->callback([&] { cmd_config_show(one, expanded); });
 
@@ -1192,7 +1769,7 @@ int main(int argc, char** argv) {
     cshow_member->add_option("member", one)->required();
     cshow_member->callback([&] {
         auto [remote, name] = split_remote(g.cfg, one);
-        std::cout << to_yaml(parse_raw(g.connect(remote).cluster().member(name).raw_json));
+        std::cout << printable(to_yaml(parse_raw(g.connect(remote).cluster().member(name).raw_json)));
     });
     bool cluster_force = false;
     for (auto [verb, evacuate] : {std::pair{"evacuate", true}, std::pair{"restore", false}}) {
@@ -1219,7 +1796,7 @@ int main(int argc, char** argv) {
     version->callback([&] {
         std::cout << "Client version: " << lxd::version_string << "\n";
         try {
-            std::cout << "Server version: " << g.connect(remote_arg_name(vremote)).server_version() << "\n";
+            std::cout << "Server version: " << printable(g.connect(remote_arg_name(vremote)).server_version()) << "\n";
         } catch (const lxd::error&) {
             std::cout << "Server version: unreachable\n";
         }
@@ -1247,8 +1824,14 @@ int main(int argc, char** argv) {
             return 0;
         }
         g.cfg = config::load();
+        one_value_per_option(&app);
         app.parse_complete_callback([&] { g.timeout = std::chrono::seconds(timeout_s); });
-        app.parse(argc, argv);
+        std::vector<std::string> args = expand_aliases(g.cfg, std::vector<std::string>(argv + 1, argv + argc));
+        // --force-local (before any "--") takes effect before any subcommand reads a remote.
+        auto dashdash = std::find(args.begin(), args.end(), "--");
+        if (std::find(args.begin(), dashdash, "--force-local") != dashdash) g.cfg.force_local();
+        std::reverse(args.begin(), args.end());   // CLI11 takes them last to first
+        app.parse(args);
         return exit_code;
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
@@ -1259,7 +1842,7 @@ int main(int argc, char** argv) {
         std::cerr << "Error: " << error_line(e) << "\n";
         return 1;
     } catch (const std::exception& e) {
-        std::cerr << "Error: " << e.what() << "\n";
+        std::cerr << "Error: " << printable(e.what()) << "\n";
         return 1;
     }
 }

@@ -6,6 +6,7 @@
 #include <iosfwd>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -19,7 +20,11 @@ struct table {
 
 /// format: "table" (lxc's boxes), "compact" (aligned columns), "csv" (RFC 4180 quoting, no header).
 void print_table(std::ostream& out, const table& t, const std::string& format);
-/// YAML text of a JSON value (block style, keys in the server's order).
+/// `s` with terminal control characters (C0 but newline and tab, DEL, C1) shown as \xNN:
+/// everything a server sends passes through it before it reaches a terminal.
+std::string printable(std::string_view s);
+/// YAML text of a JSON value as lxc's yaml.v2 writes it: keys in the server's order, plain
+/// scalars where yaml.v2 leaves them plain, lists at their key's indentation.
 std::string to_yaml(const boost::json::value& v);
 /// JSON or YAML of `v` per format ("json" or "yaml"); false for other formats.
 bool print_structured(std::ostream& out, const boost::json::value& v, const std::string& format);
@@ -45,5 +50,7 @@ private:
 
 /// "1.23MB" style sizes as lxc prints them.
 std::string human_size(std::uint64_t bytes);
+/// "268.00KiB", "0B": IEC sizes as lxc's info prints them.
+std::string iec_size(std::uint64_t bytes);
 
 }  // namespace lxdpp_cli
