@@ -272,6 +272,7 @@ void files::put(std::string_view path, const std::function<std::size_t(char*, st
                                  [&, sent = std::uint64_t{0}](char* buf, std::size_t cap) mutable {
                                      check_stop(o.stop);
                                      auto n = source(buf, cap);
+                                     check_stop(o.stop);   // a source that ends because of the stop is not complete
                                      sent += std::min(n, cap);
                                      if (o.progress && n) o.progress(sent, 0);
                                      return n;
@@ -294,6 +295,7 @@ void put_reader(const lxd::files& f, const client& c, const std::string& base, s
                                [&](char* buf, std::size_t cap) {
                                    check_stop(o.stop);
                                    auto n = in.read(buf, cap);
+                                   check_stop(o.stop);
                                    sent += n;
                                    if (o.progress && n) o.progress(sent, in.size());
                                    return n;

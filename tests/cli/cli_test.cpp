@@ -7,7 +7,13 @@
 #include <boost/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <csignal>
 #include <cstdlib>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 
@@ -881,3 +887,122 @@ TEST_F(Cli, LibraryMigrateOfARunningContainerLeavesExactlyOne) {
     unprotect.unset_config("security.protection.delete");
     unprotect.save();
 }
+
+namespace {
+
+/// lxdpp started as a child with stdin from a pipe (kept open by the test), so that it can
+/// be signalled in the middle of a transfer.
+struct child {
+    pid_t pid = -1;
+    int stdin_w = -1;
+    child(const fs::path& conf, std::vector<std::string> args) {
+        int p[2];
+        if (::pipe(p) != 0) throw std::runtime_error("pipe");
+        pid = ::fork();
+        if (pid == 0) {
+            ::dup2(p[0], 0);
+            ::close(p[0]);
+            ::close(p[1]);
+            int null = ::open("/dev/null", O_WRONLY);
+            ::dup2(null, 1);
+            ::setenv("LXD_CONF", conf.c_str(), 1);
+            std::vector<char*> argv{const_cast<char*>(LXDPP_CLI_PATH)};
+            for (auto& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execv(LXDPP_CLI_PATH, argv.data());
+            ::_exit(127);
+        }
+        ::close(p[0]);
+        stdin_w = p[1];
+    }
+    /// The exit status, or -1 if it did not end within `bound`.
+    int wait_for(std::chrono::seconds bound) {
+        auto until = std::chrono::steady_clock::now() + bound;
+        while (std::chrono::steady_clock::now() < until) {
+            int st = 0;
+            if (::waitpid(pid, &st, WNOHANG) == pid) {
+                pid = -1;
+                return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return -1;
+    }
+    ~child() {
+        if (stdin_w >= 0) ::close(stdin_w);
+        if (pid > 0) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, nullptr, 0);
+        }
+    }
+};
+
+std::vector<std::string> names_in(const fs::path& d) {
+    std::vector<std::string> out;
+    for (auto& e : fs::directory_iterator(d)) out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+TEST_F(Cli, FilePullInterruptedBySigintKeepsTheExistingFileAndExits130) {
+    auto name = sandbox::unique_name("sigpull");
+    auto box = sandbox::make_container(c1, name, true);
+    ASSERT_EQ(box.execute({"sh", "-c", "head -c 268435456 /dev/zero > /root/big"}).exit_code, 0);
+    auto local = dir / "pulled";
+    fs::create_directories(local);
+    std::ofstream(local / "big") << "precious";
+    child p(dir / "conf", {"file", "pull", "d1:" + name + "/root/big", (local / "big").string()});
+    // Signal once the download is under way: its temporary file has bytes.
+    bool underway = false;
+    for (int i = 0; i < 2000 && !underway; ++i) {
+        for (auto& e : fs::directory_iterator(local))
+            if (e.path().filename().string().rfind(".big.lxdpp-", 0) == 0 && fs::file_size(e.path()) > 0) underway = true;
+        if (!underway) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_TRUE(underway) << "the download never started";
+    ::kill(p.pid, SIGINT);
+    EXPECT_EQ(p.wait_for(std::chrono::seconds(10)), 130);
+    EXPECT_EQ(slurp(local / "big"), "precious");
+    EXPECT_EQ(names_in(local), std::vector<std::string>{"big"}) << "a temporary file was left behind";
+}
+
+TEST_F(Cli, FilePushFromStdinInterruptedBySigtermLeavesNoPartialFileAndExits143) {
+    auto name = sandbox::unique_name("sigpush");
+    auto box = sandbox::make_container(c1, name, true);
+    box.files().put("/root/up", "old contents");
+    child p(dir / "conf", {"file", "push", "-", "d1:" + name + "/root/up"});
+    std::string mib(1 << 20, 'u');
+    ASSERT_EQ(::write(p.stdin_w, mib.data(), mib.size()), static_cast<ssize_t>(mib.size()));
+    // The upload is under way once LXD has started writing the file: it has bytes.
+    bool underway = false;
+    for (int i = 0; i < 500 && !underway; ++i) {
+        auto r = box.execute({"sh", "-c", "stat -c %s /root/up"});
+        underway = r.out != "12\n" && r.out != "0\n" && !r.out.empty();
+        if (!underway) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(underway) << "the upload never reached the server";
+    ::kill(p.pid, SIGTERM);   // stdin stays open: lxdpp must not wait for more input
+    EXPECT_EQ(p.wait_for(std::chrono::seconds(10)), 143);
+    EXPECT_FALSE(box.files().exists("/root/up")) << "a partial upload stayed under the final name";
+}
+
+TEST_F(Cli, FilePushOfALocalFileInterruptedBySigintLeavesNoPartialFile) {
+    auto name = sandbox::unique_name("sigpush2");
+    auto box = sandbox::make_container(c1, name, true);
+    auto local = dir / "huge";
+    std::ofstream(local).close();
+    fs::resize_file(local, 1ull << 30);   // sparse: 1 GiB to send, instant to make
+    child p(dir / "conf", {"file", "push", local.string(), "d1:" + name + "/root/huge"});
+    bool underway = false;
+    for (int i = 0; i < 500 && !underway; ++i) {
+        auto r = box.execute({"sh", "-c", "stat -c %s /root/huge 2>/dev/null"});
+        underway = !r.out.empty() && r.out != "0\n";
+        if (!underway) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(underway) << "the upload never reached the server";
+    ::kill(p.pid, SIGINT);
+    EXPECT_EQ(p.wait_for(std::chrono::seconds(10)), 130);
+    EXPECT_FALSE(box.files().exists("/root/huge")) << "a partial upload stayed under the final name";
+}
+
+}  // namespace

@@ -1,6 +1,10 @@
 // lxdpp — the lxc commands people use, on the lxdpp library's public headers only.
 // Reads and writes lxc's client configuration, so remotes and certificates are shared.
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <stop_token>
 #include <csignal>
 #include <ctime>
 #include <cstring>
@@ -12,6 +16,8 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -35,6 +41,12 @@ namespace {
 /// A user mistake the CLI detects itself: printed as "Error: ..." like server errors.
 struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;
+};
+
+/// Ends lxdpp with this exit status and nothing printed (e.g. 130 after SIGINT).
+struct exit_status {
+    int code;
+    explicit exit_status(int c) : code(c) {}
 };
 
 using api_config = lxd::api::config_map;
@@ -738,6 +750,81 @@ std::string parent_of(const std::string& p) {
     return slash == 0 || slash == std::string::npos ? "/" : p.substr(0, slash);
 }
 
+// ---- signals during transfers ---------------------------------------------------------
+// SIGINT and SIGTERM during `file push/pull` stop the transfer through a stop token: the
+// library then removes its temporary file (pull: the existing local file stays as it was)
+// or the partial file in the instance (push), and lxdpp exits 130 or 143 as a shell
+// expects. The signals are taken by a thread of ours (sigwait), never by a handler, so
+// the cleanup runs as ordinary code. Should the transfer not notice within 5 s (a network
+// that stopped answering), the process exits anyway.
+class transfer_signals {
+public:
+    transfer_signals() {
+        sigemptyset(&set_);
+        sigaddset(&set_, SIGINT);
+        sigaddset(&set_, SIGTERM);
+        // Blocked here, before the client's I/O thread exists, so every thread inherits it.
+        pthread_sigmask(SIG_BLOCK, &set_, &old_);
+        waiter_ = std::thread([this] {
+            int sig = 0;
+            if (sigwait(&set_, &sig) != 0 || sig == 0) return;
+            if (done_) return;
+            signal_ = sig;
+            stop_.request_stop();
+            std::unique_lock lk(mu_);
+            if (!cv_.wait_for(lk, std::chrono::seconds(5), [&] { return done_.load(); })) ::_exit(128 + sig);
+        });
+    }
+    ~transfer_signals() {
+        {
+            std::lock_guard lk(mu_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        if (signal_ == 0) pthread_kill(waiter_.native_handle(), SIGTERM);   // wake sigwait; ignored (done_)
+        waiter_.join();
+        pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    }
+    std::stop_token token() const { return stop_.get_token(); }
+    /// The signal that stopped the transfer (0: none): exit with 128 + it.
+    int signal() const { return signal_; }
+
+private:
+    sigset_t set_{}, old_{};
+    std::stop_source stop_;
+    std::atomic<int> signal_{0};
+    std::atomic<bool> done_{false};
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::thread waiter_;
+};
+
+/// Runs a transfer under transfer_signals; a signal turns into exit code 128 + signal.
+template <class F>
+void with_transfer_signals(F&& f) {
+    transfer_signals sig;
+    try {
+        f(sig.token());
+    } catch (const lxd::error& e) {
+        if (sig.signal() == 0 || e.code_value() != lxd::errc::operation_cancelled) throw;
+    }
+    if (int s = sig.signal()) throw exit_status(128 + s);
+}
+
+/// Reads stdin for an upload without blocking past a stop request.
+std::size_t read_stdin(char* b, std::size_t cap, const std::stop_token& stop) {
+    for (;;) {
+        if (stop.stop_requested()) return 0;   // the library sees the stop on its next check
+        pollfd p{0, POLLIN, 0};
+        int r = ::poll(&p, 1, 100);
+        if (r < 0 && errno == EINTR) continue;
+        if (r == 0) continue;
+        auto n = ::read(0, b, cap);
+        if (n < 0 && errno == EINTR) continue;
+        return n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+}
+
 void cmd_file_push(std::vector<std::string> args, bool recursive, bool parents, const std::string& mode, int uid, int gid) {
     if (args.size() < 2) throw usage_error("usage: lxdpp file push LOCAL... INSTANCE/PATH");
     auto target = args.back();
@@ -748,63 +835,41 @@ void cmd_file_push(std::vector<std::string> args, bool recursive, bool parents, 
     bool names_dir = raw_path.back() == '/' || raw_path.ends_with("/.") || raw_path.ends_with("/..") || clean == "/";
     if (clean.size() > 1 && clean.back() == '/') clean.pop_back();
     std::string path = names_dir && clean != "/" ? clean + "/" : clean;
-    auto c = g.connect(remote);
-    auto files = c.instances().get(name).files();
-    bool into_dir = args.size() > 1 || path.back() == '/' || recursive;
-    for (auto& local : args) {
-        fs::path lp(local);
-        auto dest = into_dir ? (path.back() == '/' ? path : path + "/") + lp.filename().string() : path;
-        if (parents) {
-            // lxc makes missing directories 0750.
-            auto d = into_dir ? path : parent_of(path);
-            if (d.size() > 1 && d.back() == '/') d.pop_back();
-            std::vector<std::string> chain;
-            for (auto p = d; p != "/" && !p.empty(); p = parent_of(p)) chain.push_back(p);
-            for (auto it = chain.rbegin(); it != chain.rend(); ++it)
-                if (!files.exists(*it)) files.mkdir(*it, {.mode = 0750});
-        }
-        if (recursive) {
-            if (!fs::is_directory(lp)) throw usage_error(local + " is not a directory");
-            files.recursive_put(local, dest);
-            continue;
-        }
-        lxd::put_options o;
-        if (!mode.empty()) o.mode = parse_mode(mode);
-        if (uid >= 0) o.uid = static_cast<std::uint32_t>(uid);
-        if (gid >= 0) o.gid = static_cast<std::uint32_t>(gid);
-        if (local == "-") {
-            files.put(dest, [](char* b, std::size_t cap) -> std::size_t {
-                auto n = ::read(0, b, cap);
-                return n > 0 ? static_cast<std::size_t>(n) : 0;
-            }, o);
-            continue;
-        }
-        if (!show_progress()) {
+    with_transfer_signals([&](std::stop_token stop) {
+        auto c = g.connect(remote);
+        auto files = c.instances().get(name).files();
+        bool into_dir = args.size() > 1 || path.back() == '/' || recursive;
+        for (auto& local : args) {
+            fs::path lp(local);
+            auto dest = into_dir ? (path.back() == '/' ? path : path + "/") + lp.filename().string() : path;
+            if (parents) {
+                // lxc makes missing directories 0750.
+                auto d = into_dir ? path : parent_of(path);
+                if (d.size() > 1 && d.back() == '/') d.pop_back();
+                std::vector<std::string> chain;
+                for (auto p = d; p != "/" && !p.empty(); p = parent_of(p)) chain.push_back(p);
+                for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+                    if (!files.exists(*it)) files.mkdir(*it, {.mode = 0750});
+            }
+            if (recursive) {
+                if (!fs::is_directory(lp)) throw usage_error(local + " is not a directory");
+                files.recursive_put(local, dest, {.stop = stop});
+                continue;
+            }
+            lxd::put_options o;
+            if (!mode.empty()) o.mode = parse_mode(mode);
+            if (uid >= 0) o.uid = static_cast<std::uint32_t>(uid);
+            if (gid >= 0) o.gid = static_cast<std::uint32_t>(gid);
+            o.stop = stop;
+            progress_line line("Pushing " + local, show_progress());
+            if (show_progress()) o.progress = [&](std::uint64_t done, std::uint64_t total) { line.update(done, total); };
+            if (local == "-") {
+                files.put(dest, [&](char* b, std::size_t cap) { return read_stdin(b, cap, stop); }, o);
+                continue;
+            }
             files.put_file(dest, local, o);
-            continue;
         }
-        // With a progress line: stream through a counting source.
-        int fd = ::open(local.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) throw usage_error("cannot open " + local + ": " + std::strerror(errno));
-        struct stat st {};
-        ::fstat(fd, &st);
-        if (!o.mode) o.mode = st.st_mode & 07777;
-        progress_line line("Pushing " + local, true);
-        std::uint64_t done = 0;
-        try {
-            files.put(dest, [&](char* b, std::size_t cap) -> std::size_t {
-                auto n = ::read(fd, b, cap);
-                if (n <= 0) return 0;
-                done += static_cast<std::uint64_t>(n);
-                line.update(done, static_cast<std::uint64_t>(st.st_size));
-                return static_cast<std::size_t>(n);
-            }, o);
-        } catch (...) {
-            ::close(fd);
-            throw;
-        }
-        ::close(fd);
-    }
+    });
 }
 
 void cmd_file_pull(std::vector<std::string> args, bool recursive, bool parents) {
@@ -813,43 +878,30 @@ void cmd_file_pull(std::vector<std::string> args, bool recursive, bool parents) 
     args.pop_back();
     bool into_dir = args.size() > 1 || fs::is_directory(local) || recursive;
     if (parents) fs::create_directories(into_dir ? fs::path(local) : fs::path(local).parent_path());
-    for (auto& src : args) {
-        auto [remote, name, path] = split_file_target(src);
-        auto c = g.connect(remote);
-        auto files = c.instances().get(name).files();
-        auto base = fs::path(path).filename().string();
-        auto dest = into_dir ? (fs::path(local) / base).string() : local;
-        if (recursive) {
-            files.recursive_get(path, dest);
-            continue;
+    with_transfer_signals([&](std::stop_token stop) {
+        for (auto& src : args) {
+            auto [remote, name, path] = split_file_target(src);
+            auto c = g.connect(remote);
+            auto files = c.instances().get(name).files();
+            auto base = fs::path(path).filename().string();
+            auto dest = into_dir ? (fs::path(local) / base).string() : local;
+            if (recursive) {
+                files.recursive_get(path, dest, {.stop = stop});
+                continue;
+            }
+            if (local == "-") {
+                files.get(path, [&](std::string_view d) {
+                    if (stop.stop_requested()) throw lxd::error(lxd::errc::operation_cancelled, lxd::diagnostics{});
+                    (void)!::write(1, d.data(), d.size());
+                });
+                continue;
+            }
+            progress_line line("Pulling " + path, show_progress());
+            lxd::get_options o{.stop = stop};
+            if (show_progress()) o.progress = [&](std::uint64_t done) { line.update(done, 0); };
+            files.get_to_file(path, dest, o);
         }
-        if (local == "-") {
-            files.get(path, [](std::string_view d) { (void)!::write(1, d.data(), d.size()); });
-            continue;
-        }
-        if (!show_progress()) {
-            files.get_to_file(path, dest);
-            continue;
-        }
-        auto size_hint = std::uint64_t{0};
-        progress_line line("Pulling " + path, true);
-        std::uint64_t done = 0;
-        int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0) throw usage_error("cannot create " + dest + ": " + std::strerror(errno));
-        try {
-            auto info = files.get(path, [&](std::string_view d) {
-                (void)!::write(fd, d.data(), d.size());
-                done += d.size();
-                line.update(done, size_hint);
-            });
-            ::fchmod(fd, info.mode & 07777);
-        } catch (...) {
-            ::close(fd);
-            ::unlink(dest.c_str());
-            throw;
-        }
-        ::close(fd);
-    }
+    });
 }
 
 void cmd_file_delete(const std::vector<std::string>& args) {
@@ -1833,6 +1885,8 @@ int main(int argc, char** argv) {
         std::reverse(args.begin(), args.end());   // CLI11 takes them last to first
         app.parse(args);
         return exit_code;
+    } catch (const exit_status& e) {
+        return e.code;
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
