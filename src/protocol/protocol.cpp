@@ -64,7 +64,9 @@ struct reader {
         if (!v) return 0;
         if (v->is_int64()) return v->get_int64();
         if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-        if (v->is_double()) return static_cast<std::int64_t>(v->get_double());
+        // A double outside int64's range (1e300) or NaN would be undefined to convert.
+        if (v->is_double() && v->get_double() >= -9.2e18 && v->get_double() <= 9.2e18)
+            return static_cast<std::int64_t>(v->get_double());
         wrong(key, "a number");
     }
     std::vector<std::string> strings(std::string_view key) const {
@@ -196,7 +198,17 @@ void fail_protocol(const std::string& request_line, std::string what) {
 }
 
 envelope parse_envelope(int http_status, std::string_view content_type, std::string_view body,
-                        const std::string& request_line) {
+                        const std::string& request_line, std::string_view location) {
+    if (http_status >= 300 && http_status < 400) {
+        // A proxy or a misconfigured address; following it could send credentials elsewhere.
+        auto where = location.substr(0, location.find('?'));   // a query may carry secrets
+        diagnostics d;
+        d.http_status = http_status;
+        d.request = request_line;
+        d.detail = "the server answered with a redirect (HTTP " + std::to_string(http_status) + ")" +
+                   (where.empty() ? std::string() : " to " + std::string(where)) + "; lxdpp does not follow redirects";
+        throw error(errc::protocol_error, std::move(d));
+    }
     auto json_type = content_type.substr(0, content_type.find(';')) == "application/json";
     json::value doc;
     boost::system::error_code ec;

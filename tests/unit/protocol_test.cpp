@@ -291,3 +291,16 @@ TEST(Multipart, TruncatedAndMalformedAreProtocolErrors) {
     EXPECT_EQ(code_of([&] { multipart_reader r("", rl); }), errc::protocol_error);
     EXPECT_EQ(code_of([&] { parse_in_chunks("--zz\r\n" + std::string(20000, 'h'), "zz", 1000); }), errc::protocol_error);
 }
+
+TEST(Envelope, RedirectIsNamedWithItsTargetWithoutQuery) {
+    try {
+        (void)parse_envelope(301, "", "", rl, "https://other:8443/1.0?secret=x");
+        FAIL();
+    } catch (const error& e) {
+        EXPECT_EQ(e.code_value(), errc::protocol_error);
+        EXPECT_EQ(e.http_status(), 301);
+        EXPECT_EQ(e.diag().detail, "the server answered with a redirect (HTTP 301) to https://other:8443/1.0; "
+                                   "lxdpp does not follow redirects");
+    }
+    EXPECT_EQ(code_of([] { (void)parse_envelope(307, "application/json", "{}", rl); }), errc::protocol_error);
+}
