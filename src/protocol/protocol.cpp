@@ -1,6 +1,7 @@
 #include "protocol.hpp"
 
 #include <cctype>
+#include <climits>
 #include <cstdio>
 
 namespace lxd::protocol {
@@ -325,6 +326,15 @@ api::operation_info decode_operation(const json::value& v, const std::string& rl
     }
     auto it = obj.find("metadata");
     op.metadata_json = it == obj.end() ? "null" : json::serialize(it->value());
+    if (it != obj.end() && it->value().is_object()) {
+        // An exec's exit code: an int, or the server is not one we understand (a fraction or
+        // 1e30 cannot be an exit status, and must not reach the exec code as one).
+        if (auto* ret = it->value().get_object().if_contains("return")) {
+            bool ok = (ret->is_int64() && ret->get_int64() >= INT_MIN && ret->get_int64() <= INT_MAX) ||
+                      (ret->is_uint64() && ret->get_uint64() <= INT_MAX);
+            if (!ok) fail_protocol(rl, "operation metadata 'return' is not an exit status: " + json::serialize(*ret));
+        }
+    }
     op.may_cancel = r.boolean("may_cancel");
     op.err = r.str("err");
     op.location = r.str("location");
