@@ -128,7 +128,10 @@ TEST(WatchFaults, QuietStreamThatAnswersPingsStaysOpen) {
                 ++pings;
                 fault_server::ws_send(fd, 10, payload);
             }
-            if (pings == 4) fault_server::ws_send(fd, 1, event_json);
+            if (pings == 4) {
+                fault_server::ws_send(fd, 1, event_json);
+                return;
+            }
         }
     };
     auto c = lxd::client::connect_unix(srv.s.path());
