@@ -27,8 +27,30 @@ void event_channel::close() {
 
 namespace {
 
+// Ends the stream with `code`: next() rethrows it once the events before it are taken; a
+// subscription's on_error gets it. Nothing when the user closed the stream.
+void fail_channel(event_channel& ch, errc code, const std::string& rl, std::string detail) {
+    std::function<void(const std::exception_ptr&)> on_error;
+    std::exception_ptr failure;
+    {
+        std::lock_guard lk(ch.mu);
+        ch.ended = true;
+        if (!ch.closing) {
+            diagnostics d;
+            d.request = rl;
+            d.detail = std::move(detail);
+            failure = std::make_exception_ptr(error(code, std::move(d)));
+            ch.failure = failure;
+            on_error = ch.on_error;
+        }
+    }
+    ch.cv.notify_all();
+    if (on_error) on_error(failure);
+}
+
 template <class WS>
-asio::awaitable<void> read_events(WS& ws, std::weak_ptr<event_channel> weak, std::string rl) {
+asio::awaitable<void> read_events(WS& ws, std::weak_ptr<event_channel> weak, std::string rl,
+                                  std::chrono::milliseconds idle_limit) {
     beast::flat_buffer buf;
     for (;;) {
         boost::system::error_code ec;
@@ -36,35 +58,28 @@ asio::awaitable<void> read_events(WS& ws, std::weak_ptr<event_channel> weak, std
         auto ch = weak.lock();
         if (!ch) co_return;
         if (ec) {
-            std::function<void(const std::exception_ptr&)> on_error;
-            std::exception_ptr failure;
-            {
-                std::lock_guard lk(ch->mu);
-                ch->ended = true;
-                if (!ch->closing) {
-                    diagnostics d;
-                    d.request = rl;
-                    d.detail = ec == websocket::error::closed ? "the server closed the event stream"
-                                                              : "the event stream broke: " + ec.message();
-                    failure = std::make_exception_ptr(error(errc::connection_lost, std::move(d)));
-                    ch->failure = failure;
-                    on_error = ch->on_error;
-                }
-            }
-            ch->cv.notify_all();
-            if (on_error) on_error(failure);
+            fail_channel(*ch, errc::connection_lost, rl,
+                         ec == websocket::error::closed ? "the server closed the event stream"
+                         : ec == beast::error::timeout
+                             ? "the event stream was silent for " + std::to_string(idle_limit.count()) +
+                                   " ms and did not answer a ping (the idle limit)"
+                             : "the event stream broke: " + ec.message());
             co_return;
         }
         std::string text = beast::buffers_to_string(buf.data());
         buf.consume(buf.size());
         api::event ev;
         try {
+            if (!ws.got_text()) protocol::fail_protocol(rl, "a binary frame on the event stream");
             boost::system::error_code jec;
             auto v = json::parse(text, jec);
             if (jec) protocol::fail_protocol(rl, "event is not JSON: " + jec.message());
             ev = protocol::decode_event(v, rl);
-        } catch (...) {
-            continue;   // one malformed event must not end the stream; the next may be fine
+        } catch (const error& e) {
+            // A server that sends what is not an event is not one we understand: end the
+            // stream with a clear error rather than drop events silently while TCP stays up.
+            fail_channel(*ch, errc::protocol_error, rl, e.diag().detail);
+            co_return;
         }
         std::function<void(const api::event&)> cb;
         {
@@ -90,8 +105,9 @@ asio::awaitable<void> read_events(WS& ws, std::weak_ptr<event_channel> weak, std
 }
 
 template <class WS>
-asio::awaitable<void> run_reader(std::shared_ptr<WS> ws, std::weak_ptr<event_channel> weak, std::string rl) {
-    co_await read_events(*ws, std::move(weak), std::move(rl));
+asio::awaitable<void> run_reader(std::shared_ptr<WS> ws, std::weak_ptr<event_channel> weak, std::string rl,
+                                 std::chrono::milliseconds idle_limit) {
+    co_await read_events(*ws, std::move(weak), std::move(rl), idle_limit);
     boost::system::error_code ignored;
     beast::get_lowest_layer(*ws).socket().close(ignored);
 }
@@ -99,6 +115,11 @@ asio::awaitable<void> run_reader(std::shared_ptr<WS> ws, std::weak_ptr<event_cha
 std::shared_ptr<event_channel> open_channel(const std::shared_ptr<core>& c, const scope& sc, const event_options& o,
                                             std::function<void(const api::event&)> on_event,
                                             std::function<void(const std::exception_ptr&)> on_error) {
+    if (o.idle_limit <= std::chrono::milliseconds::zero()) {
+        diagnostics d;
+        d.detail = "event_options::idle_limit must be positive";
+        throw error(errc::invalid_argument, std::move(d));
+    }
     auto ch = std::make_shared<event_channel>();
     ch->owner = c;
     ch->on_event = std::move(on_event);
@@ -118,7 +139,8 @@ std::shared_ptr<event_channel> open_channel(const std::shared_ptr<core>& c, cons
     r.path = "/1.0/events";
     r.query = std::move(q);
     auto target = c->target_for(r, s);
-    c->run([](core* c, std::string target, scope sc, std::shared_ptr<event_channel> ch) -> asio::awaitable<void> {
+    c->run([](core* c, std::string target, scope sc, std::shared_ptr<event_channel> ch,
+              std::chrono::milliseconds idle_limit) -> asio::awaitable<void> {
         auto ws = co_await c->open_websocket(target, clock::now() + sc.timeout);
         std::string rl = "GET /1.0/events";
         std::weak_ptr<event_channel> weak = ch;
@@ -126,6 +148,13 @@ std::shared_ptr<event_channel> open_channel(const std::shared_ptr<core>& c, cons
             [&](auto& p) {
                 using W = typename std::decay_t<decltype(p)>::element_type;
                 std::shared_ptr<W> shared(std::move(p));
+                // A silent peer is asked with a ping after half the idle limit; if nothing at
+                // all (event, ping or pong) arrives by the limit, the read ends with a timeout.
+                websocket::stream_base::timeout t{};
+                t.handshake_timeout = sc.timeout;   // bounds the closing handshake
+                t.idle_timeout = idle_limit;
+                t.keep_alive_pings = true;
+                shared->set_option(t);
                 {
                     std::lock_guard lk(ch->mu);
                     ch->closer = [shared] {
@@ -133,10 +162,10 @@ std::shared_ptr<event_channel> open_channel(const std::shared_ptr<core>& c, cons
                         beast::get_lowest_layer(*shared).socket().close(ignored);
                     };
                 }
-                asio::co_spawn(c->io(), run_reader(shared, weak, rl), asio::detached);
+                asio::co_spawn(c->io(), run_reader(shared, weak, rl, idle_limit), asio::detached);
             },
             ws);
-    }(c.get(), target, s, ch));
+    }(c.get(), target, s, ch, o.idle_limit));
     return ch;
 }
 

@@ -57,32 +57,79 @@ std::exception_ptr operation_failure(const api::operation_info& info, const std:
     return std::make_exception_ptr(error(errc::operation_failed, std::move(d)));
 }
 
+namespace {
+
+constexpr std::chrono::milliseconds wait_backoff_first{50};
+constexpr std::chrono::milliseconds wait_backoff_cap{2000};
+
+// LXD holds /wait until the operation ends or `timeout` seconds pass. A server (or a proxy in
+// front of it) that answers at once with a state that is not final would otherwise be asked
+// again at once, thousands of times a second: an answer that comes back in less than half
+// the asked wait delays the next request, doubling from wait_backoff_first up to
+// wait_backoff_cap; an answer that took the wait asked for resets the delay.
+struct wait_pacer {
+    std::chrono::milliseconds delay{0};
+    std::chrono::milliseconds after(clock::duration took, int server_wait_s) {
+        if (took * 2 >= std::chrono::seconds(server_wait_s)) {
+            delay = std::chrono::milliseconds(0);
+        } else {
+            delay = delay.count() == 0 ? wait_backoff_first : std::min(delay * 2, wait_backoff_cap);
+        }
+        return delay;
+    }
+};
+
+asio::awaitable<void> pause(std::chrono::milliseconds d) {
+    if (d.count() <= 0) co_return;
+    asio::steady_timer t(co_await asio::this_coro::executor, d);
+    co_await t.async_wait(asio::use_awaitable);
+}
+
+}  // namespace
+
 asio::awaitable<api::operation_info> wait_operation_final(core* c, scope sc, std::string id, std::string rl) {
     (void)rl;
+    wait_pacer pace;
     for (;;) {
+        constexpr int server_wait = 30;
         http_request r;
         r.path = protocol::api_path({"operations", id, "wait"});
-        r.query = {{"timeout", "30"}};
-        r.timeout = std::chrono::seconds(60);
+        r.query = {{"timeout", std::to_string(server_wait)}};
+        r.timeout = std::chrono::seconds(server_wait + 30);
+        auto t0 = clock::now();
         auto [env, res] = co_await c->call(std::move(r), sc);
         auto info = protocol::decode_operation(env.metadata, res.request_line);
         if (api::is_final(info.code)) co_return info;
+        co_await pause(pace.after(clock::now() - t0, server_wait));
     }
 }
 
 namespace {
 
-// Follows one operation to its end with /wait long-polls. Holds the state strongly (a
-// dropped handle must not lose a chained step such as "then start") and the core weakly
-// through a raw pointer: the core's destructor ends this coroutine (see core.hpp).
+// True when nobody can see the outcome any more: every handle is gone, no async_wait()
+// future was handed out, no progress callback and no chained step waits.
+bool unwatched(operation_state& st) {
+    if (!st.abandoned.load()) return false;
+    std::lock_guard lk(st.mu);
+    return !st.future_taken && st.progress.empty() && !st.then;
+}
+
+// Follows one operation to its end with /wait long-polls, until nobody waits for it (see
+// unwatched). Holds the state strongly (a dropped handle must not lose a chained step such as
+// "then start") and the core weakly through a raw pointer: the core's destructor ends this
+// coroutine (see core.hpp).
 asio::awaitable<void> watch(core* c, std::shared_ptr<operation_state> st, std::string rl) {
+    wait_pacer pace;
     for (;;) {
         bool want_progress;
         std::string id;
+        scope sc;
+        if (unwatched(*st)) co_return;
         {
             std::lock_guard lk(st->mu);
             want_progress = !st->progress.empty();
             id = st->id;
+            sc = st->sc;
         }
         const int server_wait = want_progress ? 1 : 30;
         http_request r;
@@ -90,8 +137,9 @@ asio::awaitable<void> watch(core* c, std::shared_ptr<operation_state> st, std::s
         r.query = {{"timeout", std::to_string(server_wait)}};
         r.timeout = std::chrono::seconds(server_wait + 30);
         api::operation_info info;
+        auto t0 = clock::now();
         try {
-            auto [env, res] = co_await c->call(std::move(r), st->sc);
+            auto [env, res] = co_await c->call(std::move(r), sc);
             info = protocol::decode_operation(env.metadata, res.request_line);
         } catch (const error& e) {
             // The wait itself failed (connection lost, server restarted: the operation's
@@ -119,6 +167,7 @@ asio::awaitable<void> watch(core* c, std::shared_ptr<operation_state> st, std::s
         }
         if (!api::is_final(info.code)) {
             st->publish(info);
+            co_await pause(pace.after(clock::now() - t0, server_wait));
             continue;
         }
         auto fail = operation_failure(info, rl);
@@ -136,6 +185,7 @@ asio::awaitable<void> watch(core* c, std::shared_ptr<operation_state> st, std::s
                 st->publish(info);
                 std::lock_guard lk(st->mu);
                 st->id = operation_id_of(next);
+                pace = {};
                 continue;
             }
         }
@@ -173,6 +223,16 @@ namespace {
 }
 }  // namespace
 
+operation::operation(std::shared_ptr<detail::core> core, std::shared_ptr<detail::operation_state> st)
+    : core_(std::move(core)), st_(std::move(st)) {
+    // Shared by every copy of this handle; when the last copy goes, the watcher learns that
+    // this waiter is gone.
+    if (st_)
+        presence_ = std::shared_ptr<void>(nullptr, [w = std::weak_ptr<operation_state>(st_)](void*) {
+            if (auto s = w.lock()) s->abandoned = true;
+        });
+}
+
 const std::string& operation::id() const {
     if (!st_) no_operation();
     return st_->id;
@@ -198,6 +258,8 @@ api::operation_info operation::wait(std::optional<std::chrono::milliseconds> tim
 
 std::shared_future<api::operation_info> operation::async_wait() const {
     if (!st_) no_operation();
+    std::lock_guard lk(st_->mu);
+    st_->future_taken = true;   // the future may outlive every handle: keep watching
     return st_->future;
 }
 

@@ -15,6 +15,10 @@ namespace lxd {
 struct event_options {
     std::vector<std::string> types;   ///< "operation", "logging", "lifecycle"; empty: all
     bool all_projects = false;        ///< every project instead of the client's
+    /// A stream on which nothing arrives for half this time is sent a websocket ping; if
+    /// nothing at all (an event, a ping, a pong) arrives within this time, the stream ends
+    /// with errc::connection_lost. Must be positive (errc::invalid_argument otherwise).
+    std::chrono::milliseconds idle_limit = std::chrono::seconds(30);
 };
 
 namespace detail { struct event_channel; }
@@ -31,9 +35,11 @@ public:
     event_stream& operator=(event_stream&&) noexcept;
     ~event_stream();
 
-    /// The next event, or nullopt if none arrives within `timeout`. Throws
-    /// errc::connection_lost when the server closed or the connection broke, after the
-    /// events received before that have been returned.
+    /// The next event, or nullopt if none arrives within `timeout`. After the events
+    /// received before it have been returned, throws errc::connection_lost when the server
+    /// closed, the connection broke or the stream passed its idle limit
+    /// (event_options::idle_limit), and errc::protocol_error when the server sent a frame
+    /// that is not an event (binary, not JSON, not an event object); the stream is then over.
     std::optional<api::event> next(std::chrono::milliseconds timeout);
     void close();
 
@@ -42,7 +48,7 @@ private:
 };
 
 /// A callback subscription: `on_event` runs on the I/O thread for each event; `on_error`
-/// (optional) once if the connection is lost. Destroying it unsubscribes.
+/// (optional) once when the stream ends for one of the reasons next() throws. Destroying it unsubscribes.
 class event_subscription {
 public:
     event_subscription() = default;

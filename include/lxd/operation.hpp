@@ -25,8 +25,7 @@ namespace detail { struct operation_state; struct core; }
 class [[nodiscard]] operation {
 public:
     operation() = default;
-    operation(std::shared_ptr<detail::core> core, std::shared_ptr<detail::operation_state> st)
-        : core_(std::move(core)), st_(std::move(st)) {}
+    operation(std::shared_ptr<detail::core> core, std::shared_ptr<detail::operation_state> st);
 
     /// The operation id (the last segment of its URL).
     const std::string& id() const;
@@ -60,6 +59,7 @@ public:
 private:
     std::shared_ptr<detail::core> core_;   // keeps the I/O thread alive
     std::shared_ptr<detail::operation_state> st_;
+    std::shared_ptr<void> presence_;   // shared by the copies of this handle (see operation.cpp)
 };
 
 }  // namespace lxd

@@ -261,6 +261,7 @@ asio::awaitable<http_response> core::exchange(http_request r, scope sc) {
         out.status = static_cast<int>(res.result_int());
         copy_fields(res, out);
         out.request_line = rl;
+        out.close_delimited = parser.need_eof();
         bool keep = res.keep_alive();
         out.body = std::move(res.body());
         if (keep && idle_.size() < options.max_idle_connections) {
@@ -350,6 +351,9 @@ asio::awaitable<boost::system::error_code> stream_exchange(Stream& s, beast::fla
             out.body.append(chunk.data(), got);
         }
     }
+    // A body that ends with the connection cannot be told from a cut one: never hand it on as
+    // complete (LXD always sends a length or chunks).
+    if (to_sink && p.need_eof()) co_return make_error_code(http::error::partial_message);
     keep_alive = p.get().keep_alive();
     co_return ec;
 }
@@ -414,8 +418,17 @@ asio::awaitable<std::pair<protocol::envelope, http_response>> core::call(http_re
     bool placed = r.scoped && !sc.target.empty();
     std::string member = sc.target;
     auto res = co_await exchange(std::move(r), std::move(sc));
+    if (res.close_delimited && res.status < 300 && res.content_type.starts_with("application/json")) {
+        // No length: the body ended when the connection closed. If its JSON is incomplete,
+        // the connection was lost mid-answer.
+        boost::system::error_code jec;
+        (void)json::parse(res.body, jec);
+        if (jec)
+            fail_transport(errc::connection_lost, res.request_line,
+                           "the answer had no length and the connection closed before its JSON was complete", {});
+    }
     try {
-        auto env = protocol::parse_envelope(res.status, res.content_type, res.body, res.request_line);
+        auto env = protocol::parse_envelope(res.status, res.content_type, res.body, res.request_line, res.location);
         co_return std::pair{std::move(env), std::move(res)};
     } catch (const error& e) {
         // The request line leaves out the query; say which member it was aimed at, since

@@ -70,6 +70,7 @@ struct http_response {
     std::string location;
     std::string body;
     std::string request_line;
+    bool close_delimited = false;   ///< no Content-Length, not chunked: the body ended with the connection
     std::vector<std::pair<std::string, std::string>> fields;   ///< every header, names lowercased
     std::string field(std::string_view lower_name) const {
         for (auto& [k, v] : fields) if (k == lower_name) return v;
@@ -213,6 +214,8 @@ struct operation_state {
     /// to finish. Lets one handle cover "create, then start".
     std::function<asio::awaitable<std::string>(const api::operation_info&)> then;
     scope sc;
+    std::atomic<bool> abandoned{false};   ///< every operation handle is gone
+    bool future_taken = false;            ///< async_wait() handed out a future
 
     void publish(const api::operation_info& info);
     void finish(const api::operation_info& info, std::exception_ptr failure);

@@ -1,6 +1,7 @@
 #include "protocol.hpp"
 
 #include <cctype>
+#include <climits>
 #include <cstdio>
 
 namespace lxd::protocol {
@@ -64,7 +65,9 @@ struct reader {
         if (!v) return 0;
         if (v->is_int64()) return v->get_int64();
         if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-        if (v->is_double()) return static_cast<std::int64_t>(v->get_double());
+        // A double outside int64's range (1e300) or NaN would be undefined to convert.
+        if (v->is_double() && v->get_double() >= -9.2e18 && v->get_double() <= 9.2e18)
+            return static_cast<std::int64_t>(v->get_double());
         wrong(key, "a number");
     }
     std::vector<std::string> strings(std::string_view key) const {
@@ -196,7 +199,17 @@ void fail_protocol(const std::string& request_line, std::string what) {
 }
 
 envelope parse_envelope(int http_status, std::string_view content_type, std::string_view body,
-                        const std::string& request_line) {
+                        const std::string& request_line, std::string_view location) {
+    if (http_status >= 300 && http_status < 400) {
+        // A proxy or a misconfigured address; following it could send credentials elsewhere.
+        auto where = location.substr(0, location.find('?'));   // a query may carry secrets
+        diagnostics d;
+        d.http_status = http_status;
+        d.request = request_line;
+        d.detail = "the server answered with a redirect (HTTP " + std::to_string(http_status) + ")" +
+                   (where.empty() ? std::string() : " to " + std::string(where)) + "; lxdpp does not follow redirects";
+        throw error(errc::protocol_error, std::move(d));
+    }
     auto json_type = content_type.substr(0, content_type.find(';')) == "application/json";
     json::value doc;
     boost::system::error_code ec;
@@ -313,6 +326,15 @@ api::operation_info decode_operation(const json::value& v, const std::string& rl
     }
     auto it = obj.find("metadata");
     op.metadata_json = it == obj.end() ? "null" : json::serialize(it->value());
+    if (it != obj.end() && it->value().is_object()) {
+        // An exec's exit code: an int, or the server is not one we understand (a fraction or
+        // 1e30 cannot be an exit status, and must not reach the exec code as one).
+        if (auto* ret = it->value().get_object().if_contains("return")) {
+            bool ok = (ret->is_int64() && ret->get_int64() >= INT_MIN && ret->get_int64() <= INT_MAX) ||
+                      (ret->is_uint64() && ret->get_uint64() <= INT_MAX);
+            if (!ok) fail_protocol(rl, "operation metadata 'return' is not an exit status: " + json::serialize(*ret));
+        }
+    }
     op.may_cancel = r.boolean("may_cancel");
     op.err = r.str("err");
     op.location = r.str("location");

@@ -55,9 +55,11 @@ errc errc_for_http_status(int http_status) noexcept;
 /// Parses an LXD response. `request_line` ("GET /1.0") goes into the diagnostics.
 /// Throws lxd::error: the mapped code with the server's message for error envelopes,
 /// errc::protocol_error for anything that is not a well-formed envelope (non-JSON,
-/// truncated JSON, wrong content type, 200 that is not "sync", 202 that is not "async").
+/// truncated JSON, wrong content type, 200 that is not "sync", 202 that is not "async",
+/// and a redirect (3xx), which LXD never sends and lxdpp does not follow: the message names
+/// it and its `location` without the query).
 envelope parse_envelope(int http_status, std::string_view content_type, std::string_view body,
-                        const std::string& request_line);
+                        const std::string& request_line, std::string_view location = {});
 
 /// Throws errc::protocol_error with `what` and the request line.
 [[noreturn]] void fail_protocol(const std::string& request_line, std::string what);

@@ -23,6 +23,17 @@ public:
     static void write_all(int fd, const std::string& s);
     /// A valid LXD sync response with `metadata` (JSON), keep-alive.
     static std::string sync_response(const std::string& metadata);
+    /// A valid LXD async response (HTTP 202) for the operation object `operation` (JSON)
+    /// whose id is `id`.
+    static std::string async_response(const std::string& id, const std::string& operation);
+
+    // A minimal websocket server side (RFC 6455): enough for the event stream.
+    /// Reads the upgrade request and answers 101; false if it was not one. Counts it.
+    bool accept_websocket(int fd, std::string* request = nullptr);
+    /// Sends one unmasked frame (opcode 1 text, 2 binary, 9 ping, 10 pong).
+    static void ws_send(int fd, int opcode, const std::string& payload);
+    /// Reads one (masked) frame from the client; false on EOF or a malformed frame.
+    static bool ws_read(int fd, int* opcode, std::string* payload);
 
 private:
     std::string path_;

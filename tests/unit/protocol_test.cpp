@@ -291,3 +291,38 @@ TEST(Multipart, TruncatedAndMalformedAreProtocolErrors) {
     EXPECT_EQ(code_of([&] { multipart_reader r("", rl); }), errc::protocol_error);
     EXPECT_EQ(code_of([&] { parse_in_chunks("--zz\r\n" + std::string(20000, 'h'), "zz", 1000); }), errc::protocol_error);
 }
+
+TEST(Envelope, RedirectIsNamedWithItsTargetWithoutQuery) {
+    try {
+        (void)parse_envelope(301, "", "", rl, "https://other:8443/1.0?secret=x");
+        FAIL();
+    } catch (const error& e) {
+        EXPECT_EQ(e.code_value(), errc::protocol_error);
+        EXPECT_EQ(e.http_status(), 301);
+        EXPECT_EQ(e.diag().detail, "the server answered with a redirect (HTTP 301) to https://other:8443/1.0; "
+                                   "lxdpp does not follow redirects");
+    }
+    EXPECT_EQ(code_of([] { (void)parse_envelope(307, "application/json", "{}", rl); }), errc::protocol_error);
+}
+
+// Found by tests/fuzz: an exit status that is not an int reached exec's decoder, which
+// threw a Boost exception instead of an lxd::error ("return": -7777...7 as a double).
+TEST(Operation, ExitStatusThatIsNotAnIntIsProtocolError) {
+    auto op = [](const std::string& ret) {
+        return json::parse(R"({"id":"x","status_code":200,"metadata":{"fds":{"0":"b"},"return":)" + ret + "}}");
+    };
+    EXPECT_EQ(code_of([&] { (void)decode_operation(op("-77777777777777777777777777777777777777"), rl); }),
+              errc::protocol_error);
+    EXPECT_EQ(code_of([&] { (void)decode_operation(op("1.5"), rl); }), errc::protocol_error);
+    EXPECT_EQ(code_of([&] { (void)decode_operation(op("4294967296"), rl); }), errc::protocol_error);
+    EXPECT_EQ(code_of([&] { (void)decode_operation(op("\"0\""), rl); }), errc::protocol_error);
+    EXPECT_EQ(decode_operation(op("-1"), rl).metadata_json, R"({"fds":{"0":"b"},"return":-1})");
+    EXPECT_EQ(decode_operation(op("127"), rl).code, api::status_code::success);
+}
+
+// A status code outside int64's range was converted with undefined behaviour.
+TEST(Operation, StatusCodeOutOfRangeIsProtocolError) {
+    EXPECT_EQ(code_of([] { (void)decode_operation(json::parse(R"({"id":"x","status_code":1e300})"), rl); }),
+              errc::protocol_error);
+    EXPECT_EQ(decode_operation(json::parse(R"({"id":"x","status_code":200.0})"), rl).code, api::status_code::success);
+}
