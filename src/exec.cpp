@@ -5,6 +5,8 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include <climits>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,8 +25,14 @@ int exec_exit_code(const api::operation_info& info, const std::string& rl) {
     auto meta = parse_json(info.metadata_json);
     std::optional<int> ret;
     if (meta.is_object())
-        if (auto it = meta.get_object().find("return"); it != meta.get_object().end() && it->value().is_number())
-            ret = static_cast<int>(it->value().to_number<std::int64_t>());
+        if (auto it = meta.get_object().find("return"); it != meta.get_object().end() && it->value().is_number()) {
+            // An exit status is a small integer; anything else (1e300, -2^63, 3.5) is not one.
+            auto& v = it->value();
+            bool fits = (v.is_int64() && v.get_int64() >= INT32_MIN && v.get_int64() <= INT32_MAX) ||
+                        (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT32_MAX));
+            if (!fits) protocol::fail_protocol(rl, "exec operation with an exit status that is not an integer");
+            ret = static_cast<int>(v.is_int64() ? v.get_int64() : static_cast<std::int64_t>(v.get_uint64()));
+        }
     // A command that could not be found fails the operation but has an exit status (127):
     // that is the command's outcome, not LXD's failure. -1 means LXD could not run it.
     if (info.code != api::status_code::success && !(ret && *ret >= 0)) std::rethrow_exception(operation_failure(info, rl));
