@@ -36,6 +36,23 @@ void check_path(std::string_view p) {
     if (p.find('\0') != std::string_view::npos) fail(errc::invalid_argument, "path contains a NUL byte");
 }
 
+/// Runs `f`; an lxd::error from it names the file's path (the request line leaves the query
+/// out, so "GET /1.0/instances/c/files" alone does not say which file).
+template <class F>
+auto with_path(std::string_view path, F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const error& e) {
+        diagnostics d = e.diag();
+        d.detail = d.detail.empty() ? "path " + std::string(path) : d.detail + " (path " + std::string(path) + ")";
+        throw error(e.code_value(), std::move(d));
+    }
+}
+
+void check_file_answer(std::string_view path, const http_response& res) {
+    with_path(path, [&] { check_answer(res); });
+}
+
 std::string octal(std::uint32_t mode) {
     // LXD reads the mode with a leading 0 as octal; "644" would be decimal 644 (= 01204).
     char buf[16];
@@ -206,11 +223,11 @@ lxd::files instance::files() const {
 
 file_contents files::get(std::string_view path) const {
     auto res = exchange_sync(client_, file_request(base_, http::verb::get, path));
-    check_answer(res);
+    check_file_answer(path, res);
     file_contents out;
     out.info = info_from(client_, res);
     if (out.info.type == "directory")
-        out.entries = decode_listing(res);
+        out.entries = with_path(path, [&] { return decode_listing(res); });
     else if (out.info.type == "symlink")
         out.target = std::move(res.body);
     else
@@ -225,7 +242,7 @@ file_info files::get(std::string_view path, const std::function<void(std::string
                                auto t = r.field(type_header);
                                return !t.empty() && t != "file";
                            });
-    check_answer(res);
+    check_file_answer(path, res);
     auto info = info_from(client_, res);
     if (info.type != "file") fail(errc::invalid_argument, std::string(path) + " is a " + info.type + ", not a file");
     return info;
@@ -255,9 +272,9 @@ void files::put(std::string_view path, std::string_view data, const put_options&
         if (r.body.empty()) {
             // An empty body still needs a request body of length 0: stream it.
             auto res = stream_sync(client_, std::move(r), [](char*, std::size_t) { return std::size_t{0}; }, 0, nullptr, nullptr);
-            check_answer(res);
+            check_file_answer(path, res);
         } else {
-            check_answer(exchange_sync(client_, std::move(r)));
+            check_file_answer(path, exchange_sync(client_, std::move(r)));
         }
     });
     apply_special_bits(client_, base_, path, o);
@@ -268,7 +285,7 @@ void files::put(std::string_view path, const std::function<std::size_t(char*, st
     auto r = file_request(base_, http::verb::post, path);
     add_put_headers(client_, r, o, "file");
     guarded_upload(*this, client_, path, o, [&] {
-        check_answer(stream_sync(client_, std::move(r),
+        check_file_answer(path, stream_sync(client_, std::move(r),
                                  [&, sent = std::uint64_t{0}](char* buf, std::size_t cap) mutable {
                                      check_stop(o.stop);
                                      auto n = source(buf, cap);
@@ -302,7 +319,7 @@ void put_reader(const lxd::files& f, const client& c, const std::string& base, s
                                },
                                in.size(), nullptr, nullptr);
         in.check();
-        check_answer(res);
+        check_file_answer(path, res);
     });
     apply_special_bits(c, base, path, o);
 }
@@ -334,7 +351,7 @@ void files::mkdir(std::string_view path, const mkdir_options& o) const {
     auto r = file_request(base_, http::verb::post, path);
     add_put_headers(client_, r, put_options{.mode = o.mode.value_or(0755), .uid = o.uid, .gid = o.gid}, "directory");
     auto res = stream_sync(client_, std::move(r), [](char*, std::size_t) { return std::size_t{0}; }, 0, nullptr, nullptr);
-    check_answer(res);
+    check_file_answer(path, res);
 }
 
 void files::symlink(std::string_view path, std::string_view target, const put_options& o) const {
@@ -344,7 +361,7 @@ void files::symlink(std::string_view path, std::string_view target, const put_op
     add_put_headers(client_, r, put_options{.uid = o.uid, .gid = o.gid}, "symlink");
     r.body = std::string(target);
     r.content_type = "application/octet-stream";
-    check_answer(exchange_sync(client_, std::move(r)));
+    check_file_answer(path, exchange_sync(client_, std::move(r)));
 }
 
 std::string files::readlink(std::string_view path) const {
@@ -381,7 +398,7 @@ bool files::exists(std::string_view path) const {
 
 void files::remove(std::string_view path) const {
     client_.assert_has_api_extension("file_delete");
-    check_answer(exchange_sync(client_, file_request(base_, http::verb::delete_, path)));
+    check_file_answer(path, exchange_sync(client_, file_request(base_, http::verb::delete_, path)));
 }
 
 namespace {

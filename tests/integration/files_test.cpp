@@ -248,3 +248,19 @@ TEST_F(Files, FiveHundredRoundTripsLeakNoDescriptorsNorMemory) {
     std::sort(names.begin(), names.end());
     EXPECT_EQ(names, (std::vector<std::string>{"back", "rt"}));   // no temporary files left behind
 }
+
+TEST_F(Files, ErrorsNameThePath) {
+    try {
+        (void)box->files().get("/no/such/file-xyz");
+        ADD_FAILURE() << "a missing file was read";
+    } catch (const lxd::error& e) {
+        EXPECT_EQ(e.code_value(), lxd::errc::not_found);
+        EXPECT_NE(std::string(e.what()).find("/no/such/file-xyz"), std::string::npos) << e.what();
+    }
+    try {
+        box->files().put("/no/such/dir/f", "x");
+        ADD_FAILURE() << "a file was written into a missing directory";
+    } catch (const lxd::error& e) {
+        EXPECT_NE(std::string(e.what()).find("/no/such/dir/f"), std::string::npos) << e.what();
+    }
+}
