@@ -97,8 +97,21 @@ asio::awaitable<api::operation_info> wait_operation_final(core* c, scope sc, std
         r.query = {{"timeout", std::to_string(server_wait)}};
         r.timeout = std::chrono::seconds(server_wait + 30);
         auto t0 = clock::now();
-        auto [env, res] = co_await c->call(std::move(r), sc);
-        auto info = protocol::decode_operation(env.metadata, res.request_line);
+        std::optional<std::pair<protocol::envelope, http_response>> got;
+        std::optional<error> lost;
+        try {
+            got = co_await c->call(std::move(r), sc);
+        } catch (const error& e) {
+            // The operation exists: a connection the server now refuses (it died or
+            // restarted) means we lost it, with the operation's outcome unknown.
+            if (e.code_value() != errc::connection_failed) throw;
+            diagnostics d = e.diag();
+            d.operation_id = id;
+            d.detail = "lost the server while waiting for the operation (" + d.detail + ")";
+            lost.emplace(errc::connection_lost, std::move(d));
+        }
+        if (lost) throw *lost;
+        auto info = protocol::decode_operation(got->first.metadata, got->second.request_line);
         if (api::is_final(info.code)) co_return info;
         co_await pause(pace.after(clock::now() - t0, server_wait));
     }
@@ -147,7 +160,8 @@ asio::awaitable<void> watch(core* c, std::shared_ptr<operation_state> st, std::s
             diagnostics d = e.diag();
             d.operation_id = id;
             if (d.detail.empty()) d.detail = "while waiting for the operation";
-            auto code = e.code_value() == errc::not_found ? errc::connection_lost : e.code_value();
+            auto code = e.code_value() == errc::not_found || e.code_value() == errc::connection_failed ? errc::connection_lost
+                                                                                                    : e.code_value();
             if (e.code_value() == errc::not_found) d.detail = "the server no longer knows the operation (restarted?)";
             api::operation_info last;
             {
