@@ -287,17 +287,7 @@ asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique
     std::optional<api::operation_info> info;
     std::exception_ptr failure;
     auto waiter = [&]() -> asio::awaitable<void> {
-        try {
-            info = co_await wait_operation(c, sc, op_id, rl);
-        } catch (const error& e) {
-            // The command was running: whether the long-poll's connection broke or a new one
-            // was refused (the daemon died), the caller lost its connection to the command.
-            if (e.code_value() != errc::connection_failed) throw;
-            auto d = e.diag();
-            d.operation_id = op_id;
-            d.detail = "lost the server while the command ran (" + d.detail + ")";
-            throw error(errc::connection_lost, std::move(d));
-        }
+        info = co_await wait_operation(c, sc, op_id, rl);   // a lost server is connection_lost there
         final_seen = true;
         if (!out_p.ended || !err_p.ended) progress();
     };

@@ -192,23 +192,21 @@ template <class Upload>
 void guarded_upload(const lxd::files& f, const client& c, std::string_view path, const put_options& o, Upload&& upload) {
     try {
         upload();
-    } catch (const error& e) {
-        auto code = e.code_value();
-        bool partial = code == errc::connection_lost || code == errc::timeout || code == errc::invalid_argument ||
-                       code == errc::operation_cancelled || code == errc::server_error || code == errc::protocol_error;
+    } catch (...) {
+        bool partial = true;   // any failure of ours (a source that threw, a stop) is mid-body
+        try {
+            throw;
+        } catch (const error& e) {
+            auto code = e.code_value();
+            partial = code == errc::connection_lost || code == errc::timeout || code == errc::invalid_argument ||
+                      code == errc::operation_cancelled || code == errc::server_error || code == errc::protocol_error;
+        } catch (...) {
+        }
         if (partial && !o.append && c.has_api_extension("file_delete")) {
             try {
                 f.remove(path);
             } catch (...) {
                 // best effort: the upload's own error is the one to report
-            }
-        }
-        throw;
-    } catch (...) {
-        if (!o.append && c.has_api_extension("file_delete")) {
-            try {
-                f.remove(path);
-            } catch (...) {
             }
         }
         throw;

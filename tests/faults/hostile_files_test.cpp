@@ -44,6 +44,13 @@ std::string url_decode(std::string s) {
     return out;
 }
 
+/// An LXD error envelope with its HTTP status line.
+std::string error_response(int status, const std::string& reason) {
+    std::string body = R"({"type":"error","error":")" + reason + R"(","error_code":)" + std::to_string(status) + R"(,"metadata":null})";
+    return "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\nContent-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
 /// Serves GET /1.0, the instance "c" and its files from `tree`, keep-alive.
 class hostile_server {
 public:
@@ -68,9 +75,7 @@ private:
                 p = p.substr(0, p.find('&'));
                 auto it = tree_.find(p);
                 if (it == tree_.end()) {
-                    std::string body = R"({"type":"error","error":"not found","error_code":404,"metadata":null})";
-                    fault_server::write_all(fd, "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: " +
-                                                    std::to_string(body.size()) + "\r\n\r\n" + body);
+                    fault_server::write_all(fd, error_response(404, "Not Found"));
                     continue;
                 }
                 auto& e = it->second;
@@ -88,9 +93,7 @@ private:
                 fault_server::write_all(fd, fault_server::sync_response(
                     R"({"name":"c","type":"container","status":"Running","status_code":103,"config":{},"devices":{},"profiles":[],"expanded_config":{},"expanded_devices":{}})"));
             } else {
-                std::string body = R"({"type":"error","error":"unexpected","error_code":400,"metadata":null})";
-                fault_server::write_all(fd, "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: " +
-                                                std::to_string(body.size()) + "\r\n\r\n" + body);
+                fault_server::write_all(fd, error_response(400, "Bad Request"));
             }
         }
     }
