@@ -72,12 +72,19 @@ void tcp_proxy::arm(fault f, direction dir, std::uint64_t after_bytes) {
 
 void tcp_proxy::die() {
     dead_ = true;
+    // A dead daemon's port refuses connections (ECONNREFUSED), as a closed listener does:
+    // shutdown stops the listening socket while its descriptor stays valid for the loop.
+    ::shutdown(listen_fd_, SHUT_RDWR);
     std::lock_guard lk(mu_);
     for (auto& l : links_) l->reset_both();
 }
 
 void tcp_proxy::accept_loop() {
     while (!stop_) {
+        if (dead_) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            continue;
+        }
         pollfd p{listen_fd_, POLLIN, 0};
         if (::poll(&p, 1, 50) <= 0) continue;
         int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
