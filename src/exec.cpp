@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "detail/calls.hpp"
+#include "detail/close_frame.hpp"
 #include "detail/exec_start.hpp"
 
 namespace lxd {
@@ -98,10 +99,11 @@ template <class WS>
 asio::awaitable<void> pump_output(WS& ws, std::string& sink, const std::function<void(std::string_view)>& cb,
                                   stream_progress& prog, const std::string& rl, const std::function<void()>& on_chunk) {
     beast::flat_buffer buf;
+    detail::close_frame_watch server_closed(ws);
     for (;;) {
         boost::system::error_code ec;
         co_await ws.async_read(buf, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == websocket::error::closed) break;
+        if (ec == websocket::error::closed || (ec && server_closed.seen())) break;   // the end, whatever our reply met
         if (ec == asio::error::operation_aborted) co_return;   // cancelled: someone else reports why
         if (ec) fail_stream(rl, prog.name, "broke before its end", ec);
         if (ws.got_text() && buf.size() == 0) break;   // LXD's end-of-stream barrier

@@ -2,6 +2,7 @@
 #include <lxd/instances.hpp>
 
 #include "detail/calls.hpp"
+#include "detail/close_frame.hpp"
 #include "detail/exec_start.hpp"
 
 namespace lxd {
@@ -84,10 +85,11 @@ struct session_impl : session_base, std::enable_shared_from_this<session_impl<WS
 
     static asio::awaitable<void> read_output(std::shared_ptr<session_impl> self) {
         beast::flat_buffer buf;
+        close_frame_watch server_closed(*self->data);
         for (;;) {
             boost::system::error_code ec;
             co_await self->data->async_read(buf, asio::redirect_error(asio::use_awaitable, ec));
-            if (ec && ec != websocket::error::closed && !self->closing) {
+            if (ec && ec != websocket::error::closed && !server_closed.seen() && !self->closing) {
                 // Reset, EOF without a close, a broken frame: output was lost. Say so
                 // rather than let the session end as if the terminal had closed.
                 diagnostics d;
