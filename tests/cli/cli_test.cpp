@@ -12,6 +12,9 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <filesystem>
@@ -1006,3 +1009,67 @@ TEST_F(Cli, FilePushOfALocalFileInterruptedBySigintLeavesNoPartialFile) {
 }
 
 }  // namespace
+
+// ---- the CLI's layout: one listing printer, exec without a signal handler ----------------------
+
+TEST_F(Cli, EveryListingPrintsItsFormatsAsLxc) {
+    auto name = sandbox::unique_name("lst");
+    sandbox::make_container(c1, name, false);
+    ASSERT_EQ(lxc_run("snapshot d1:" + name + " s0").status, 0);
+    for (auto* f : {"csv", "compact"}) {
+        same_as_lxc(std::string("remote list -f ") + f);
+        same_as_lxc(std::string("image alias list d1: -f ") + f);
+        same_as_lxc(std::string("image list d1: -f ") + f);
+        same_as_lxc("list d1:" + name + " -c nsS -f " + f);
+    }
+    same_as_lxc("image alias list d1:");
+    same_as_lxc("cluster list d1:");   // not a cluster: the same one-line error
+    // lxdpp's own `snapshots`: one row per snapshot in the table formats, the server's objects in JSON.
+    EXPECT_EQ(ok("snapshots d1:" + name + " -f csv").rfind("s0,", 0), 0u);
+    auto js = boost::json::parse(ok("snapshots d1:" + name + " -f json"));
+    ASSERT_EQ(js.as_array().size(), 1u);
+    EXPECT_EQ(js.as_array()[0].at("name").as_string(), "s0");
+}
+
+TEST_F(Cli, ExecFollowsTheTerminalsWindowSize) {
+    auto name = sandbox::unique_name("win");
+    sandbox::make_container(c1, name, true);
+    // Everything the child needs is made before fork: the parent has threads.
+    std::string conf = "LXD_CONF=" + (dir / "conf").string(), target = "d1:" + name;
+    std::vector<std::string> words{"lxdpp", "exec", target, "--", "sh", "-c", "stty size; read x; stty size"};
+    std::vector<char*> argv, envp{conf.data(), nullptr};
+    for (auto& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    winsize start{24, 80, 0, 0};
+    int master = -1;
+    pid_t pid = ::forkpty(&master, nullptr, nullptr, &start);
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        ::execve(LXDPP_CLI_PATH, argv.data(), envp.data());
+        ::_exit(127);
+    }
+    std::string out;
+    auto read_until = [&](const std::string& want, int seconds) {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+        while (out.find(want) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+            pollfd p{master, POLLIN, 0};
+            if (::poll(&p, 1, 200) <= 0) continue;
+            char buf[256];
+            auto n = ::read(master, buf, sizeof buf);
+            if (n <= 0) break;
+            out.append(buf, static_cast<std::size_t>(n));
+        }
+        return out.find(want) != std::string::npos;
+    };
+    EXPECT_TRUE(read_until("24 80", 60)) << out;
+    // The terminal grows while the command runs: the command sees the new size.
+    winsize bigger{50, 120, 0, 0};
+    ::ioctl(master, TIOCSWINSZ, &bigger);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    (void)!::write(master, "\r", 1);
+    EXPECT_TRUE(read_until("50 120", 30)) << out;
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ::close(master);
+    EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << out;
+}

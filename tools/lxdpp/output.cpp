@@ -359,6 +359,10 @@ bool print_structured(std::ostream& out, const json::value& v, const std::string
     return false;
 }
 
+void listing::print(std::ostream& out, const std::string& format) const {
+    if (!print_structured(out, items, format)) print_table(out, rows, format);
+}
+
 namespace {
 std::string scaled(std::uint64_t b, double base, const std::vector<const char*>& units) {
     double v = static_cast<double>(b);

@@ -29,6 +29,17 @@ std::string to_yaml(const boost::json::value& v);
 /// JSON or YAML of `v` per format ("json" or "yaml"); false for other formats.
 bool print_structured(std::ostream& out, const boost::json::value& v, const std::string& format);
 
+/// What a listing command prints, in every format: `items` (the server's objects: a list,
+/// or an object keyed by name) as JSON or YAML, else `rows` as a table, compact columns or
+/// CSV. The one printer the commands share.
+struct listing {
+    table rows;
+    boost::json::value items = boost::json::array();
+    void add_row(std::vector<std::string> row) { rows.rows.push_back(std::move(row)); }
+    void add_item(boost::json::value v) { items.as_array().push_back(std::move(v)); }
+    void print(std::ostream& out, const std::string& format) const;
+};
+
 /// A one-line progress display on stderr, only when stderr is a terminal; silent otherwise.
 /// Thread safety: its members may be called from any thread.
 class progress_line {
