@@ -68,6 +68,7 @@ file_info info_from(const client& c, const http_response& res) {
 /// The upload request of `path` (protocol::file_push), with the extension `append` needs.
 http_request push_request(const client& c, const std::string& base, std::string_view path, const put_options& o,
                           const char* type, std::string body = {}) {
+    protocol::check_file_path(path);   // before header_prefix(), which may ask the server
     auto r = protocol::file_push(base, path, header_prefix(c), o, type, std::move(body));
     if (o.append) c.assert_has_api_extension("file_append");
     return r;

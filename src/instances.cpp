@@ -53,6 +53,7 @@ void instance::remove(bool force) {
 }
 
 operation instance::rename(std::string_view new_name) {
+    protocol::check_instance_name(new_name);   // before collection(), which may ask the server
     return as_operation(client_, call_sync(client_, protocol::instance_rename(collection(client_), data_.name, new_name)));
 }
 
@@ -90,6 +91,7 @@ std::vector<std::string> instances::names() const {
 }
 
 instance instances::get(std::string_view name) const {
+    protocol::check_instance_name(name);   // before collection(), which may ask the server
     auto [env, res] = call_sync(client_, protocol::instance_get(collection(client_), name));
     auto data = protocol::decode_instance(env.metadata, res.request_line);
     return instance(client_, std::move(data), res.etag);
@@ -100,6 +102,7 @@ bool instances::exists(std::string_view name) const {
 }
 
 operation instances::create(const instance_create& c) const {
+    protocol::check_instance_create(c);   // before collection(), which may ask the server
     auto col = collection(client_);
     auto r = protocol::instance_create(col, type_, c);
     std::function<asio::awaitable<std::string>(const api::operation_info&)> then;

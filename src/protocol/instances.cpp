@@ -71,6 +71,11 @@ json::object instance_source_json(const instance_source& s) {
     return o;
 }
 
+void check_instance_create(const lxd::instance_create& c) {
+    check_instance_name(c.name);
+    (void)instance_source_json(c.source);
+}
+
 request instance_create(std::string_view collection, std::string_view type, const lxd::instance_create& c) {
     check_instance_name(c.name);
     json::object body{{"name", c.name}, {"source", instance_source_json(c.source)}};

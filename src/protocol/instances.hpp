@@ -24,6 +24,9 @@ request instance_names(std::string_view collection, std::string_view type);
 request instance_get(std::string_view collection, std::string_view name);
 /// POST /1.0/<collection>: the create request. Checks the name and the source.
 request instance_create(std::string_view collection, std::string_view type, const lxd::instance_create& c);
+/// The checks instance_create() makes (name, source), for callers that must refuse bad input
+/// before they know the collection (finding it may take a request).
+void check_instance_create(const lxd::instance_create& c);
 /// The "source" object of a create request. Throws invalid_argument for an image source
 /// without exactly one of alias, fingerprint, properties.
 boost::json::object instance_source_json(const instance_source& s);

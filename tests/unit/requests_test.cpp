@@ -176,6 +176,17 @@ TEST(InstanceRequests, Create) {
               errc::invalid_argument);
 }
 
+TEST(InstanceRequests, CheckCreateRefusesWhatCreateRefuses) {
+    lxd::instance_create c{.name = "c1"};
+    EXPECT_EQ(code_of([&] { check_instance_create(c); }), errc{});
+    c.name = "c_1";
+    EXPECT_EQ(code_of([&] { check_instance_create(c); }), errc::invalid_argument);
+    c.name = "c1";
+    c.source = instance_source::image_alias("a");
+    c.source.properties = {{"os", "x"}};
+    EXPECT_EQ(code_of([&] { check_instance_create(c); }), errc::invalid_argument);
+}
+
 TEST(InstanceRequests, PutKeepsUnknownFieldsAndDropsReadOnlyOnes) {
     // Boost.JSON's erase moves the last member into the hole: compare as JSON values.
     auto r = instance_put("instances", sample_instance(), "\"etag\"");
