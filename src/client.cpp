@@ -17,20 +17,14 @@ using namespace detail;
 
 namespace {
 
-[[noreturn]] void invalid(std::string what) {
-    diagnostics d;
-    d.detail = std::move(what);
-    throw error(errc::invalid_argument, std::move(d));
-}
-
 std::string normalize_fingerprint(std::string_view fp) {
     std::string out;
     for (char c : fp) {
         if (c == ':' || c == ' ') continue;
-        if (!std::isxdigit(static_cast<unsigned char>(c))) invalid("server fingerprint is not hexadecimal");
+        if (!std::isxdigit(static_cast<unsigned char>(c))) protocol::fail_invalid("server fingerprint is not hexadecimal");
         out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     }
-    if (out.size() != 64) invalid("server fingerprint must be a SHA-256 (64 hex digits)");
+    if (out.size() != 64) protocol::fail_invalid("server fingerprint must be a SHA-256 (64 hex digits)");
     return out;
 }
 
@@ -38,13 +32,13 @@ struct parsed_url { std::string host, port; };
 
 parsed_url parse_https_url(std::string_view url) {
     constexpr std::string_view scheme = "https://";
-    if (url.substr(0, scheme.size()) != scheme) invalid("URL must start with https://: " + std::string(url));
+    if (url.substr(0, scheme.size()) != scheme) protocol::fail_invalid("URL must start with https://: " + std::string(url));
     auto rest = url.substr(scheme.size());
     rest = rest.substr(0, rest.find('/'));
     parsed_url p;
     if (!rest.empty() && rest.front() == '[') {   // [v6]:port
         auto close = rest.find(']');
-        if (close == std::string_view::npos) invalid("bad IPv6 address in URL");
+        if (close == std::string_view::npos) protocol::fail_invalid("bad IPv6 address in URL");
         p.host = std::string(rest.substr(1, close - 1));
         auto after = rest.substr(close + 1);
         p.port = after.size() > 1 && after.front() == ':' ? std::string(after.substr(1)) : "8443";
@@ -53,9 +47,9 @@ parsed_url parse_https_url(std::string_view url) {
         p.host = std::string(rest.substr(0, colon));
         p.port = colon == std::string_view::npos ? "8443" : std::string(rest.substr(colon + 1));
     }
-    if (p.host.empty()) invalid("URL has no host: " + std::string(url));
+    if (p.host.empty()) protocol::fail_invalid("URL has no host: " + std::string(url));
     if (p.port.empty() || !std::all_of(p.port.begin(), p.port.end(), ::isdigit) || std::stoul(p.port) > 65535)
-        invalid("URL has a bad port: " + std::string(url));
+        protocol::fail_invalid("URL has a bad port: " + std::string(url));
     return p;
 }
 
@@ -140,9 +134,7 @@ std::string find_unix_socket(std::optional<flavour> want) {
         if (std::filesystem::is_socket(p, ec)) return p;
         tried += (tried.empty() ? "" : ", ") + p;
     }
-    diagnostics d;
-    d.detail = "no LXD/Incus unix socket found (tried " + tried + ")";
-    throw error(errc::connection_failed, std::move(d));
+    protocol::fail(errc::connection_failed, "no LXD/Incus unix socket found (tried " + tried + ")");
 }
 
 client::client(std::shared_ptr<detail::core> core, std::shared_ptr<const detail::scope> scope)
@@ -151,14 +143,14 @@ client::client(std::shared_ptr<detail::core> core, std::shared_ptr<const detail:
 namespace {
 std::shared_ptr<const detail::scope> make_scope(const client_options& o) {
     if (!o.project.empty()) protocol::check_project_name(o.project);
-    if (o.timeout.count() <= 0) invalid("timeout must be positive");
+    if (o.timeout.count() <= 0) protocol::fail_invalid("timeout must be positive");
     return std::make_shared<const detail::scope>(detail::scope{o.project, o.target, o.timeout});
 }
 }  // namespace
 
 client client::connect_unix(std::string path, client_options options) {
     if (path.empty()) path = find_unix_socket();
-    if (path.size() > 107) invalid("unix socket path longer than 107 bytes: " + path);
+    if (path.size() > 107) protocol::fail_invalid("unix socket path longer than 107 bytes: " + path);
     auto c = make_core();
     c->socket_path = path;
     c->host_header = "unix.socket";
@@ -172,10 +164,10 @@ client client::connect_https(std::string url, tls_options tls, client_options op
     auto p = parse_https_url(url);
     int checks = !tls.server_cert_pem.empty() + !tls.server_fingerprint.empty() + !tls.ca_pem.empty();
     if (checks == 0)
-        invalid("connect_https needs the server certificate, its fingerprint or a CA (see fetch_server_certificate)");
-    if (checks > 1) invalid("give only one of server_cert_pem, server_fingerprint, ca_pem");
+        protocol::fail_invalid("connect_https needs the server certificate, its fingerprint or a CA (see fetch_server_certificate)");
+    if (checks > 1) protocol::fail_invalid("give only one of server_cert_pem, server_fingerprint, ca_pem");
     if (tls.client_cert_pem.empty() != tls.client_key_pem.empty())
-        invalid("client certificate and key go together");
+        protocol::fail_invalid("client certificate and key go together");
     auto c = make_core();
     c->tls = true;
     c->host = p.host;
@@ -188,15 +180,15 @@ client client::connect_https(std::string url, tls_options tls, client_options op
     boost::system::error_code ec;
     if (!tls.client_cert_pem.empty()) {
         c->ssl->use_certificate_chain(asio::buffer(tls.client_cert_pem), ec);
-        if (ec) invalid("client certificate is not valid PEM: " + ec.message());
+        if (ec) protocol::fail_invalid("client certificate is not valid PEM: " + ec.message());
         c->ssl->use_private_key(asio::buffer(tls.client_key_pem), asio::ssl::context::pem, ec);
-        if (ec) invalid("client key is not valid PEM (or does not match the certificate)");
+        if (ec) protocol::fail_invalid("client key is not valid PEM (or does not match the certificate)");
     }
     if (!tls.server_cert_pem.empty()) c->pinned_fingerprint = certificate_fingerprint(tls.server_cert_pem);
     if (!tls.server_fingerprint.empty()) c->pinned_fingerprint = normalize_fingerprint(tls.server_fingerprint);
     if (!tls.ca_pem.empty()) {
         c->ssl->add_certificate_authority(asio::buffer(tls.ca_pem), ec);
-        if (ec) invalid("CA is not valid PEM: " + ec.message());
+        if (ec) protocol::fail_invalid("CA is not valid PEM: " + ec.message());
     }
     auto sc = make_scope(options);
     return client(std::move(c), std::move(sc));
@@ -216,10 +208,7 @@ std::string fetch_server_certificate(std::string_view url, std::chrono::millisec
     auto results = r.resolve(p.host, p.port, ec);
     std::string rl = "TLS " + std::string(url);
     auto fail = [&](errc code, const std::string& what) {
-        diagnostics d;
-        d.request = rl;
-        d.detail = what + (ec ? ": " + ec.message() : "");
-        throw error(code, std::move(d));
+        protocol::fail(code, what + (ec ? ": " + ec.message() : ""), rl);
     };
     if (ec) fail(errc::connection_failed, "cannot resolve " + p.host);
     tcp.async_connect(results, [&](boost::system::error_code e, auto) { ec = e; });
@@ -255,7 +244,7 @@ client client::use_target(std::string member) const {
 }
 
 client client::with_timeout(std::chrono::milliseconds timeout) const {
-    if (timeout.count() <= 0) invalid("timeout must be positive");
+    if (timeout.count() <= 0) protocol::fail_invalid("timeout must be positive");
     auto s = std::make_shared<detail::scope>(*scope_);
     s->timeout = timeout;
     return client(core_, std::move(s));
@@ -266,9 +255,7 @@ const std::string& client::target() const { return scope_->target; }
 
 api::server_info client::host_info() const {
     auto info = core_->run([](core* c, detail::scope sc) -> asio::awaitable<api::server_info> {
-        http_request r;
-        r.path = "/1.0";
-        auto [env, res] = co_await c->call(std::move(r), std::move(sc));
+        auto [env, res] = co_await c->call(protocol::server_get(), std::move(sc));
         co_return protocol::decode_server_info(env.metadata, res.request_line);
     }(core_.get(), *scope_));
     std::lock_guard lk(core_->info_mu);
@@ -285,9 +272,7 @@ bool client::has_api_extension(std::string_view name) const {
 
 void client::assert_has_api_extension(std::string_view name) const {
     if (has_api_extension(name)) return;
-    diagnostics d;
-    d.detail = "the server lacks the API extension '" + std::string(name) + "'";
-    throw error(errc::unsupported, std::move(d));
+    protocol::fail(errc::unsupported, "the server lacks the API extension '" + std::string(name) + "'");
 }
 
 flavour client::server_flavour() const {
@@ -299,9 +284,7 @@ std::string client::server_version() const { return core_->cached_info(*scope_).
 bool client::trusted() const { return host_info().auth == "trusted"; }
 
 void client::authenticate(std::string_view secret, std::string_view name) const {
-    if (secret.empty()) invalid("empty trust password or token");
-    json::object body{{"type", "client"}, {"password", std::string(secret)}};
-    if (!name.empty()) body["name"] = std::string(name);
+    auto request = protocol::certificate_trust(secret, name);   // refuses an empty secret
     if (auto token = decode_token(secret)) {
         // The token names the certificate of the server it was issued by: refuse to hand it
         // to any other server.
@@ -311,34 +294,23 @@ void client::authenticate(std::string_view secret, std::string_view name) const 
         std::string server_fp = info.environment.certificate.empty() ? "" : certificate_fingerprint(info.environment.certificate);
         if (core_->tls && !core_->pinned_fingerprint.empty()) server_fp = core_->pinned_fingerprint;
         if (token_fp.empty() || token_fp != server_fp) {
-            diagnostics d;
-            d.detail = "the token was issued by a server with another certificate";
-            throw error(errc::forbidden, std::move(d));
+            protocol::fail(errc::forbidden, "the token was issued by a server with another certificate");
         }
     }
-    core_->run([](core* c, detail::scope sc, std::string b) -> asio::awaitable<void> {
-        http_request r;
-        r.method = http::verb::post;
-        r.path = "/1.0/certificates";
-        r.body = std::move(b);
+    core_->run([](core* c, detail::scope sc, http_request r) -> asio::awaitable<void> {
         co_await c->call(std::move(r), std::move(sc));
-    }(core_.get(), *scope_, json::serialize(body)));
+    }(core_.get(), *scope_, std::move(request)));
     std::lock_guard lk(core_->info_mu);
     core_->info_cache.reset();
 }
 
 operation client::create_certificate_token(std::string_view name) const {
-    json::object body{{"type", "client"}, {"token", true}, {"name", std::string(name)}};
     auto c = core_;
-    return core_->run([](std::shared_ptr<core> c, detail::scope sc, std::string b) -> asio::awaitable<operation> {
-        http_request r;
-        r.method = http::verb::post;
-        r.path = "/1.0/certificates";
-        r.body = std::move(b);
+    return core_->run([](std::shared_ptr<core> c, detail::scope sc, http_request r) -> asio::awaitable<operation> {
         auto [env, res] = co_await c->call(std::move(r), sc);
         if (env.type != protocol::envelope::kind::async) protocol::fail_protocol(res.request_line, "expected an operation");
         co_return start_operation(c, sc, env, res.request_line);
-    }(c, *scope_, json::serialize(body)));
+    }(c, *scope_, protocol::certificate_token(name)));
 }
 
 std::string client::token_from_operation(const api::operation_info& op) {
@@ -359,10 +331,7 @@ std::string client::token_from_operation(const api::operation_info& op) {
 
 std::vector<api::operation_info> client::operations() const {
     return core_->run([](core* c, detail::scope sc) -> asio::awaitable<std::vector<api::operation_info>> {
-        http_request r;
-        r.path = "/1.0/operations";
-        r.query = {{"recursion", "1"}};
-        auto [env, res] = co_await c->call(std::move(r), std::move(sc));
+        auto [env, res] = co_await c->call(protocol::operation_list(), std::move(sc));
         std::vector<api::operation_info> out;
         if (env.metadata.is_null()) co_return out;
         if (!env.metadata.is_object()) protocol::fail_protocol(res.request_line, "operations are not an object");
@@ -375,28 +344,23 @@ std::vector<api::operation_info> client::operations() const {
 }
 
 operation client::get_operation(std::string_view id) const {
-    if (id.empty()) invalid("empty operation id");
+    auto request = protocol::operation_get(id);   // refuses an empty id
     auto c = core_;
-    return core_->run([](std::shared_ptr<core> c, detail::scope sc, std::string id) -> asio::awaitable<operation> {
-        http_request r;
-        r.path = protocol::api_path({"operations", id});
+    return core_->run([](std::shared_ptr<core> c, detail::scope sc, std::string id, http_request r) -> asio::awaitable<operation> {
         auto [env, res] = co_await c->call(std::move(r), sc);
         protocol::envelope as_async;
         as_async.type = protocol::envelope::kind::async;
         as_async.operation = "/1.0/operations/" + protocol::escape_segment(id);
         as_async.metadata = env.metadata;
         co_return start_operation(c, sc, as_async, res.request_line);
-    }(c, *scope_, std::string(id)));
+    }(c, *scope_, std::string(id), std::move(request)));
 }
 
 std::string client::raw_get(std::string_view path) const {
-    if (path.substr(0, 4) != "/1.0") invalid("raw_get path must start with /1.0");
-    return core_->run([](core* c, detail::scope sc, std::string p) -> asio::awaitable<std::string> {
-        http_request r;
-        r.path = p;   // the caller's query, if any, is kept verbatim
+    return core_->run([](core* c, detail::scope sc, http_request r) -> asio::awaitable<std::string> {
         auto [env, res] = co_await c->call(std::move(r), std::move(sc));
         co_return json::serialize(env.metadata);
-    }(core_.get(), *scope_, std::string(path)));
+    }(core_.get(), *scope_, protocol::raw_get(path)));
 }
 
 std::uint64_t client::request_count() const { return core_->requests.load(); }

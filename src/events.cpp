@@ -36,10 +36,7 @@ void fail_channel(event_channel& ch, errc code, const std::string& rl, std::stri
         std::lock_guard lk(ch.mu);
         ch.ended = true;
         if (!ch.closing) {
-            diagnostics d;
-            d.request = rl;
-            d.detail = std::move(detail);
-            failure = std::make_exception_ptr(error(code, std::move(d)));
+            failure = std::make_exception_ptr(protocol::make_error(code, std::move(detail), rl));
             ch.failure = failure;
             on_error = ch.on_error;
         }
@@ -116,29 +113,15 @@ std::shared_ptr<event_channel> open_channel(const std::shared_ptr<core>& c, cons
                                             std::function<void(const api::event&)> on_event,
                                             std::function<void(const std::exception_ptr&)> on_error) {
     if (o.idle_limit <= std::chrono::milliseconds::zero()) {
-        diagnostics d;
-        d.detail = "event_options::idle_limit must be positive";
-        throw error(errc::invalid_argument, std::move(d));
+        protocol::fail_invalid("event_options::idle_limit must be positive");
     }
     auto ch = std::make_shared<event_channel>();
     ch->owner = c;
     ch->on_event = std::move(on_event);
     ch->on_error = std::move(on_error);
-    protocol::query_list q;
-    if (!o.types.empty()) {
-        std::string t;
-        for (auto& s : o.types) t += (t.empty() ? "" : ",") + s;
-        q.emplace_back("type", t);
-    }
     scope s = sc;
-    if (o.all_projects) {
-        q.emplace_back("all-projects", "true");
-        s.project.clear();
-    }
-    http_request r;
-    r.path = "/1.0/events";
-    r.query = std::move(q);
-    auto target = c->target_for(r, s);
+    if (o.all_projects) s.project.clear();
+    auto target = c->target_for(protocol::events(o.types, o.all_projects), s);
     c->run([](core* c, std::string target, scope sc, std::shared_ptr<event_channel> ch,
               std::chrono::milliseconds idle_limit) -> asio::awaitable<void> {
         auto ws = co_await c->open_websocket(target, clock::now() + sc.timeout);
@@ -190,9 +173,7 @@ void event_stream::close() {
 
 std::optional<api::event> event_stream::next(std::chrono::milliseconds timeout) {
     if (!ch_) {
-        diagnostics d;
-        d.detail = "empty event stream";
-        throw error(errc::invalid_argument, std::move(d));
+        protocol::fail_invalid("empty event stream");
     }
     std::unique_lock lk(ch_->mu);
     ch_->cv.wait_for(lk, timeout, [&] { return !ch_->queue.empty() || ch_->ended || ch_->closing; });
@@ -203,9 +184,7 @@ std::optional<api::event> event_stream::next(std::chrono::milliseconds timeout) 
     }
     if (ch_->failure) std::rethrow_exception(ch_->failure);
     if (ch_->closing || ch_->ended) {
-        diagnostics d;
-        d.detail = "the event stream is closed";
-        throw error(errc::connection_lost, std::move(d));
+        protocol::fail(errc::connection_lost, "the event stream is closed");
     }
     return std::nullopt;
 }
@@ -233,9 +212,7 @@ event_stream client::events(event_options options) const {
 event_subscription client::subscribe(event_options options, std::function<void(const api::event&)> on_event,
                                      std::function<void(const std::exception_ptr&)> on_error) const {
     if (!on_event) {
-        diagnostics d;
-        d.detail = "subscribe needs a callback";
-        throw error(errc::invalid_argument, std::move(d));
+        protocol::fail_invalid("subscribe needs a callback");
     }
     return event_subscription(open_channel(core_, *scope_, options, std::move(on_event), std::move(on_error)));
 }

@@ -40,23 +40,7 @@ int exec_exit_code(const api::operation_info& info, const std::string& rl) {
     return ret.value_or(-1);
 }
 
-json::object exec_body(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment,
-                       const std::string& cwd, std::optional<std::uint32_t> user, std::optional<std::uint32_t> group) {
-    json::object body{{"command", protocol::encode_strings(argv)},
-                      {"wait-for-websocket", true},
-                      {"interactive", false},
-                      {"environment", protocol::encode_config(api::config_map(environment.begin(), environment.end()))}};
-    if (!cwd.empty()) body["cwd"] = cwd;
-    if (user) body["user"] = *user;
-    if (group) body["group"] = *group;
-    return body;
-}
-
-asio::awaitable<exec_started> post_exec(core* c, scope sc, std::string path, json::object body) {
-    http_request r;
-    r.method = http::verb::post;
-    r.path = std::move(path);
-    r.body = json::serialize(body);
+asio::awaitable<exec_started> post_exec(core* c, scope sc, http_request r) {
     auto [env, res] = co_await c->call(std::move(r), sc);
     if (env.type != protocol::envelope::kind::async) protocol::fail_protocol(res.request_line, "exec did not start an operation");
     co_return exec_started{protocol::decode_operation(env.metadata, res.request_line), res.request_line};
@@ -84,11 +68,10 @@ struct stream_progress {
 
 [[noreturn]] void fail_stream(const std::string& rl, const char* name, const std::string& why,
                               const boost::system::error_code& ec = {}) {
-    diagnostics d;
-    d.request = rl;
-    d.detail = std::string("exec's ") + name + " stream " + why + (ec ? " (" + ec.message() + ")" : std::string()) +
-               "; its output is incomplete, so no exit code is reported";
-    throw error(errc::connection_lost, std::move(d));
+    protocol::fail(errc::connection_lost,
+                   std::string("exec's ") + name + " stream " + why + (ec ? " (" + ec.message() + ")" : std::string()) +
+                       "; its output is incomplete, so no exit code is reported",
+                   rl);
 }
 
 /// Reads one output websocket to its end. The end is LXD's barrier (an empty text frame)
@@ -257,11 +240,10 @@ asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique
         // cannot finish it (e.g. its output is stuck on a stalled connection): give up.
         timer.expires_after(o.drain_timeout);
         co_await timer.async_wait(asio::use_awaitable);
-        diagnostics d;
-        d.request = rl;
-        d.detail = "the command did not end within " + std::to_string(o.timeout->count()) + " ms, nor " +
-                   std::to_string(o.drain_timeout.count()) + " ms after SIGKILL (its output is not flowing)";
-        throw error(errc::timeout, std::move(d));
+        protocol::fail(errc::timeout,
+                       "the command did not end within " + std::to_string(o.timeout->count()) + " ms, nor " +
+                           std::to_string(o.drain_timeout.count()) + " ms after SIGKILL (its output is not flowing)",
+                       rl);
     };
     // Once the operation is final the command has exited and LXD has its last output:
     // each stream must then make progress (or end) within drain_timeout, or it is lost.
@@ -326,33 +308,20 @@ asio::awaitable<exec_result> run_recorded(core* c, scope sc, std::string op_id, 
         if (auto it = m.find("output"); it != m.end() && it->value().is_object()) {
             for (auto& [fd, url] : it->value().get_object()) {
                 if (!url.is_string()) continue;
-                std::string path(url.get_string());
-                path = path.substr(0, path.find('?'));
-                http_request g;
-                g.path = path;
-                auto got = co_await c->exchange(std::move(g), sc);
+                auto got = co_await c->exchange(protocol::exec_output_get(url.get_string()), sc);
                 if (got.status != 200) protocol::parse_envelope(got.status, got.content_type, got.body, got.request_line);
                 auto& sink = fd == "1" ? result.out : result.err;
                 auto& cb = fd == "1" ? o.on_stdout : o.on_stderr;
                 if (cb) cb(got.body); else sink = std::move(got.body);
-                http_request d;
-                d.method = http::verb::delete_;
-                d.path = path;
-                (void)co_await c->exchange(std::move(d), sc);   // best effort: the output is already ours
+                (void)co_await c->exchange(protocol::exec_output_delete(url.get_string()), sc);   // best effort: the output is already ours
             }
         }
     }
     co_return result;
 }
 
-asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std::string path, std::vector<std::string> argv,
-                                       exec_options o) {
+asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, http_request start, exec_options o) {
     core* c = keep.get();
-    auto body = exec_body(argv, o.environment, o.cwd, o.user, o.group);
-    if (o.record_output) {
-        body["wait-for-websocket"] = false;
-        body["record-output"] = true;
-    }
     // LXD starts the command only once all four websockets are attached, and gives up
     // after 5 s ("Timed out waiting for websockets to connect"). When that window is missed
     // (a machine under full load) the command has not run: one more attempt is safe. A
@@ -360,7 +329,7 @@ asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std
     std::vector<any_ws> sockets;
     exec_started started;
     for (int attempt = 0;; ++attempt) {
-        started = co_await post_exec(c, sc, path, body);
+        started = co_await post_exec(c, sc, start);
         auto& [op, rl] = started;
         if (o.record_output) co_return co_await run_recorded(c, sc, op.id, rl, std::move(o));
         // Unix-socket and loopback connects take well under a millisecond each, so the four
@@ -373,9 +342,7 @@ asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std
         std::exception_ptr connect_failure;
         try {
             for (auto [key, slot] : {std::pair{"control", 3}, {"0", 0}, {"1", 1}, {"2", 2}}) {
-                http_request w;
-                w.path = protocol::api_path({"operations", op.id, "websocket"});
-                w.query = {{"secret", exec_secret(op, key, rl)}};
+                auto w = protocol::operation_websocket(op.id, exec_secret(op, key, rl));
                 sockets[static_cast<std::size_t>(slot)] = co_await c->open_websocket(c->target_for(w, sc), deadline);
             }
         } catch (const error&) {
@@ -394,13 +361,10 @@ asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std
         if (info.code == api::status_code::success) std::rethrow_exception(connect_failure);
         if (info.err.find("waiting for websockets") == std::string::npos) std::rethrow_exception(operation_failure(info, rl));
         if (attempt == 0) continue;
-        diagnostics d;
-        d.request = rl;
-        d.operation_id = op.id;
-        d.server_message = info.err;
-        d.detail = "the server stopped waiting for exec's websockets (5 s) before they were attached, twice; "
-                   "the command did not run (is the client or the server overloaded?)";
-        throw error(errc::timeout, std::move(d));
+        protocol::fail(errc::timeout,
+                       "the server stopped waiting for exec's websockets (5 s) before they were attached, twice; "
+                       "the command did not run (is the client or the server overloaded?)",
+                       rl, {.server_message = info.err, .operation_id = op.id});
     }
     auto& [op, rl] = started;
     if (std::holds_alternative<std::unique_ptr<unix_ws>>(sockets[0])) {
@@ -413,8 +377,8 @@ asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, std
     co_return co_await run_exec(c, sc, std::move(ws), op.id, rl, std::move(o));
 }
 
-std::string exec_path(const client& c, const std::string& name) {
-    return protocol::api_path({collection(c), name, "exec"});
+http_request exec_request(const client& c, const std::string& name, std::vector<std::string> argv, const exec_options& o) {
+    return protocol::exec_start(collection(c), name, {std::move(argv), o.environment, o.cwd, o.user, o.group}, o.record_output);
 }
 
 void check_argv(const std::vector<std::string>& argv) {
@@ -434,15 +398,16 @@ exec_result instance::execute(std::vector<std::string> argv, exec_options option
     check_argv(argv);
     check_options(options);
     auto& core = client_.core_ptr();
-    return core->run(exec_coro(core, client_.scope(), exec_path(client_, data_.name), std::move(argv), std::move(options)));
+    auto start = exec_request(client_, data_.name, std::move(argv), options);
+    return core->run(exec_coro(core, client_.scope(), std::move(start), std::move(options)));
 }
 
 std::shared_future<exec_result> instance::async_execute(std::vector<std::string> argv, exec_options options) {
     check_argv(argv);
     check_options(options);
     auto& core = client_.core_ptr();
-    return asio::co_spawn(core->io(),
-                          exec_coro(core, client_.scope(), exec_path(client_, data_.name), std::move(argv), std::move(options)),
+    auto start = exec_request(client_, data_.name, std::move(argv), options);
+    return asio::co_spawn(core->io(), exec_coro(core, client_.scope(), std::move(start), std::move(options)),
                           asio::use_future)
         .share();
 }

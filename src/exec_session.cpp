@@ -92,10 +92,10 @@ struct session_impl : session_base, std::enable_shared_from_this<session_impl<WS
             if (ec && ec != websocket::error::closed && !server_closed.seen() && !self->closing) {
                 // Reset, EOF without a close, a broken frame: output was lost. Say so
                 // rather than let the session end as if the terminal had closed.
-                diagnostics d;
-                d.detail = "the terminal's output stream broke before its end (" + ec.message() + "); output is incomplete";
+                auto failure = protocol::make_error(
+                    errc::connection_lost, "the terminal's output stream broke before its end (" + ec.message() + "); output is incomplete");
                 std::lock_guard lk(self->mu);
-                self->stream_failure = std::make_exception_ptr(error(errc::connection_lost, std::move(d)));
+                self->stream_failure = std::make_exception_ptr(std::move(failure));
             }
             if (ec || (self->data->got_text() && buf.size() == 0)) break;
             std::string chunk = beast::buffers_to_string(buf.data());
@@ -162,9 +162,8 @@ struct session_impl : session_base, std::enable_shared_from_this<session_impl<WS
         {
             std::lock_guard lk(self->mu);
             if (!self->eof && !self->failure && !self->stream_failure) {
-                diagnostics d;
-                d.detail = "the terminal's output did not end within 2 s of the command's end; output may be incomplete";
-                self->stream_failure = std::make_exception_ptr(error(errc::connection_lost, std::move(d)));
+                self->stream_failure = std::make_exception_ptr(protocol::make_error(
+                    errc::connection_lost, "the terminal's output did not end within 2 s of the command's end; output may be incomplete"));
             }
         }
         self->close_all();
@@ -183,21 +182,13 @@ std::shared_ptr<session_base> start_session(core* c, const scope& sc, std::vecto
     return s;
 }
 
-asio::awaitable<std::shared_ptr<session_base>> open_session(core* c, scope sc, std::string path, std::vector<std::string> argv,
-                                                            interactive_options o) {
-    if (!o.environment.count("TERM")) o.environment["TERM"] = "xterm-256color";
-    auto body = exec_body(argv, o.environment, o.cwd, o.user, o.group);
-    body["interactive"] = true;
-    body["width"] = o.width;
-    body["height"] = o.height;
-    auto [op, rl] = co_await post_exec(c, sc, std::move(path), std::move(body));
+asio::awaitable<std::shared_ptr<session_base>> open_session(core* c, scope sc, http_request start) {
+    auto [op, rl] = co_await post_exec(c, sc, std::move(start));
     auto deadline = clock::now() + std::chrono::seconds(5);
     // Control first (see exec.cpp): the command starts once the terminal is attached.
     std::vector<any_ws> sockets(2);
     for (auto [key, slot] : {std::pair{"control", 1}, {"0", 0}}) {
-        http_request w;
-        w.path = protocol::api_path({"operations", op.id, "websocket"});
-        w.query = {{"secret", exec_secret(op, key, rl)}};
+        auto w = protocol::operation_websocket(op.id, exec_secret(op, key, rl));
         sockets[static_cast<std::size_t>(slot)] = co_await c->open_websocket(c->target_for(w, sc), deadline);
     }
     if (std::holds_alternative<std::unique_ptr<unix_ws>>(sockets[0])) co_return start_session<unix_ws>(c, sc, sockets, op.id, rl);
@@ -216,9 +207,7 @@ exec_session::~exec_session() {
 
 namespace {
 [[noreturn]] void no_session() {
-    diagnostics d;
-    d.detail = "empty exec_session";
-    throw error(errc::invalid_argument, std::move(d));
+    protocol::fail_invalid("empty exec_session");
 }
 }  // namespace
 
@@ -255,9 +244,7 @@ int exec_session::wait(std::optional<std::chrono::milliseconds> timeout) {
     auto ready = [&] { return s_->finished && s_->eof; };
     if (timeout) {
         if (!s_->cv.wait_for(lk, *timeout, ready)) {
-            diagnostics d;
-            d.detail = "the command did not end within " + std::to_string(timeout->count()) + " ms (it goes on)";
-            throw error(errc::timeout, std::move(d));
+            protocol::fail(errc::timeout, "the command did not end within " + std::to_string(timeout->count()) + " ms (it goes on)");
         }
     } else {
         s_->cv.wait(lk, ready);
@@ -274,14 +261,13 @@ bool exec_session::done() const {
 }
 
 exec_session instance::execute_interactive(std::vector<std::string> argv, interactive_options options) {
-    if (argv.empty()) {
-        diagnostics d;
-        d.detail = "execute_interactive needs a command (argv is empty)";
-        throw error(errc::invalid_argument, std::move(d));
-    }
+    if (argv.empty()) fail_invalid("execute_interactive needs a command (argv is empty)");
     auto& core = client_.core_ptr();
-    auto path = protocol::api_path({collection(client_), data_.name, "exec"});
-    auto s = core->run(open_session(core.get(), client_.scope(), path, std::move(argv), std::move(options)));
+    if (!options.environment.count("TERM")) options.environment["TERM"] = "xterm-256color";
+    auto start = protocol::exec_start_interactive(collection(client_), data_.name,
+                                                  {std::move(argv), options.environment, options.cwd, options.user, options.group},
+                                                  options.width, options.height);
+    auto s = core->run(open_session(core.get(), client_.scope(), std::move(start)));
     return exec_session(core, std::move(s));
 }
 

@@ -25,16 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void fail(errc code, std::string what) {
-    diagnostics d;
-    d.detail = std::move(what);
-    throw error(code, std::move(d));
-}
-
-void check_path(std::string_view p) {
-    if (p.empty()) fail(errc::invalid_argument, "empty path");
-    if (p.find('\0') != std::string_view::npos) fail(errc::invalid_argument, "path contains a NUL byte");
-}
+using protocol::fail;
 
 /// Runs `f`; an lxd::error from it names the file's path (the request line leaves the query
 /// out, so "GET /1.0/instances/c/files" alone does not say which file).
@@ -51,13 +42,6 @@ auto with_path(std::string_view path, F&& f) -> decltype(f()) {
 
 void check_file_answer(std::string_view path, const http_response& res) {
     with_path(path, [&] { check_answer(res); });
-}
-
-std::string octal(std::uint32_t mode) {
-    // LXD reads the mode with a leading 0 as octal; "644" would be decimal 644 (= 01204).
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0%o", mode & 07777);   // always a leading 0: "0644", "04755"
-    return buf;
 }
 
 
@@ -81,25 +65,13 @@ file_info info_from(const client& c, const http_response& res) {
     return i;
 }
 
-http_request file_request(const std::string& base, http::verb m, std::string_view path) {
-    check_path(path);
-    http_request r;
-    r.method = m;
-    r.path = base;
-    r.query = {{"path", std::string(path)}};
+/// The upload request of `path` (protocol::file_push), with the extension `append` needs.
+http_request push_request(const client& c, const std::string& base, std::string_view path, const put_options& o,
+                          const char* type, std::string body = {}) {
+    protocol::check_file_path(path);   // before header_prefix(), which may ask the server
+    auto r = protocol::file_push(base, path, header_prefix(c), o, type, std::move(body));
+    if (o.append) c.assert_has_api_extension("file_append");
     return r;
-}
-
-void add_put_headers(const client& c, http_request& r, const put_options& o, const char* type) {
-    auto pre = header_prefix(c);
-    r.headers.emplace_back(pre + "type", type);
-    if (o.mode) r.headers.emplace_back(pre + "mode", octal(*o.mode));
-    if (o.uid) r.headers.emplace_back(pre + "uid", std::to_string(*o.uid));
-    if (o.gid) r.headers.emplace_back(pre + "gid", std::to_string(*o.gid));
-    if (o.append) {
-        c.assert_has_api_extension("file_append");
-        r.headers.emplace_back(pre + "write", "append");
-    }
 }
 
 /// Throws for any answer that is not success.
@@ -216,11 +188,11 @@ void guarded_upload(const lxd::files& f, const client& c, std::string_view path,
 }  // namespace
 
 lxd::files instance::files() const {
-    return lxd::files(client_, protocol::api_path({collection(client_), data_.name, "files"}));
+    return lxd::files(client_, protocol::files_path(collection(client_), data_.name));
 }
 
 file_contents files::get(std::string_view path) const {
-    auto res = exchange_sync(client_, file_request(base_, http::verb::get, path));
+    auto res = exchange_sync(client_, protocol::file_get(base_, path));
     check_file_answer(path, res);
     file_contents out;
     out.info = info_from(client_, res);
@@ -235,7 +207,7 @@ file_contents files::get(std::string_view path) const {
 
 file_info files::get(std::string_view path, const std::function<void(std::string_view)>& sink) const {
     std::string type_header = lower_prefix(client_) + "type";
-    auto res = stream_sync(client_, file_request(base_, http::verb::get, path), nullptr, std::nullopt, sink,
+    auto res = stream_sync(client_, protocol::file_get(base_, path), nullptr, std::nullopt, sink,
                            [type_header](const http_response& r) {
                                auto t = r.field(type_header);
                                return !t.empty() && t != "file";
@@ -261,10 +233,7 @@ file_info files::get_to_file(std::string_view path, const std::string& local_pat
 }
 
 void files::put(std::string_view path, std::string_view data, const put_options& o) const {
-    auto r = file_request(base_, http::verb::post, path);
-    add_put_headers(client_, r, o, "file");
-    r.body = std::string(data);
-    r.content_type = "application/octet-stream";
+    auto r = push_request(client_, base_, path, o, "file", std::string(data));
     check_stop(o.stop);
     guarded_upload(*this, client_, path, o, [&] {
         if (r.body.empty()) {
@@ -280,8 +249,7 @@ void files::put(std::string_view path, std::string_view data, const put_options&
 
 void files::put(std::string_view path, const std::function<std::size_t(char*, std::size_t)>& source, const put_options& o) const {
     if (!source) fail(errc::invalid_argument, "put needs a source");
-    auto r = file_request(base_, http::verb::post, path);
-    add_put_headers(client_, r, o, "file");
+    auto r = push_request(client_, base_, path, o, "file");
     guarded_upload(*this, client_, path, o, [&] {
         check_file_answer(path, stream_sync(client_, std::move(r),
                                  [&, sent = std::uint64_t{0}](char* buf, std::size_t cap) mutable {
@@ -302,8 +270,7 @@ namespace {
 void put_reader(const lxd::files& f, const client& c, const std::string& base, std::string_view path, local_reader& in,
                 put_options o) {
     if (!o.mode) o.mode = in.mode();
-    auto r = file_request(base, http::verb::post, path);
-    add_put_headers(c, r, o, "file");
+    auto r = push_request(c, base, path, o, "file");
     guarded_upload(f, c, path, o, [&] {
         std::uint64_t sent = 0;
         auto res = stream_sync(c, std::move(r),
@@ -329,7 +296,7 @@ void files::put_file(std::string_view path, const std::string& local_path, put_o
 }
 
 void files::mkdir(std::string_view path, const mkdir_options& o) const {
-    check_path(path);
+    protocol::check_file_path(path);
     if (o.parents) {
         std::string prefix;
         std::string_view rest = path;
@@ -346,8 +313,7 @@ void files::mkdir(std::string_view path, const mkdir_options& o) const {
             return;
         }
     }
-    auto r = file_request(base_, http::verb::post, path);
-    add_put_headers(client_, r, put_options{.mode = o.mode.value_or(0755), .uid = o.uid, .gid = o.gid}, "directory");
+    auto r = push_request(client_, base_, path, put_options{.mode = o.mode.value_or(0755), .uid = o.uid, .gid = o.gid}, "directory");
     auto res = stream_sync(client_, std::move(r), [](char*, std::size_t) { return std::size_t{0}; }, 0, nullptr, nullptr);
     check_file_answer(path, res);
 }
@@ -355,10 +321,7 @@ void files::mkdir(std::string_view path, const mkdir_options& o) const {
 void files::symlink(std::string_view path, std::string_view target, const put_options& o) const {
     if (target.empty()) fail(errc::invalid_argument, "empty symlink target");
     client_.assert_has_api_extension("file_symlinks");
-    auto r = file_request(base_, http::verb::post, path);
-    add_put_headers(client_, r, put_options{.uid = o.uid, .gid = o.gid}, "symlink");
-    r.body = std::string(target);
-    r.content_type = "application/octet-stream";
+    auto r = push_request(client_, base_, path, put_options{.uid = o.uid, .gid = o.gid}, "symlink", std::string(target));
     check_file_answer(path, exchange_sync(client_, std::move(r)));
 }
 
@@ -376,14 +339,10 @@ std::vector<std::string> files::list(std::string_view directory) const {
 
 file_info files::stat(std::string_view path) const {
     if (client_.has_api_extension("instance_file_head")) {
-        auto res = exchange_sync(client_, file_request(base_, http::verb::head, path));
+        auto res = exchange_sync(client_, protocol::file_head(base_, path));
         if (res.status != 200) {
             // HEAD answers carry no body: map the status alone.
-            diagnostics d;
-            d.http_status = res.status;
-            d.request = res.request_line;
-            d.detail = std::string(path);
-            throw error(protocol::errc_for_http_status(res.status), std::move(d));
+            fail(protocol::errc_for_http_status(res.status), std::string(path), res.request_line, {.http_status = res.status});
         }
         return info_from(client_, res);
     }
@@ -396,7 +355,7 @@ bool files::exists(std::string_view path) const {
 
 void files::remove(std::string_view path) const {
     client_.assert_has_api_extension("file_delete");
-    check_file_answer(path, exchange_sync(client_, file_request(base_, http::verb::delete_, path)));
+    check_file_answer(path, exchange_sync(client_, protocol::file_delete(base_, path)));
 }
 
 namespace {

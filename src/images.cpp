@@ -34,56 +34,17 @@ public:
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int n = 0;
         EVP_DigestFinal_ex(ctx_, md, &n);
-        static const char* digits = "0123456789abcdef";
-        std::string out;
-        for (unsigned i = 0; i < n; ++i) {
-            out += digits[md[i] >> 4];
-            out += digits[md[i] & 15];
-        }
-        return out;
+        return protocol::hex_lower(md, n);
     }
 
 private:
     EVP_MD_CTX* ctx_;
 };
 
-bool is_hex(std::string_view s) {
-    for (char c : s)
-        if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
-    return true;
-}
-
-/// A fingerprint or a prefix of one (as LXD accepts them in URLs).
-void check_fingerprint(std::string_view fp) {
-    if (fp.empty() || fp.size() > 64 || !is_hex(fp))
-        fail_invalid("'" + std::string(fp) + "' is not an image fingerprint (1 to 64 hexadecimal digits)");
-}
-
-std::string full_fingerprint(std::string fp) {
-    if (fp.size() != 64 || !is_hex(fp)) fail_invalid("a fingerprint must be 64 hexadecimal digits (SHA-256), got '" + fp + "'");
-    for (auto& c : fp) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return fp;
-}
-
-void check_alias_name(std::string_view name) {
-    if (name.empty()) fail_invalid("empty image alias name");
-    if (name.find_first_of(std::string_view("\0\n\r", 3)) != std::string_view::npos || name.find(':') != std::string_view::npos)
-        fail_invalid("image alias '" + std::string(name) + "' contains a ':' or a control character");
-}
-
-std::string image_path(std::string_view fp) { return protocol::api_path({"images", fp}); }
-std::string alias_path(std::string_view name) { return protocol::api_path({"images", "aliases", name}); }
-
 std::string random_boundary() {
     unsigned char b[16];
     if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("RAND_bytes failed");
-    std::string s = "lxdpp-";
-    static const char* digits = "0123456789abcdef";
-    for (auto c : b) {
-        s += digits[c >> 4];
-        s += digits[c & 15];
-    }
-    return s;
+    return "lxdpp-" + protocol::hex_lower(b, sizeof b);
 }
 
 /// The request body of an upload: text and local files, served in order.
@@ -128,30 +89,9 @@ private:
     std::size_t i_ = 0, off_ = 0;
 };
 
-std::string encode_properties(const api::config_map& m) {
-    std::string out;
-    for (auto& [k, v] : m) {
-        if (!out.empty()) out += '&';
-        out += protocol::escape_query(k) + "=" + protocol::escape_query(v);
-    }
-    return out;
-}
-
-/// POST /1.0/images/aliases for one alias.
-http_request alias_create_request(std::string_view name, std::string_view fingerprint, std::string_view description) {
-    http_request r;
-    r.method = http::verb::post;
-    r.path = "/1.0/images/aliases";
-    r.body = json::serialize(
-        json::object{{"name", std::string(name)}, {"target", std::string(fingerprint)}, {"description", std::string(description)}});
-    return r;
-}
-
 /// GET of one alias, with the ETag a PUT needs.
 std::pair<api::image_alias, std::string> read_alias(const client& c, std::string_view name) {
-    http_request r;
-    r.path = alias_path(name);
-    auto [env, res] = call_sync(c, std::move(r));
+    auto [env, res] = call_sync(c, protocol::alias_get(name));
     return {protocol::decode_image_alias(env.metadata, res.request_line), res.etag};
 }
 
@@ -162,7 +102,7 @@ std::function<asio::awaitable<std::string>(const api::operation_info&)> add_alia
     if (aliases.empty()) return {};
     return [co = c.core_ptr().get(), sc = c.scope(), aliases = std::move(aliases),
             fingerprint = std::move(fingerprint)](const api::operation_info&) -> asio::awaitable<std::string> {
-        for (auto& a : aliases) co_await co->call(alias_create_request(a, fingerprint, ""), sc);
+        for (auto& a : aliases) co_await co->call(protocol::alias_create(a, fingerprint, ""), sc);
         co_return std::string{};
     };
 }
@@ -194,23 +134,15 @@ std::string sha256_of_files(const std::vector<std::string>& paths) {
 lxd::images client::images() const { return lxd::images(*this); }
 
 std::vector<api::image> images::all() const {
-    http_request r;
-    r.path = "/1.0/images";
-    r.query = {{"recursion", "1"}};
-    return get_list(client_, std::move(r), "image list", protocol::decode_image);
+    return get_list(client_, protocol::image_list(), "image list", protocol::decode_image);
 }
 
 std::vector<std::string> images::fingerprints() const {
-    http_request r;
-    r.path = "/1.0/images";
-    return get_names(client_, std::move(r), "image list");
+    return get_names(client_, protocol::image_fingerprints(), "image list");
 }
 
 api::image images::get(std::string_view fingerprint) const {
-    check_fingerprint(fingerprint);
-    http_request r;
-    r.path = image_path(fingerprint);
-    auto [env, res] = call_sync(client_, std::move(r));
+    auto [env, res] = call_sync(client_, protocol::image_get(fingerprint));
     return protocol::decode_image(env.metadata, res.request_line);
 }
 
@@ -221,26 +153,13 @@ bool images::exists(std::string_view fingerprint) const {
 }
 
 operation images::remove(std::string_view fingerprint) const {
-    check_fingerprint(fingerprint);
-    http_request r;
-    r.method = http::verb::delete_;
-    r.path = image_path(fingerprint);
-    return as_operation(client_, call_sync(client_, std::move(r)));
+    return as_operation(client_, call_sync(client_, protocol::image_delete(fingerprint)));
 }
 
 void images::update(std::string_view fingerprint, std::optional<bool> is_public, const api::config_map& properties,
                     std::optional<bool> auto_update) const {
-    check_fingerprint(fingerprint);
-    json::object body;
-    if (is_public) body["public"] = *is_public;
-    if (auto_update) body["auto_update"] = *auto_update;
-    if (!properties.empty()) body["properties"] = protocol::encode_config(properties);
-    if (body.empty()) return;
-    http_request r;
-    r.method = http::verb::patch;
-    r.path = image_path(fingerprint);
-    r.body = json::serialize(body);
-    wait_if_async(client_, call_sync(client_, std::move(r)));
+    if (auto r = protocol::image_update(fingerprint, is_public, properties, auto_update))
+        wait_if_async(client_, call_sync(client_, std::move(*r)));
 }
 
 namespace {
@@ -249,28 +168,14 @@ namespace {
 operation upload(const client& c, const images& self, upload_body& body, const std::vector<std::string>& files,
                  const image_import& o, std::string content_type, const std::string& default_filename) {
     for (auto& a : o.aliases) {
-        check_alias_name(a);
-        if (self.alias_exists(a)) {
-            diagnostics d;
-            d.detail = "image alias '" + a + "' already exists; nothing was uploaded";
-            throw error(errc::conflict, std::move(d));
-        }
+        protocol::check_alias_name(a);
+        if (self.alias_exists(a)) protocol::fail(errc::conflict, "image alias '" + a + "' already exists; nothing was uploaded");
     }
-    auto fp = o.fingerprint.empty() ? sha256_of_files(files) : full_fingerprint(o.fingerprint);
-    if (self.exists(fp)) {
-        diagnostics d;
-        d.detail = "an image with fingerprint " + fp + " is already on the server; nothing was uploaded";
-        throw error(errc::conflict, std::move(d));
-    }
-    auto pre = header_prefix(c);
-    http_request r;
-    r.method = http::verb::post;
-    r.path = "/1.0/images";
-    r.content_type = std::move(content_type);
-    r.headers.emplace_back(pre + "fingerprint", fp);
-    r.headers.emplace_back(pre + "filename", o.filename.empty() ? default_filename : o.filename);
-    if (o.is_public) r.headers.emplace_back(pre + "public", "1");
-    if (!o.properties.empty()) r.headers.emplace_back(pre + "properties", encode_properties(o.properties));
+    auto fp = o.fingerprint.empty() ? sha256_of_files(files) : protocol::full_fingerprint(o.fingerprint);
+    if (self.exists(fp))
+        protocol::fail(errc::conflict, "an image with fingerprint " + fp + " is already on the server; nothing was uploaded");
+    auto r = protocol::image_upload(header_prefix(c), std::move(content_type), fp,
+                                    o.filename.empty() ? default_filename : o.filename, o.is_public, o.properties);
     const auto total = body.size();
     std::uint64_t sent = 0;
     auto source = [&](char* buf, std::size_t cap) -> std::size_t {
@@ -360,20 +265,16 @@ exported_image images::export_to(std::string_view fingerprint, const std::string
             },
             write);
     };
-    http_request r;
-    r.path = image_path(img.fingerprint) + "/export";
-    auto res = stream_sync(client_, std::move(r), nullptr, std::nullopt, sink, on_headers);
+    auto res = stream_sync(client_, protocol::image_export(img.fingerprint), nullptr, std::nullopt, sink, on_headers);
     check_answer(res);
     if (res.status != 200 || writers.empty()) protocol::fail_protocol(res.request_line, "the export had no file in it");
     if (multipart) multipart->finish();
     if (o.verify) {
         auto got = hash.hex();
-        if (got != img.fingerprint) {
-            diagnostics d;
-            d.request = res.request_line;
-            d.detail = "the exported bytes have SHA-256 " + got + ", not the image's fingerprint; the files were removed";
-            throw error(errc::protocol_error, std::move(d));
-        }
+        if (got != img.fingerprint)
+            protocol::fail(errc::protocol_error,
+                           "the exported bytes have SHA-256 " + got + ", not the image's fingerprint; the files were removed",
+                           res.request_line);
     }
     for (auto& w : writers) {
         w->commit(0644);
@@ -383,29 +284,7 @@ exported_image images::export_to(std::string_view fingerprint, const std::string
 }
 
 operation images::publish(std::string_view source, const image_publish& o) const {
-    auto slash = source.find('/');
-    if (slash == std::string_view::npos) {
-        protocol::check_instance_name(source);
-    } else {
-        protocol::check_instance_name(source.substr(0, slash));
-        protocol::check_snapshot_name(source.substr(slash + 1));
-    }
-    for (auto& a : o.aliases) check_alias_name(a);
-    json::object body{{"source", json::object{{"type", slash == std::string_view::npos ? "instance" : "snapshot"},
-                                              {"name", std::string(source)}}},
-                      {"public", o.is_public}};
-    if (!o.aliases.empty()) {
-        json::array a;
-        for (auto& al : o.aliases) a.push_back(json::object{{"name", al}});
-        body["aliases"] = a;
-    }
-    if (!o.properties.empty()) body["properties"] = protocol::encode_config(o.properties);
-    if (!o.compression_algorithm.empty()) body["compression_algorithm"] = o.compression_algorithm;
-    if (!o.expires_at.empty()) body["expires_at"] = o.expires_at;
-    http_request r;
-    r.method = http::verb::post;
-    r.path = "/1.0/images";
-    r.body = json::serialize(body);
+    auto r = protocol::image_publish(source, o);
     return as_operation(client_, call_sync(client_, std::move(r)));
 }
 
@@ -418,14 +297,10 @@ operation snapshot::publish(std::vector<std::string> aliases, bool is_public) co
 // ---- aliases ----------------------------------------------------------------------------
 
 std::vector<api::image_alias> images::aliases() const {
-    http_request r;
-    r.path = "/1.0/images/aliases";
-    r.query = {{"recursion", "1"}};
-    return get_list(client_, std::move(r), "alias list", protocol::decode_image_alias);
+    return get_list(client_, protocol::alias_list(), "alias list", protocol::decode_image_alias);
 }
 
 api::image_alias images::alias(std::string_view name) const {
-    check_alias_name(name);
     return read_alias(client_, name).first;
 }
 
@@ -434,50 +309,28 @@ bool images::alias_exists(std::string_view name) const {
 }
 
 void images::create_alias(std::string_view name, std::string_view fingerprint, std::string_view description) const {
-    check_alias_name(name);
-    check_fingerprint(fingerprint);
-    call_sync(client_, alias_create_request(name, fingerprint, description));
+    call_sync(client_, protocol::alias_create(name, fingerprint, description));
 }
 
 void images::retarget_alias(std::string_view name, std::string_view fingerprint) const {
-    check_alias_name(name);
-    check_fingerprint(fingerprint);
+    protocol::check_alias_name(name);
+    protocol::check_fingerprint(fingerprint);
     // PUT with the current description (If-Match): PATCH on an alias hangs for 20 s and then
     // fails ("context deadline exceeded") on LXD 5.0.2.
     auto [current, etag] = read_alias(client_, name);
-    http_request r;
-    r.method = http::verb::put;
-    r.path = alias_path(name);
-    if (!etag.empty()) r.headers.emplace_back("If-Match", etag);
-    r.body = json::serialize(json::object{{"target", std::string(fingerprint)}, {"description", current.description}});
-    call_sync(client_, std::move(r));
+    call_sync(client_, protocol::alias_put(name, fingerprint, current.description, etag));
 }
 
 void images::rename_alias(std::string_view name, std::string_view new_name) const {
-    check_alias_name(name);
-    check_alias_name(new_name);
-    http_request r;
-    r.method = http::verb::post;
-    r.path = alias_path(name);
-    r.body = json::serialize(json::object{{"name", std::string(new_name)}});
-    call_sync(client_, std::move(r));
+    call_sync(client_, protocol::alias_rename(name, new_name));
 }
 
 void images::remove_alias(std::string_view name) const {
-    check_alias_name(name);
-    http_request r;
-    r.method = http::verb::delete_;
-    r.path = alias_path(name);
-    call_sync(client_, std::move(r));
+    call_sync(client_, protocol::alias_delete(name));
 }
 
 std::string images::secret_for(std::string_view fingerprint) const {
-    check_fingerprint(fingerprint);
-    http_request r;
-    r.method = http::verb::post;
-    r.path = image_path(fingerprint) + "/secret";
-    r.body = "{}";
-    auto [env, res] = call_sync(client_, std::move(r));
+    auto [env, res] = call_sync(client_, protocol::image_secret(fingerprint));
     // The secret is in the (still running) operation's metadata; it ends once used or expired.
     if (env.metadata.is_object())
         if (auto* md = env.metadata.get_object().if_contains("metadata"); md && md->is_object())

@@ -26,35 +26,9 @@ json::object secrets_of(const protocol::envelope& env, const std::string& rl) {
 
 std::string https_operation_url(const client& c, const std::string& op_id) {
     auto info = c.host_info();
-    if (info.environment.addresses.empty()) {
-        diagnostics d;
-        d.detail = "the server has no network address (core.https_address) for the other server to connect to; use relay mode";
-        throw error(errc::invalid_argument, std::move(d));
-    }
-    // No ?project=: the target appends "/websocket" to this URL as a string, and operation
-    // ids are unique across projects anyway.
-    return "https://" + info.environment.addresses.front() + "/1.0/operations/" + protocol::escape_segment(op_id);
-}
-
-json::object target_body(const api::instance& src, const std::string& name, const migrate_options& o, json::object source) {
-    api::config_map config;
-    for (auto& [k, v] : src.config)
-        if (k.rfind("volatile.", 0) != 0 || k == "volatile.base_image") config.emplace(k, v);
-    json::object body{{"name", name},
-                      {"type", src.type},
-                      {"architecture", src.architecture},
-                      {"config", protocol::encode_config(config)},
-                      {"devices", protocol::encode_devices(src.devices)},
-                      {"profiles", protocol::encode_strings(src.profiles)},
-                      {"ephemeral", src.ephemeral},
-                      {"description", src.description}};
-    if (!source.contains("type")) source["type"] = "migration";
-    source["live"] = o.live;
-    source["instance_only"] = o.instance_only;
-    source["container_only"] = o.instance_only;
-    if (auto it = src.config.find("volatile.base_image"); it != src.config.end()) source["base-image"] = it->second;
-    body["source"] = std::move(source);
-    return body;
+    if (info.environment.addresses.empty())
+        fail_invalid("the server has no network address (core.https_address) for the other server to connect to; use relay mode");
+    return protocol::operation_url(info.environment.addresses.front(), op_id);
 }
 
 /// Proxies every frame between two websockets, both ways, until either side ends.
@@ -87,11 +61,8 @@ asio::awaitable<void> relay(core* src, core* tgt, scope src_sc, scope tgt_sc, st
     for (auto& kv : src_secrets) {
         auto other = tgt_secrets.find(kv.key());
         if (other == tgt_secrets.end()) continue;
-        http_request a, b;
-        a.path = protocol::api_path({"operations", src_op, "websocket"});
-        a.query = {{"secret", std::string(kv.value().get_string())}};
-        b.path = protocol::api_path({"operations", tgt_op, "websocket"});
-        b.query = {{"secret", std::string(other->value().get_string())}};
+        auto a = protocol::operation_websocket(src_op, kv.value().get_string());
+        auto b = protocol::operation_websocket(tgt_op, other->value().get_string());
         auto wa = co_await src->open_websocket(src->target_for(a, src_sc), deadline, &io);
         auto wb = co_await tgt->open_websocket(tgt->target_for(b, tgt_sc), deadline, &io);
         std::visit(
@@ -105,7 +76,7 @@ asio::awaitable<void> relay(core* src, core* tgt, scope src_sc, scope tgt_sc, st
 /// One request on `c` (from any thread), then the wait for its operation, if it made one;
 /// an operation's failure is thrown.
 asio::awaitable<void> call_and_wait(std::shared_ptr<core> c, scope sc, http_request r) {
-    auto what = std::string(http::to_string(r.method)) + " " + r.path;
+    auto what = r.line();
     auto op = co_await asio::co_spawn(
         c->io(),
         [](core* co, scope s, http_request req) -> asio::awaitable<std::string> {
@@ -118,30 +89,17 @@ asio::awaitable<void> call_and_wait(std::shared_ptr<core> c, scope sc, http_requ
     if (auto f = operation_failure(info, what)) std::rethrow_exception(f);
 }
 
-http_request state_request(const std::string& instance_path, const char* action) {
-    http_request r;
-    r.method = http::verb::put;
-    r.path = instance_path + "/state";
-    r.body = json::serialize(json::object{{"action", action}, {"timeout", -1}, {"force", true}, {"stateful", false}});
-    return r;
+/// PUT .../state with force (the body the migration steps always used).
+http_request forced(const std::string& collection, const std::string& name, const char* action) {
+    return protocol::instance_state_put(collection, name, action, {.force = true});
 }
 
 /// Cancels an operation; one that has ended already is no error.
 void cancel_operation(const client& c, const std::string& id) {
     try {
-        http_request r;
-        r.method = http::verb::delete_;
-        r.path = protocol::api_path({"operations", id});
-        (void)call_sync(c, std::move(r));
+        (void)call_sync(c, protocol::operation_cancel(id));
     } catch (const error&) {
     }
-}
-
-http_request delete_request(const std::string& instance_path) {
-    http_request r;
-    r.method = http::verb::delete_;
-    r.path = instance_path;
-    return r;
 }
 
 }  // namespace
@@ -156,12 +114,7 @@ operation instance::copy(const client& target, migrate_options o) {
         refresh();
         json::object source{{"type", "copy"}, {"source", data_.name}};
         if (target.project() != client_.project()) source["project"] = client_.project();
-        auto body = target_body(data_, name, o, std::move(source));
-        http_request r;
-        r.method = http::verb::post;
-        r.path = "/1.0/" + collection(target);
-        r.body = json::serialize(body);
-        return as_operation(target, call_sync(target, std::move(r)));
+        return as_operation(target, call_sync(target, protocol::migration_target(collection(target), data_, name, o, std::move(source))));
     }
     o.new_name = name;
     return transfer(target, o, false);
@@ -175,11 +128,7 @@ operation instance::migrate(const client& target, migrate_options o) {
             // Another member of the same cluster: the cluster moves it (a stopped instance,
             // with its snapshots), optionally renaming it on the way.
             if (o.mode != migration_mode::automatic) fail_invalid("the migration mode applies between servers only");
-            http_request r;
-            r.method = http::verb::post;
-            r.path = protocol::api_path({collection(target), data_.name});
-            r.body = json::serialize(json::object{{"name", name}, {"migration", true}});
-            return as_operation(target, call_sync(target, std::move(r)));
+            return as_operation(target, call_sync(target, protocol::migration_member_move(collection(target), data_.name, name)));
         }
         if (name == data_.name) fail_invalid("migrating to the same server under the same name changes nothing");
         return rename(name);
@@ -204,13 +153,7 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
     if (!target.has_api_extension("instances") && data_.type != "container") fail_invalid("the target server only knows containers");
 
     auto source_post = [&](json::object extra) {
-        json::object body{{"migration", true}, {"live", o.live}, {"instance_only", o.instance_only}, {"container_only", o.instance_only}};
-        for (auto& kv : extra) body[kv.key()] = kv.value();
-        http_request r;
-        r.method = http::verb::post;
-        r.path = protocol::api_path({collection(client_), data_.name});
-        r.body = json::serialize(body);
-        return call_sync(client_, std::move(r));
+        return call_sync(client_, protocol::migration_source(collection(client_), data_.name, o, extra));
     };
     // The source instance is untouched by a cancelled source operation.
     auto cancel_source = [&](const std::string& id) { cancel_operation(client_, id); };
@@ -225,10 +168,7 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
                             {"operation", https_operation_url(client_, src_op_id)},
                             {"certificate", client_.host_info().environment.certificate},
                             {"secrets", secrets}};
-        http_request r;
-        r.method = http::verb::post;
-        r.path = "/1.0/" + collection(target);
-        r.body = json::serialize(target_body(data_, o.new_name, o, std::move(source)));
+        auto r = protocol::migration_target(collection(target), data_, o.new_name, o, std::move(source));
         try {
             tgt = call_sync(target, std::move(r));
         } catch (const error&) {
@@ -237,11 +177,7 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
         }
     } else {
         // push and relay: the target waits for the data first.
-        http_request r;
-        r.method = http::verb::post;
-        r.path = "/1.0/" + collection(target);
-        r.body = json::serialize(target_body(data_, o.new_name, o, json::object{{"mode", "push"}}));
-        tgt = call_sync(target, std::move(r));
+        tgt = call_sync(target, protocol::migration_target(collection(target), data_, o.new_name, o, json::object{{"mode", "push"}}));
         auto tgt_secrets = secrets_of(tgt.first, tgt.second.request_line);
         auto tgt_op_id = operation_id_of(tgt.first.operation);
         envelope_and_response src;
@@ -269,8 +205,7 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
             // created instance waiting for data.
             cancel_operation(target, tgt_op_id);
             try {
-                auto path = protocol::api_path({collection(target), o.new_name});
-                wait_if_async(target, call_sync(target, delete_request(path)));
+                wait_if_async(target, call_sync(target, protocol::instance_delete(collection(target), o.new_name)));
             } catch (const error&) {
             }
             throw;
@@ -285,8 +220,8 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
     // again, so there is always exactly one instance.
     bool restart = move && !o.live && data_.status_code == api::status_code::running;
     auto then = [src_core = client_.core_ptr(), src_scope = client_.scope(), src_op_id,
-                 src_path = protocol::api_path({collection(client_), data_.name}), tgt_core = target.core_ptr(),
-                 tgt_scope = target.scope(), tgt_path = protocol::api_path({collection(target), o.new_name}), move,
+                 src_col = collection(client_), src_name = data_.name, tgt_core = target.core_ptr(),
+                 tgt_scope = target.scope(), tgt_col = collection(target), tgt_name = o.new_name, move,
                  restart](const api::operation_info&) -> asio::awaitable<std::string> {
         try {
             co_await asio::co_spawn(src_core->io(), wait_operation_final(src_core.get(), src_scope, src_op_id, "migration"),
@@ -297,26 +232,26 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
         if (!move) co_return std::string();
         std::exception_ptr failed;
         try {
-            if (restart) co_await call_and_wait(src_core, src_scope, state_request(src_path, "stop"));
-            co_await call_and_wait(src_core, src_scope, delete_request(src_path));
+            if (restart) co_await call_and_wait(src_core, src_scope, forced(src_col, src_name, "stop"));
+            co_await call_and_wait(src_core, src_scope, protocol::instance_delete(src_col, src_name));
         } catch (...) {
             failed = std::current_exception();
         }
         if (failed) {
             // The first failure is the one reported; the clean-up steps are each tried.
             try {
-                co_await call_and_wait(tgt_core, tgt_scope, delete_request(tgt_path));
+                co_await call_and_wait(tgt_core, tgt_scope, protocol::instance_delete(tgt_col, tgt_name));
             } catch (...) {
             }
             if (restart) {
                 try {
-                    co_await call_and_wait(src_core, src_scope, state_request(src_path, "start"));
+                    co_await call_and_wait(src_core, src_scope, forced(src_col, src_name, "start"));
                 } catch (...) {
                 }
             }
             std::rethrow_exception(failed);
         }
-        if (restart) co_await call_and_wait(tgt_core, tgt_scope, state_request(tgt_path, "start"));
+        if (restart) co_await call_and_wait(tgt_core, tgt_scope, forced(tgt_col, tgt_name, "start"));
         co_return std::string();
     };
     return as_operation(target, tgt, std::move(then));

@@ -47,14 +47,11 @@ void operation_state::finish(const api::operation_info& info, std::exception_ptr
 
 std::exception_ptr operation_failure(const api::operation_info& info, const std::string& rl) {
     if (info.code == api::status_code::success) return nullptr;
-    diagnostics d;
-    d.request = rl;
-    d.operation_id = info.id;
-    d.server_message = info.err;
+    protocol::error_extra extra{.server_message = info.err, .operation_id = info.id};
     if (info.code == api::status_code::cancelled)
-        return std::make_exception_ptr(error(errc::operation_cancelled, std::move(d)));
-    if (d.server_message.empty()) d.detail = "operation ended with status " + info.status;
-    return std::make_exception_ptr(error(errc::operation_failed, std::move(d)));
+        return std::make_exception_ptr(protocol::make_error(errc::operation_cancelled, "", rl, std::move(extra)));
+    auto detail = info.err.empty() ? "operation ended with status " + info.status : std::string();
+    return std::make_exception_ptr(protocol::make_error(errc::operation_failed, std::move(detail), rl, std::move(extra)));
 }
 
 namespace {
@@ -92,10 +89,7 @@ asio::awaitable<api::operation_info> wait_operation_final(core* c, scope sc, std
     wait_pacer pace;
     for (;;) {
         constexpr int server_wait = 30;
-        http_request r;
-        r.path = protocol::api_path({"operations", id, "wait"});
-        r.query = {{"timeout", std::to_string(server_wait)}};
-        r.timeout = std::chrono::seconds(server_wait + 30);
+        auto r = protocol::operation_wait(id, server_wait);
         auto t0 = clock::now();
         std::optional<std::pair<protocol::envelope, http_response>> got;
         std::optional<error> lost;
@@ -145,10 +139,7 @@ asio::awaitable<void> watch(core* c, std::shared_ptr<operation_state> st, std::s
             sc = st->sc;
         }
         const int server_wait = want_progress ? 1 : 30;
-        http_request r;
-        r.path = protocol::api_path({"operations", id, "wait"});
-        r.query = {{"timeout", std::to_string(server_wait)}};
-        r.timeout = std::chrono::seconds(server_wait + 30);
+        auto r = protocol::operation_wait(id, server_wait);
         api::operation_info info;
         auto t0 = clock::now();
         try {
@@ -231,9 +222,7 @@ operation start_operation(const std::shared_ptr<core>& c, const scope& sc, const
 
 namespace {
 [[noreturn]] void no_operation() {
-    diagnostics d;
-    d.detail = "empty operation handle";
-    throw error(errc::invalid_argument, std::move(d));
+    protocol::fail_invalid("empty operation handle");
 }
 }  // namespace
 
@@ -258,10 +247,8 @@ api::operation_info operation::wait(std::optional<std::chrono::milliseconds> tim
     std::unique_lock lk(st_->mu);
     if (timeout) {
         if (!st_->cv.wait_for(lk, *timeout, [&] { return st_->final; })) {
-            diagnostics d;
-            d.operation_id = st_->id;
-            d.detail = "the operation did not finish within " + std::to_string(timeout->count()) + " ms (it goes on)";
-            throw error(errc::timeout, std::move(d));
+            protocol::fail(errc::timeout, "the operation did not finish within " + std::to_string(timeout->count()) + " ms (it goes on)",
+                           "", {.operation_id = st_->id});
         }
     } else {
         st_->cv.wait(lk, [&] { return st_->final; });
@@ -287,10 +274,7 @@ void operation::cancel() const {
         sc = st_->sc;
     }
     core_->run([](core* c, scope sc, std::string id) -> asio::awaitable<void> {
-        http_request r;
-        r.method = http::verb::delete_;
-        r.path = protocol::api_path({"operations", id});
-        co_await c->call(std::move(r), std::move(sc));
+        co_await c->call(protocol::operation_cancel(id), std::move(sc));
     }(core_.get(), sc, id));
 }
 

@@ -45,52 +45,30 @@ snapshot::snapshot(client c, std::string instance_path, std::string instance_nam
       description_(std::move(description)), config_(std::move(config)), size_(size) {}
 
 operation snapshot::rename(std::string_view new_name) const {
-    protocol::check_snapshot_name(new_name);
-    http_request r;
-    r.method = http::verb::post;
-    r.path = base_ + "/snapshots/" + protocol::escape_segment(name_);
-    r.body = json::serialize(json::object{{"name", std::string(new_name)}});
-    return as_operation(client_, call_sync(client_, std::move(r)));
+    return as_operation(client_, call_sync(client_, protocol::snapshot_rename(base_, name_, new_name)));
 }
 
 operation snapshot::remove() const {
-    http_request r;
-    r.method = http::verb::delete_;
-    r.path = base_ + "/snapshots/" + protocol::escape_segment(name_);
-    return as_operation(client_, call_sync(client_, std::move(r)));
+    return as_operation(client_, call_sync(client_, protocol::snapshot_delete(base_, name_)));
 }
 
 operation snapshot::restore(bool stateful) const {
-    http_request r;
-    r.method = http::verb::put;
-    r.path = base_;
-    r.body = json::serialize(json::object{{"restore", name_}, {"stateful", stateful}});
-    return as_operation(client_, call_sync(client_, std::move(r)));
+    return as_operation(client_, call_sync(client_, protocol::snapshot_restore(base_, name_, stateful)));
 }
 
 void snapshot::set_expires_at(std::string_view rfc3339) const {
     client_.assert_has_api_extension("snapshot_expiry");
-    http_request r;
-    r.method = http::verb::put;
-    r.path = base_ + "/snapshots/" + protocol::escape_segment(name_);
-    r.body = json::serialize(json::object{{"expires_at", rfc3339.empty() ? std::string("0001-01-01T00:00:00Z") : std::string(rfc3339)}});
-    wait_if_async(client_, call_sync(client_, std::move(r)));
+    wait_if_async(client_, call_sync(client_, protocol::snapshot_set_expiry(base_, name_, rfc3339)));
 }
 
 std::vector<snapshot> snapshots::all() const {
-    http_request r;
-    r.path = base_ + "/snapshots";
-    r.query = {{"recursion", "1"}};
-    return get_list(client_, std::move(r), "snapshot list", [&](const json::value& v, const std::string& rl) {
+    return get_list(client_, protocol::snapshot_list(base_), "snapshot list", [&](const json::value& v, const std::string& rl) {
         return decode_snapshot(client_, base_, instance_, v, rl);
     });
 }
 
 snapshot snapshots::get(std::string_view name) const {
-    protocol::check_snapshot_name(name);
-    http_request r;
-    r.path = base_ + "/snapshots/" + protocol::escape_segment(name);
-    auto [env, res] = call_sync(client_, std::move(r));
+    auto [env, res] = call_sync(client_, protocol::snapshot_get(base_, name));
     return decode_snapshot(client_, base_, instance_, env.metadata, res.request_line);
 }
 
@@ -99,21 +77,13 @@ bool snapshots::exists(std::string_view name) const {
 }
 
 operation snapshots::create(std::string_view name, const snapshot_create& o) const {
-    protocol::check_snapshot_name(name);
-    json::object body{{"name", std::string(name)}, {"stateful", o.stateful}};
-    if (!o.expires_at.empty()) {
-        client_.assert_has_api_extension("snapshot_expiry_creation");
-        body["expires_at"] = o.expires_at;
-    }
-    http_request r;
-    r.method = http::verb::post;
-    r.path = base_ + "/snapshots";
-    r.body = json::serialize(body);
+    auto r = protocol::snapshot_create(base_, name, o.stateful, o.expires_at);   // checks the name first
+    if (!o.expires_at.empty()) client_.assert_has_api_extension("snapshot_expiry_creation");
     return as_operation(client_, call_sync(client_, std::move(r)));
 }
 
 lxd::snapshots instance::snapshots() const {
-    return lxd::snapshots(client_, protocol::api_path({collection(client_), data_.name}), data_.name);
+    return lxd::snapshots(client_, protocol::instance_path(collection(client_), data_.name), data_.name);
 }
 
 operation instance::restore_snapshot(std::string_view snapshot_name, bool stateful) {

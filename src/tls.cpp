@@ -15,6 +15,9 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "protocol/errors.hpp"
+#include "protocol/escape.hpp"
+
 namespace lxd {
 
 namespace {
@@ -24,11 +27,7 @@ using bio_ptr = std::unique_ptr<BIO, deleter<BIO, BIO_free_all>>;
 using x509_ptr = std::unique_ptr<X509, deleter<X509, X509_free>>;
 using pkey_ptr = std::unique_ptr<EVP_PKEY, deleter<EVP_PKEY, EVP_PKEY_free>>;
 
-[[noreturn]] void fail(errc code, std::string what) {
-    diagnostics d;
-    d.detail = std::move(what);
-    throw error(code, std::move(d));
-}
+using protocol::fail;
 
 std::string bio_string(BIO* b) {
     char* data = nullptr;
@@ -77,10 +76,7 @@ std::string certificate_fingerprint(std::string_view cert_pem) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     X509_digest(cert.get(), EVP_sha256(), md, &len);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) { out.push_back(hex[md[i] >> 4]); out.push_back(hex[md[i] & 15]); }
-    return out;
+    return protocol::hex_lower(md, len);
 }
 
 certificate_pair generate_client_certificate(std::string_view common_name) {

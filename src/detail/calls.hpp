@@ -84,12 +84,7 @@ inline std::string header_prefix(const client& c) { return c.server_flavour() ==
 /// The same, lowercased, for reading response fields.
 inline std::string lower_prefix(const client& c) { return c.server_flavour() == flavour::incus ? "x-incus-" : "x-lxd-"; }
 
-/// Throws errc::invalid_argument with `what` (input refused before any request).
-[[noreturn]] inline void fail_invalid(std::string what) {
-    diagnostics d;
-    d.detail = std::move(what);
-    throw error(errc::invalid_argument, std::move(d));
-}
+using protocol::fail_invalid;
 
 /// True if `get()` succeeds, false if it throws errc::not_found; other errors propagate.
 template <class Get>

@@ -10,7 +10,19 @@ namespace {
 using asio::use_awaitable;
 constexpr std::uint64_t max_body = 256u * 1024 * 1024;   // a REST answer larger than this is refused
 
-bool idempotent(http::verb m) { return m == http::verb::get || m == http::verb::head; }
+bool idempotent(protocol::verb m) { return m == protocol::verb::get || m == protocol::verb::head; }
+
+http::verb beast_verb(protocol::verb m) {
+    switch (m) {
+        case protocol::verb::get: return http::verb::get;
+        case protocol::verb::head: return http::verb::head;
+        case protocol::verb::post: return http::verb::post;
+        case protocol::verb::put: return http::verb::put;
+        case protocol::verb::patch: return http::verb::patch;
+        case protocol::verb::delete_: return http::verb::delete_;
+    }
+    return http::verb::get;
+}
 
 template <class Fields>
 void copy_fields(const Fields& in, http_response& out) {
@@ -68,18 +80,9 @@ std::shared_ptr<core> make_core() {
 
 void core::refuse_on_io_thread() const {
     if (rt->on_io_thread()) {
-        diagnostics d;
-        d.detail = "a synchronous lxdpp call was made on the client's I/O thread (from a callback); "
-                   "it would wait for itself forever";
-        throw error(errc::invalid_argument, std::move(d));
+        protocol::fail_invalid("a synchronous lxdpp call was made on the client's I/O thread (from a callback); "
+                               "it would wait for itself forever");
     }
-}
-
-std::string request_line(http::verb m, const std::string& path) {
-    std::string rl(http::to_string(m));
-    rl.push_back(' ');
-    rl += path;
-    return rl;
 }
 
 json::value parse_json(std::string_view text) {
@@ -91,10 +94,7 @@ json::value parse_json(std::string_view text) {
 
 void core::fail_transport(errc code, const std::string& rl, const std::string& what,
                           const boost::system::error_code& ec) const {
-    diagnostics d;
-    d.request = rl;
-    d.detail = what + " (" + base_url + ")" + (ec ? ": " + ec.message() : std::string());
-    throw error(code, std::move(d));
+    protocol::fail(code, what + " (" + base_url + ")" + (ec ? ": " + ec.message() : std::string()), rl);
 }
 
 bool connection::looks_alive() {
@@ -166,9 +166,7 @@ asio::awaitable<std::unique_ptr<connection>> core::connect(clock::time_point dea
             unsigned char md[EVP_MAX_MD_SIZE];
             unsigned int len = 0;
             if (!cert || !X509_digest(cert, EVP_sha256(), md, &len)) return false;
-            static constexpr char hex[] = "0123456789abcdef";
-            std::string fp;
-            for (unsigned i = 0; i < len; ++i) { fp.push_back(hex[md[i] >> 4]); fp.push_back(hex[md[i] & 15]); }
+            auto fp = protocol::hex_lower(md, len);
             *seen = fp;
             return fp == pin;
         });
@@ -218,9 +216,9 @@ asio::awaitable<http_response> core::exchange(http_request r, scope sc) {
     auto timeout = r.timeout.value_or(sc.timeout);
     auto deadline = clock::now() + timeout;
     auto target = target_for(r, sc);
-    auto rl = request_line(r.method, r.path);
+    auto rl = r.line();
 
-    http::request<http::string_body> req{r.method, target, 11};
+    http::request<http::string_body> req{beast_verb(r.method), target, 11};
     set_common_headers(req, r);
     if (!r.body.empty()) {
         req.set(http::field::content_type, r.content_type);
@@ -235,7 +233,7 @@ asio::awaitable<http_response> core::exchange(http_request r, scope sc) {
 
         http::response_parser<http::string_body> parser;
         parser.body_limit(max_body);
-        if (r.method == http::verb::head) parser.skip(true);   // headers only, whatever Content-Length says
+        if (r.method == protocol::verb::head) parser.skip(true);   // headers only, whatever Content-Length says
         bool wrote = false;
         requests.fetch_add(1, std::memory_order_relaxed);
         auto ec = co_await std::visit(
@@ -365,8 +363,8 @@ asio::awaitable<http_response> core::exchange_streaming(http_request r, scope sc
     auto idle = r.timeout.value_or(sc.timeout);
     const auto whole = clock::now() + options.transfer_timeout;
     auto target = target_for(r, sc);
-    auto rl = request_line(r.method, r.path);
-    http::request<http::buffer_body> req{r.method, target, 11};
+    auto rl = r.line();
+    http::request<http::buffer_body> req{beast_verb(r.method), target, 11};
     set_common_headers(req, r);
     if (source) {
         // A streamed body is raw bytes unless the caller says otherwise (multipart uploads).
@@ -390,11 +388,10 @@ asio::awaitable<http_response> core::exchange_streaming(http_request r, scope sc
         },
         conn->stream);
     if (short_body) {
-        diagnostics d;
-        d.request = rl;
-        d.detail = "the request body did not have its announced length of " + std::to_string(*length) +
-                   " bytes (the source changed while being sent); the request was abandoned";
-        throw error(errc::invalid_argument, std::move(d));
+        protocol::fail(errc::invalid_argument,
+                       "the request body did not have its announced length of " + std::to_string(*length) +
+                           " bytes (the source changed while being sent); the request was abandoned",
+                       rl);
     }
     if (ec) {
         // Streams are never resent: the source has been consumed.
@@ -485,11 +482,7 @@ asio::awaitable<any_ws> core::open_websocket(std::string target, clock::time_poi
         // (e.g. "Only running operations can be connected").
         auto status = static_cast<int>(res.result_int());
         protocol::parse_envelope(status >= 400 ? status : 500, res[http::field::content_type], res.body(), rl);
-        diagnostics d;
-        d.request = rl;
-        d.http_status = status;
-        d.detail = "the server declined the websocket upgrade";
-        throw error(errc::protocol_error, std::move(d));
+        protocol::fail(errc::protocol_error, "the server declined the websocket upgrade", rl, {.http_status = status});
     }
     if (ec) fail_transport(errc::connection_lost, rl, "websocket handshake failed", ec);
     co_return out;
@@ -501,9 +494,7 @@ api::server_info core::cached_info(const scope& sc) {
         if (info_cache) return *info_cache;
     }
     auto info = run([](core* self, scope s) -> asio::awaitable<api::server_info> {
-        http_request r;
-        r.path = "/1.0";
-        auto [env, res] = co_await self->call(std::move(r), std::move(s));
+        auto [env, res] = co_await self->call(protocol::server_get(), std::move(s));
         co_return protocol::decode_server_info(env.metadata, res.request_line);
     }(this, sc));
     std::lock_guard lk(info_mu);

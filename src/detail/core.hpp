@@ -52,16 +52,8 @@ struct scope {
     std::chrono::milliseconds timeout{30000};
 };
 
-struct http_request {
-    http::verb method = http::verb::get;
-    std::string path;                    ///< already escaped, e.g. protocol::api_path(...)
-    protocol::query_list query;
-    std::string body;
-    std::string content_type = "application/json";
-    std::vector<std::pair<std::string, std::string>> headers;
-    bool scoped = true;                  ///< add ?project= and ?target= from the scope
-    std::optional<std::chrono::milliseconds> timeout;   ///< overrides the scope's
-};
+/// The request value every protocol builder returns (src/protocol/request.hpp).
+using http_request = protocol::request;
 
 struct http_response {
     int status = 0;
@@ -184,9 +176,6 @@ private:
 
 std::shared_ptr<core> make_core();
 
-/// Builds the request line for diagnostics: "GET /1.0/instances/x" (no query: it may
-/// carry secrets).
-std::string request_line(http::verb m, const std::string& path);
 
 /// Serializes JSON.
 inline std::string to_json(const json::value& v) { return json::serialize(v); }

@@ -1,5 +1,4 @@
-// src/detail/exec_start.hpp — what exec and interactive exec share: the request body, the
-// POST, and the websocket secrets of the operation it starts.
+// src/detail/exec_start.hpp — what exec and interactive exec share: the POST, and the websocket secrets of the operation it starts.
 #pragma once
 
 #include <map>
@@ -9,15 +8,12 @@
 
 namespace lxd::detail {
 
-json::object exec_body(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment,
-                       const std::string& cwd, std::optional<std::uint32_t> user, std::optional<std::uint32_t> group);
-
 struct exec_started {
     api::operation_info op;
     std::string request_line;
 };
-/// POSTs `body` to `path` (…/exec); the operation it started.
-asio::awaitable<exec_started> post_exec(core* c, scope sc, std::string path, json::object body);
+/// Sends `start` (protocol::exec_start*); the operation it started.
+asio::awaitable<exec_started> post_exec(core* c, scope sc, http_request start);
 
 /// The secret of websocket `key` ("0", "1", "2", "control") of an exec operation.
 std::string exec_secret(const api::operation_info& op, const char* key, const std::string& request_line);

@@ -1,0 +1,33 @@
+// src/protocol/exec.hpp — the requests of .../exec and of its recorded output.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "request.hpp"
+
+namespace lxd::protocol {
+
+struct exec_command {
+    std::vector<std::string> argv;
+    std::map<std::string, std::string> environment;
+    std::string cwd;
+    std::optional<std::uint32_t> user, group;
+};
+
+/// POST .../exec {"command", "wait-for-websocket": true, "interactive": false,
+/// "environment"[, "cwd", "user", "group"]}; with `record_output`, "wait-for-websocket" is
+/// false and "record-output" true (no websockets: the output is fetched afterwards).
+request exec_start(std::string_view collection, std::string_view name, const exec_command& c, bool record_output);
+/// The same, on a terminal: "interactive": true, "width", "height".
+request exec_start_interactive(std::string_view collection, std::string_view name, const exec_command& c,
+                               unsigned width, unsigned height);
+/// GET / DELETE of a recorded output log, by the URL the operation gave (query dropped).
+request exec_output_get(std::string_view url);
+request exec_output_delete(std::string_view url);
+
+}  // namespace lxd::protocol

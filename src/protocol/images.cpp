@@ -1,0 +1,134 @@
+#include "images.hpp"
+
+#include <boost/json.hpp>
+
+#include "codecs.hpp"
+#include "validation.hpp"
+
+namespace lxd::protocol {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string image_path(std::string_view fp, std::string_view sub = {}) {
+    return sub.empty() ? api_path({"images", fp}) : api_path({"images", fp, sub});
+}
+std::string alias_path(std::string_view name) { return api_path({"images", "aliases", name}); }
+
+std::string encode_properties(const api::config_map& m) {
+    std::string out;
+    for (auto& [k, v] : m) {
+        if (!out.empty()) out += '&';
+        out += escape_query(k) + "=" + escape_query(v);
+    }
+    return out;
+}
+
+request with_body(request r, const json::value& body) {
+    r.body = json::serialize(body);
+    return r;
+}
+
+}  // namespace
+
+request image_list() { return make_request(verb::get, "/1.0/images", {{"recursion", "1"}}); }
+request image_fingerprints() { return make_request(verb::get, "/1.0/images"); }
+
+request image_get(std::string_view fingerprint) {
+    check_fingerprint(fingerprint);
+    return make_request(verb::get, image_path(fingerprint));
+}
+
+request image_delete(std::string_view fingerprint) {
+    check_fingerprint(fingerprint);
+    return make_request(verb::delete_, image_path(fingerprint));
+}
+
+std::optional<request> image_update(std::string_view fingerprint, std::optional<bool> is_public,
+                                    const api::config_map& properties, std::optional<bool> auto_update) {
+    check_fingerprint(fingerprint);
+    json::object body;
+    if (is_public) body["public"] = *is_public;
+    if (auto_update) body["auto_update"] = *auto_update;
+    if (!properties.empty()) body["properties"] = encode_config(properties);
+    if (body.empty()) return std::nullopt;
+    return with_body(make_request(verb::patch, image_path(fingerprint)), body);
+}
+
+request image_export(std::string_view fingerprint) {
+    check_fingerprint(fingerprint);
+    return make_request(verb::get, image_path(fingerprint, "export"));
+}
+
+request image_secret(std::string_view fingerprint) {
+    check_fingerprint(fingerprint);
+    auto r = make_request(verb::post, image_path(fingerprint, "secret"));
+    r.body = "{}";
+    return r;
+}
+
+request image_upload(std::string_view header_prefix, std::string content_type, std::string_view fingerprint,
+                     std::string_view filename, bool is_public, const api::config_map& properties) {
+    auto r = make_request(verb::post, "/1.0/images");
+    r.content_type = std::move(content_type);
+    std::string pre(header_prefix);
+    r.headers.emplace_back(pre + "fingerprint", fingerprint);
+    r.headers.emplace_back(pre + "filename", filename);
+    if (is_public) r.headers.emplace_back(pre + "public", "1");
+    if (!properties.empty()) r.headers.emplace_back(pre + "properties", encode_properties(properties));
+    return r;
+}
+
+request image_publish(std::string_view source, const lxd::image_publish& o) {
+    check_instance_or_snapshot(source);
+    for (auto& a : o.aliases) check_alias_name(a);
+    bool snapshot = source.find('/') != std::string_view::npos;
+    json::object body{{"source", json::object{{"type", snapshot ? "snapshot" : "instance"}, {"name", std::string(source)}}},
+                      {"public", o.is_public}};
+    if (!o.aliases.empty()) {
+        json::array a;
+        for (auto& al : o.aliases) a.push_back(json::object{{"name", al}});
+        body["aliases"] = a;
+    }
+    if (!o.properties.empty()) body["properties"] = encode_config(o.properties);
+    if (!o.compression_algorithm.empty()) body["compression_algorithm"] = o.compression_algorithm;
+    if (!o.expires_at.empty()) body["expires_at"] = o.expires_at;
+    return with_body(make_request(verb::post, "/1.0/images"), body);
+}
+
+request alias_list() { return make_request(verb::get, "/1.0/images/aliases", {{"recursion", "1"}}); }
+
+request alias_get(std::string_view name) {
+    check_alias_name(name);
+    return make_request(verb::get, alias_path(name));
+}
+
+request alias_create(std::string_view name, std::string_view fingerprint, std::string_view description) {
+    check_alias_name(name);
+    check_fingerprint(fingerprint);
+    return with_body(make_request(verb::post, "/1.0/images/aliases"),
+                     json::object{{"name", std::string(name)}, {"target", std::string(fingerprint)},
+                                  {"description", std::string(description)}});
+}
+
+request alias_put(std::string_view name, std::string_view fingerprint, std::string_view description, std::string_view etag) {
+    check_alias_name(name);
+    check_fingerprint(fingerprint);
+    auto r = make_request(verb::put, alias_path(name));
+    if (!etag.empty()) r.headers.emplace_back("If-Match", etag);
+    return with_body(std::move(r), json::object{{"target", std::string(fingerprint)}, {"description", std::string(description)}});
+}
+
+request alias_rename(std::string_view name, std::string_view new_name) {
+    check_alias_name(name);
+    check_alias_name(new_name);
+    return with_body(make_request(verb::post, alias_path(name)), json::object{{"name", std::string(new_name)}});
+}
+
+request alias_delete(std::string_view name) {
+    check_alias_name(name);
+    return make_request(verb::delete_, alias_path(name));
+}
+
+}  // namespace lxd::protocol

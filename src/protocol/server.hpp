@@ -1,0 +1,38 @@
+// src/protocol/server.hpp — the server-wide requests: /1.0, certificates, operations, events,
+// and raw GETs.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "request.hpp"
+
+namespace lxd::protocol {
+
+request server_get();   ///< GET /1.0
+/// POST /1.0/certificates {"type": "client", "password": secret[, "name"]}. Refuses an empty secret.
+request certificate_trust(std::string_view secret, std::string_view name);
+/// POST /1.0/certificates {"type": "client", "token": true, "name"}.
+request certificate_token(std::string_view name);
+/// GET of a path the caller chose (it must start with /1.0; its query is kept verbatim).
+request raw_get(std::string_view path);
+
+request operation_list();   ///< recursion=1
+/// Refuses an empty id.
+request operation_get(std::string_view id);
+/// DELETE: cancels the operation.
+request operation_cancel(std::string_view id);
+/// GET .../wait?timeout=<server_wait>, with a transport deadline 30 s past the server's.
+request operation_wait(std::string_view id, int server_wait);
+/// The websocket of an operation (exec streams, migration channels).
+request operation_websocket(std::string_view id, std::string_view secret);
+/// "https://<address>/1.0/operations/<id>": what another server connects to (no ?project=:
+/// the target appends "/websocket" to it as a string, and ids are unique across projects).
+std::string operation_url(std::string_view address, std::string_view id);
+
+/// The /1.0/events websocket: ?type=a,b and all-projects=true when asked.
+request events(const std::vector<std::string>& types, bool all_projects);
+
+}  // namespace lxd::protocol
