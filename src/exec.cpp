@@ -22,36 +22,10 @@ using namespace boost::asio::experimental::awaitable_operators;
 
 namespace detail {
 
-int exec_exit_code(const api::operation_info& info, const std::string& rl) {
-    auto meta = parse_json(info.metadata_json);
-    std::optional<int> ret;
-    if (meta.is_object())
-        if (auto it = meta.get_object().find("return"); it != meta.get_object().end() && it->value().is_number()) {
-            // An exit status is a small integer; anything else (1e300, -2^63, 3.5) is not one.
-            auto& v = it->value();
-            bool fits = (v.is_int64() && v.get_int64() >= INT32_MIN && v.get_int64() <= INT32_MAX) ||
-                        (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT32_MAX));
-            if (!fits) protocol::fail_protocol(rl, "exec operation with an exit status that is not an integer");
-            ret = static_cast<int>(v.is_int64() ? v.get_int64() : static_cast<std::int64_t>(v.get_uint64()));
-        }
-    // A command that could not be found fails the operation but has an exit status (127):
-    // that is the command's outcome, not LXD's failure. -1 means LXD could not run it.
-    if (info.code != api::status_code::success && !(ret && *ret >= 0)) std::rethrow_exception(operation_failure(info, rl));
-    return ret.value_or(-1);
-}
-
 asio::awaitable<exec_started> post_exec(core* c, scope sc, http_request r) {
     auto [env, res] = co_await c->call(std::move(r), sc);
     if (env.type != protocol::envelope::kind::async) protocol::fail_protocol(res.request_line, "exec did not start an operation");
     co_return exec_started{protocol::decode_operation(env.metadata, res.request_line), res.request_line};
-}
-
-std::string exec_secret(const api::operation_info& op, const char* key, const std::string& rl) {
-    auto meta = parse_json(op.metadata_json);
-    const json::value* fds = meta.is_object() ? meta.get_object().if_contains("fds") : nullptr;
-    const json::value* secret = fds && fds->is_object() ? fds->get_object().if_contains(key) : nullptr;
-    if (!secret || !secret->is_string()) protocol::fail_protocol(rl, std::string("exec without a '") + key + "' websocket");
-    return std::string(secret->get_string());
 }
 
 }  // namespace detail

@@ -45,15 +45,6 @@ void operation_state::finish(const api::operation_info& info, std::exception_ptr
     cv.notify_all();
 }
 
-std::exception_ptr operation_failure(const api::operation_info& info, const std::string& rl) {
-    if (info.code == api::status_code::success) return nullptr;
-    protocol::error_extra extra{.server_message = info.err, .operation_id = info.id};
-    if (info.code == api::status_code::cancelled)
-        return std::make_exception_ptr(protocol::make_error(errc::operation_cancelled, "", rl, std::move(extra)));
-    auto detail = info.err.empty() ? "operation ended with status " + info.status : std::string();
-    return std::make_exception_ptr(protocol::make_error(errc::operation_failed, std::move(detail), rl, std::move(extra)));
-}
-
 namespace {
 
 constexpr std::chrono::milliseconds wait_backoff_first{50};

@@ -218,12 +218,8 @@ operation start_operation(const std::shared_ptr<core>& c, const scope& sc, const
 /// Long-polls /1.0/operations/{id}/wait until the operation is final; returns its state.
 asio::awaitable<api::operation_info> wait_operation_final(core* c, scope sc, std::string id, std::string rl);
 
-/// The exit code of a final exec operation (metadata.return); throws the operation's
-/// failure when LXD could not run the command at all.
-int exec_exit_code(const api::operation_info& info, const std::string& request_line);
-
-/// The exception for a final operation that did not succeed (nullptr on success).
-std::exception_ptr operation_failure(const api::operation_info& info, const std::string& request_line);
+using protocol::exec_exit_code;      // decoders of final operations, in src/protocol
+using protocol::operation_failure;
 
 // ---- events -----------------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ struct exec_started {
 /// Sends `start` (protocol::exec_start*); the operation it started.
 asio::awaitable<exec_started> post_exec(core* c, scope sc, http_request start);
 
-/// The secret of websocket `key` ("0", "1", "2", "control") of an exec operation.
-std::string exec_secret(const api::operation_info& op, const char* key, const std::string& request_line);
+using protocol::exec_secret;
 
 }  // namespace lxd::detail

@@ -1,5 +1,6 @@
 #include "codecs.hpp"
 
+#include "errors.hpp"
 #include "json_reader.hpp"
 
 namespace lxd::protocol {
@@ -263,6 +264,19 @@ json::array encode_strings(const std::vector<std::string>& v) {
     json::array a;
     for (auto& s : v) a.emplace_back(s);
     return a;
+}
+
+}  // namespace lxd::protocol
+
+namespace lxd::protocol {
+
+std::exception_ptr operation_failure(const api::operation_info& info, const std::string& rl) {
+    if (info.code == api::status_code::success) return nullptr;
+    error_extra extra{.server_message = info.err, .operation_id = info.id};
+    if (info.code == api::status_code::cancelled)
+        return std::make_exception_ptr(make_error(errc::operation_cancelled, "", rl, std::move(extra)));
+    auto detail = info.err.empty() ? "operation ended with status " + info.status : std::string();
+    return std::make_exception_ptr(make_error(errc::operation_failed, std::move(detail), rl, std::move(extra)));
 }
 
 }  // namespace lxd::protocol

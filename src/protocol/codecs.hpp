@@ -1,6 +1,7 @@
 // src/protocol/codecs.hpp — JSON <-> typed values (include/lxd/api/).
 #pragma once
 
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,10 @@ api::cluster_info decode_cluster_info(const json::value& v, const std::string& r
 api::cluster_member decode_cluster_member(const json::value& v, const std::string& request_line);
 api::image decode_image(const json::value& v, const std::string& request_line);
 api::image_alias decode_image_alias(const json::value& v, const std::string& request_line);
+
+/// The exception for a final operation that did not succeed (nullptr on success):
+/// operation_cancelled, or operation_failed with the server's message and the operation id.
+std::exception_ptr operation_failure(const api::operation_info& info, const std::string& request_line);
 
 /// Encoders for the editable parts.
 json::object encode_config(const api::config_map& m);

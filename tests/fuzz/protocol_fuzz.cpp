@@ -3,8 +3,6 @@
 // code). The first input byte picks the decoder (and an HTTP status); the rest is the
 // server's bytes. Any outcome but a value or an lxd::error is a finding: an uncaught other
 // exception, a crash, or what the sanitizers report.
-#include "detail/core.hpp"
-#include "detail/exec_start.hpp"
 #include "protocol/protocol.hpp"
 
 #include <cstddef>
@@ -26,12 +24,12 @@ boost::json::value parse_or_null(std::string_view text) {
 void exec_metadata(const lxd::api::operation_info& op) {
     for (const char* key : {"0", "1", "2", "control"}) {
         try {
-            (void)lxd::detail::exec_secret(op, key, rl);
+            (void)lxd::protocol::exec_secret(op, key, rl);
         } catch (const lxd::error&) {
         }
     }
     try {
-        (void)lxd::detail::exec_exit_code(op, rl);
+        (void)lxd::protocol::exec_exit_code(op, rl);
     } catch (const lxd::error&) {
     }
 }
