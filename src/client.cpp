@@ -315,6 +315,10 @@ void client::authenticate(std::string_view secret, std::string_view name) const 
             d.detail = "the token was issued by a server with another certificate";
             throw error(errc::forbidden, std::move(d));
         }
+        // LXD 5.0 reads a token from "password"; Incus (no trust password; 6.0 does not
+        // advertise explicit_trust_token, and an untrusted client cannot see which server it
+        // is) only from "trust_token". Each ignores the other field: both are sent.
+        body["trust_token"] = std::string(secret);
     }
     core_->run([](core* c, detail::scope sc, std::string b) -> asio::awaitable<void> {
         http_request r;
