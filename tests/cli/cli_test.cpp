@@ -112,6 +112,8 @@ struct Cli : sandbox::server_test {
 
 }  // namespace
 
+struct CliAsLxc : Cli {};
+
 TEST_P(Cli, VersionHelpAndUsageErrors) {
     EXPECT_EQ(ok("version d1:"), "Client version: " + std::string(lxd::version_string) + "\nServer version: " + sandbox::server_version() + "\n");
     EXPECT_EQ(ok("--version"), std::string(lxd::version_string) + "\n");
@@ -122,7 +124,7 @@ TEST_P(Cli, VersionHelpAndUsageErrors) {
     EXPECT_EQ(missing.status, 1);
 }
 
-TEST_P(Cli, ErrorsAreOneLineWithTheServersMessage) {
+TEST_P(CliAsLxc, ErrorsAreOneLineWithTheServersMessage) {
     auto r = run("info d1:" + sandbox::unique_name("absent"));
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(r.err, "Error: Instance not found\n");
@@ -183,7 +185,7 @@ TEST_P(Cli, LifecycleVerbsAsLxcSeesThem) {
     EXPECT_EQ(sandbox::lxc("list d1:" + name + " -c n --format csv"), "");
 }
 
-TEST_P(Cli, ExecPassesExitStatusStreamsAndStdin) {
+TEST_P(CliAsLxc, ExecPassesExitStatusStreamsAndStdin) {
     auto name = sandbox::unique_name("ex");
     sandbox::make_container(c1, name, true);
     auto r = run("exec d1:" + name + " -- sh -c 'echo out; echo err >&2; exit 7'");
@@ -240,7 +242,7 @@ TEST_P(Cli, FilePushPullDeleteAsLxcSeesThem) {
     EXPECT_NE(st, 0);
 }
 
-TEST_P(Cli, SnapshotRestoreListDelete) {
+TEST_P(CliAsLxc, SnapshotRestoreListDelete) {
     auto name = sandbox::unique_name("s");
     sandbox::make_container(c1, name, true);
     sandbox::lxc("exec d1:" + name + " -- sh -c 'echo before > /root/f'");
@@ -326,7 +328,7 @@ TEST_P(Cli, ConfigGetSetUnsetShow) {
     EXPECT_EQ(run("config unset d1:" + name + " user.color").status, 1);
 }
 
-TEST_P(Cli, RemoteAddWritesWhatLxcReads) {
+TEST_P(CliAsLxc, RemoteAddWritesWhatLxcReads) {
     // A fresh configuration: lxdpp makes the client certificate and the server trusts it by password.
     auto conf = dir / "fresh";
     auto url = sandbox::https_url(1);
@@ -365,7 +367,7 @@ TEST_P(Cli, RemoteAddWritesWhatLxcReads) {
     EXPECT_FALSE(fs::exists(conf / "servercerts" / "other.crt"));
 }
 
-TEST_P(Cli, RemoteAddWithATokenAcceptsTheCertificateItNames) {
+TEST_P(CliAsLxc, RemoteAddWithATokenAcceptsTheCertificateItNames) {
     auto op = c1.create_certificate_token(sandbox::unique_name("tok"));
     auto token = lxd::client::token_from_operation(op.info());
     auto conf = dir / "token-conf";
@@ -434,7 +436,7 @@ TEST_P(Cli, OptionsTakeOneValuePerOccurrenceAsInLxc) {
     EXPECT_EQ(run("exec d1:" + ex + " --env K=V -- sh -c 'echo $K'").out, "V\n");
 }
 
-TEST_P(Cli, SnapshotArgumentsAsInLxc) {
+TEST_P(CliAsLxc, SnapshotArgumentsAsInLxc) {
     auto name = sandbox::unique_name("sa");
     sandbox::make_container(c1, name, false);
     ASSERT_EQ(lxc_run("snapshot d1:" + name + " s0").status, 0);
@@ -458,7 +460,7 @@ TEST_P(Cli, SnapshotArgumentsAsInLxc) {
     EXPECT_EQ(lxc_run("config show d1:" + name + "/s2").status, 0);
 }
 
-TEST_P(Cli, MovingARunningContainerLeavesExactlyOne) {
+TEST_P(CliAsLxc, MovingARunningContainerLeavesExactlyOne) {
     auto name = sandbox::unique_name("mr");
     sandbox::make_container(c1, name, true);
     // Without --stateless: a live move, which needs CRIU: refused as lxc refuses it.
@@ -525,7 +527,7 @@ TEST_P(Cli, LxcFlagsLxdppLacksAreRefusedInOneLine) {
     EXPECT_EQ(lxc_state("d1:" + name), "STOPPED\n");
 }
 
-TEST_P(Cli, LxcFlagsAndFormsLxdppImplements) {
+TEST_P(CliAsLxc, LxcFlagsAndFormsLxdppImplements) {
     auto img = sandbox::image();
     // init --no-profiles -s POOL: as lxc's.
     auto a = sandbox::unique_name("nf");
@@ -601,7 +603,7 @@ TEST_P(Cli, LxcFlagsAndFormsLxdppImplements) {
     same_as_lxc("--force-local list d1:");
 }
 
-TEST_P(Cli, OutputAsLxcPrintsIt) {
+TEST_P(CliAsLxc, OutputAsLxcPrintsIt) {
     auto name = sandbox::unique_name("out");
     sandbox::make_container(c1, name, false);
     ASSERT_EQ(lxc_run("config set d1:" + name + " user.foo=bar user.n=1 user.t=true user.e= 'user.colon=a: b' user.dash=-x").status, 0);
@@ -640,7 +642,7 @@ TEST_P(Cli, OutputAsLxcPrintsIt) {
     EXPECT_EQ(r.substr(r.find("\nSnapshots:")), l.substr(l.find("\nSnapshots:")));
 }
 
-TEST_P(Cli, RemotesAsLxc) {
+TEST_P(CliAsLxc, RemotesAsLxc) {
     auto url = sandbox::https_url(1);
     // The certificate confirmed on stdin.
     auto fresh = dir / "fresh";
@@ -687,7 +689,7 @@ TEST_P(Cli, RemotesAsLxc) {
     same_as_lxc("xs d1:" + name + " a b");
 }
 
-TEST_P(Cli, FilesImagesAndExecAsLxc) {
+TEST_P(CliAsLxc, FilesImagesAndExecAsLxc) {
     auto name = sandbox::unique_name("fi");
     sandbox::make_container(c1, name, true);
     std::ofstream(dir / "f1") << "one\n";
@@ -792,7 +794,7 @@ TEST_P(Cli, ControlCharactersFromTheServerAreEscaped) {
 
 // ---- a script written for lxc, run by lxc and by lxdpp as `lxc` --------------------------------
 
-TEST_P(Cli, AScriptWrittenForLxcRunsTheSameWithLxdpp) {
+TEST_P(CliAsLxc, AScriptWrittenForLxcRunsTheSameWithLxdpp) {
     auto script = dir / "script.sh";
     std::ofstream(script) << R"SH(#!/bin/bash
 set -eu
@@ -1026,3 +1028,7 @@ TEST_P(Cli, FilePushOfALocalFileInterruptedBySigintLeavesNoPartialFile) {
 }  // namespace
 
 LXDPP_BOTH_SERVERS(Cli);
+// Against LXD only for now: these compare lxdpp with lxc 5.0's exact words, tables and
+// argument forms, where the incus 6.0 CLI differs (`incus snapshot create`, other columns,
+// other messages); see docs/incus-notes.md. The rest of the suite runs against both.
+INSTANTIATE_TEST_SUITE_P(, CliAsLxc, ::testing::Values(sandbox::server::lxd), ::sandbox::param_name);
