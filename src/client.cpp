@@ -296,6 +296,10 @@ void client::authenticate(std::string_view secret, std::string_view name) const 
         if (token_fp.empty() || token_fp != server_fp) {
             protocol::fail(errc::forbidden, "the token was issued by a server with another certificate");
         }
+        // LXD 5.0 reads a token from "password"; Incus (no trust password; 6.0 does not
+        // advertise explicit_trust_token, and an untrusted client cannot see which server it
+        // is) only from "trust_token". Each ignores the other field: both are sent.
+        body["trust_token"] = std::string(secret);
     }
     core_->run([](core* c, detail::scope sc, http_request r) -> asio::awaitable<void> {
         co_await c->call(std::move(r), std::move(sc));

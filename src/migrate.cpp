@@ -31,16 +31,131 @@ std::string https_operation_url(const client& c, const std::string& op_id) {
     return protocol::operation_url(info.environment.addresses.front(), op_id);
 }
 
-/// Proxies every frame between two websockets, both ways, until either side ends.
+// Snapshot config keys that a server knows only with an API extension. Moving from a server
+// that sets them (Incus sets volatile.uuid.generation on every snapshot) to one without the
+// extension (LXD 5.0) fails when the target creates the snapshot records; in relay mode the
+// client drops such keys from the migration header, in pull/push mode it refuses up front.
+struct extension_key {
+    const char* key;
+    const char* extension;
+};
+constexpr extension_key snapshot_keys_by_extension[] = {
+    {"volatile.uuid.generation", "instance_generation_id"},
+};
+
+/// The snapshot config keys the source may send and the target would refuse.
+std::vector<std::string> keys_unknown_to(const client& source, const client& target) {
+    std::vector<std::string> out;
+    for (auto& k : snapshot_keys_by_extension)
+        if (source.has_api_extension(k.extension) && !target.has_api_extension(k.extension)) out.emplace_back(k.key);
+    return out;
+}
+
+// The migration header (the source's first message on the control websocket) is protobuf:
+// MigrationHeader.snapshots = 5 (Snapshot), Snapshot.localConfig = 2 (Config), Config.key = 1.
+bool read_varint(std::string_view s, std::size_t& i, std::uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (i >= s.size()) return false;
+        auto b = static_cast<unsigned char>(s[i++]);
+        v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+        if (!(b & 0x80)) return true;
+    }
+    return false;
+}
+
+void put_varint(std::string& out, std::uint64_t v) {
+    while (v >= 0x80) {
+        out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+        v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+}
+
+struct pb_field {
+    std::uint64_t number = 0;
+    int wire = 0;
+    std::string_view whole;     ///< tag and value, as received
+    std::string_view payload;   ///< the bytes of a length-delimited value
+};
+
+/// Splits a protobuf message into its fields; false if it is not well-formed.
+bool pb_fields(std::string_view s, std::vector<pb_field>& out) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        pb_field f;
+        auto start = i;
+        std::uint64_t tag, v;
+        if (!read_varint(s, i, tag)) return false;
+        f.number = tag >> 3;
+        f.wire = static_cast<int>(tag & 7);
+        switch (f.wire) {
+        case 0: if (!read_varint(s, i, v)) return false; break;
+        case 1: if (s.size() - i < 8) return false; i += 8; break;
+        case 5: if (s.size() - i < 4) return false; i += 4; break;
+        case 2:
+            if (!read_varint(s, i, v) || v > s.size() - i) return false;
+            f.payload = s.substr(i, v);
+            i += v;
+            break;
+        default: return false;
+        }
+        f.whole = s.substr(start, i - start);
+        out.push_back(f);
+    }
+    return true;
+}
+
+/// The header without the snapshots' config entries whose key is in `drop`; nullopt when
+/// the message is not a header (it is then passed on as it is).
+std::optional<std::string> strip_snapshot_keys(std::string_view header, const std::vector<std::string>& drop) {
+    std::vector<pb_field> fields;
+    if (!pb_fields(header, fields)) return std::nullopt;
+    std::string out;
+    for (auto& f : fields) {
+        if (f.number != 5 || f.wire != 2) {
+            out.append(f.whole);
+            continue;
+        }
+        std::vector<pb_field> snap;
+        if (!pb_fields(f.payload, snap)) return std::nullopt;
+        std::string body;
+        for (auto& sf : snap) {
+            if (sf.number == 2 && sf.wire == 2) {
+                std::vector<pb_field> cfg;
+                if (!pb_fields(sf.payload, cfg)) return std::nullopt;
+                bool dropped = false;
+                for (auto& cf : cfg)
+                    if (cf.number == 1 && cf.wire == 2 && std::find(drop.begin(), drop.end(), cf.payload) != drop.end()) dropped = true;
+                if (dropped) continue;
+            }
+            body.append(sf.whole);
+        }
+        put_varint(out, (5u << 3) | 2u);
+        put_varint(out, body.size());
+        out += body;
+    }
+    return out;
+}
+
+/// Proxies every frame between two websockets, both ways, until either side ends. With
+/// `drop`, the first message (the source's migration header) loses those snapshot keys.
 template <class A, class B>
-asio::awaitable<void> pipe(A& from, B& to) {
+asio::awaitable<void> pipe(A& from, B& to, std::vector<std::string> drop = {}) {
     beast::flat_buffer buf;
+    bool first = true;
     for (;;) {
         boost::system::error_code ec;
         co_await from.async_read(buf, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) break;
         to.binary(from.got_binary());
-        co_await to.async_write(buf.data(), asio::redirect_error(asio::use_awaitable, ec));
+        std::optional<std::string> rewritten;
+        if (first && !drop.empty()) rewritten = strip_snapshot_keys(beast::buffers_to_string(buf.data()), drop);
+        first = false;
+        if (rewritten)
+            co_await to.async_write(asio::buffer(*rewritten), asio::redirect_error(asio::use_awaitable, ec));
+        else
+            co_await to.async_write(buf.data(), asio::redirect_error(asio::use_awaitable, ec));
         buf.consume(buf.size());
         if (ec) break;
     }
@@ -49,13 +164,13 @@ asio::awaitable<void> pipe(A& from, B& to) {
 }
 
 template <class A, class B>
-asio::awaitable<void> pipe_both(std::unique_ptr<A> a, std::unique_ptr<B> b) {
+asio::awaitable<void> pipe_both(std::unique_ptr<A> a, std::unique_ptr<B> b, std::vector<std::string> drop) {
     using namespace boost::asio::experimental::awaitable_operators;
-    co_await (pipe(*a, *b) && pipe(*b, *a));
+    co_await (pipe(*a, *b, std::move(drop)) && pipe(*b, *a));
 }
 
 asio::awaitable<void> relay(core* src, core* tgt, scope src_sc, scope tgt_sc, std::string src_op, std::string tgt_op,
-                            json::object src_secrets, json::object tgt_secrets) {
+                            json::object src_secrets, json::object tgt_secrets, std::vector<std::string> drop) {
     auto deadline = clock::now() + std::chrono::seconds(10);
     auto& io = tgt->io();   // every socket of the relay lives on the target client's I/O thread
     for (auto& kv : src_secrets) {
@@ -67,7 +182,7 @@ asio::awaitable<void> relay(core* src, core* tgt, scope src_sc, scope tgt_sc, st
         auto wb = co_await tgt->open_websocket(tgt->target_for(b, tgt_sc), deadline, &io);
         std::visit(
             [&](auto& pa) {
-                std::visit([&](auto& pb) { asio::co_spawn(io, pipe_both(std::move(pa), std::move(pb)), asio::detached); }, wb);
+                std::visit([&](auto& pb) { asio::co_spawn(io, pipe_both(std::move(pa), std::move(pb), kv.key() == "control" ? drop : std::vector<std::string>{}), asio::detached); }, wb);
             },
             wa);
     }
@@ -146,9 +261,24 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
         if (it != data_.expanded_config.end() && (it->second == "true" || it->second == "1" || it->second == "yes" || it->second == "on"))
             fail_invalid("the instance is protected against deletion (security.protection.delete): it cannot be moved");
     }
+    // Snapshot config keys the target would refuse (e.g. Incus -> LXD 5.0): only the relay
+    // can drop them; the other modes are refused before anything is transferred.
+    std::vector<std::string> drop;
+    if (!o.instance_only) {
+        drop = keys_unknown_to(client_, target);
+        if (!drop.empty() && parse_json(client_.raw_get(protocol::api_path({collection(client_), data_.name, "snapshots"}))).as_array().empty())
+            drop.clear();
+    }
     auto mode = o.mode;
     if (mode == migration_mode::automatic)
-        mode = (!client_.core_ptr()->tls || !target.core_ptr()->tls) ? migration_mode::relay : migration_mode::pull;
+        mode = (!client_.core_ptr()->tls || !target.core_ptr()->tls || !drop.empty()) ? migration_mode::relay : migration_mode::pull;
+    if (!drop.empty() && mode != migration_mode::relay) {
+        std::string keys;
+        for (auto& k : drop) keys += (keys.empty() ? "" : ", ") + k;
+        fail_invalid("the target server does not know the snapshot config key(s) " + keys +
+                     " that the source sets (it lacks the API extension): move it in relay mode, which drops them, or "
+                     "without snapshots (instance_only)");
+    }
     if (mode == migration_mode::push) target.assert_has_api_extension("container_push_target");
     if (!target.has_api_extension("instances") && data_.type != "container") fail_invalid("the target server only knows containers");
 
@@ -194,10 +324,10 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
             auto sc = client_.core_ptr();
             asio::co_spawn(tc->io(),
                            [](std::shared_ptr<core> s, std::shared_ptr<core> t, scope ss, scope ts, std::string so, std::string to,
-                              json::object a, json::object b) -> asio::awaitable<void> {
-                               co_await relay(s.get(), t.get(), ss, ts, so, to, a, b);
+                              json::object a, json::object b, std::vector<std::string> d) -> asio::awaitable<void> {
+                               co_await relay(s.get(), t.get(), ss, ts, so, to, a, b, std::move(d));
                            }(sc, tc, client_.scope(), target.scope(), operation_id_of(src.first.operation), tgt_op_id,
-                             src_secrets, tgt_secrets),
+                             src_secrets, tgt_secrets, drop),
                            asio::detached);
         }
         } catch (const error&) {

@@ -8,26 +8,33 @@ using namespace std::chrono_literals;
 
 namespace {
 using test_support::code_of;
+struct Connect : sandbox::server_test {};
 }  // namespace
 
-TEST(Connect, UnixSocketHostInfo) {
+TEST_P(Connect, UnixSocketHostInfo) {
     auto c = sandbox::unix_client(1);
     auto info = c.host_info();
     EXPECT_EQ(info.auth, "trusted");
     EXPECT_EQ(info.api_version, "1.0");
-    EXPECT_EQ(info.environment.server, "lxd");
-    EXPECT_EQ(info.environment.server_version, "5.0.2");
+    // Which server and which version (the ones the sandbox runs: Debian 12's LXD, and
+    // Incus from bookworm-backports).
+    EXPECT_EQ(info.environment.server, sandbox::on_incus() ? "incus" : "lxd");
+    EXPECT_EQ(info.environment.server_version, sandbox::server_version());
     EXPECT_EQ(info.environment.storage, "dir");
     EXPECT_EQ(info.environment.certificate_fingerprint, lxd::certificate_fingerprint(sandbox::server_cert(1)));
-    EXPECT_EQ(c.server_flavour(), lxd::flavour::lxd);
-    EXPECT_EQ(c.server_version(), "5.0.2");
+    EXPECT_EQ(c.server_flavour(), sandbox::on_incus() ? lxd::flavour::incus : lxd::flavour::lxd);
+    EXPECT_EQ(c.server_version(), sandbox::server_version());
     EXPECT_TRUE(c.trusted());
 }
 
-TEST(Connect, ApiExtensions) {
+TEST_P(Connect, ApiExtensions) {
     auto c = sandbox::unix_client(1);
     EXPECT_TRUE(c.has_api_extension("instances"));
     EXPECT_TRUE(c.has_api_extension("certificate_token"));
+    // Checked by extension: Incus 6.0 has instance_generation_id (volatile.uuid.generation),
+    // LXD 5.0.2 does not; neither advertises explicit_trust_token.
+    EXPECT_EQ(c.has_api_extension("instance_generation_id"), sandbox::on_incus());
+    EXPECT_FALSE(c.has_api_extension("explicit_trust_token"));
     EXPECT_FALSE(c.has_api_extension("no_such_extension_xyz"));
     EXPECT_NO_THROW(c.assert_has_api_extension("instances"));
     try {
@@ -43,21 +50,44 @@ TEST(Connect, ApiExtensions) {
     EXPECT_EQ(c.request_count(), before);
 }
 
-TEST(Connect, SocketDiscoveryHonoursLxdSocketAndLxdDir) {
+TEST_P(Connect, SocketDiscoveryHonoursTheServersVariables) {
+    // Each server's own variables: LXD_SOCKET / LXD_DIR, INCUS_SOCKET / INCUS_DIR.
     auto sock = sandbox::socket(1);
-    setenv("LXD_SOCKET", sock.c_str(), 1);
-    EXPECT_EQ(lxd::find_unix_socket(), sock);
-    unsetenv("LXD_SOCKET");
     auto dir = sock.substr(0, sock.rfind('/'));
-    setenv("LXD_DIR", dir.c_str(), 1);
+    const char* socket_var = sandbox::on_incus() ? "INCUS_SOCKET" : "LXD_SOCKET";
+    const char* dir_var = sandbox::on_incus() ? "INCUS_DIR" : "LXD_DIR";
+    auto flavour = sandbox::on_incus() ? lxd::flavour::incus : lxd::flavour::lxd;
+    for (auto* v : {"LXD_SOCKET", "LXD_DIR", "INCUS_SOCKET", "INCUS_DIR"}) unsetenv(v);
+    setenv(socket_var, sock.c_str(), 1);
+    EXPECT_EQ(lxd::find_unix_socket(), sock);   // no other server's socket exists here
+    EXPECT_EQ(lxd::find_unix_socket(flavour), sock);
+    unsetenv(socket_var);
+    setenv(dir_var, dir.c_str(), 1);
     EXPECT_EQ(lxd::find_unix_socket(), sock);
-    unsetenv("LXD_DIR");
-    setenv("INCUS_SOCKET", sock.c_str(), 1);
-    EXPECT_EQ(lxd::find_unix_socket(lxd::flavour::incus), sock);
+    EXPECT_EQ(lxd::find_unix_socket(flavour), sock);
+    // Asking for the other server does not take this one's socket.
+    auto other = sandbox::on_incus() ? lxd::flavour::lxd : lxd::flavour::incus;
+    EXPECT_EQ(code_of([&] { (void)lxd::find_unix_socket(other); }), lxd::errc::connection_failed);
+    // A client on the discovered socket says which server it is.
+    auto c = lxd::client::connect_unix();
+    EXPECT_EQ(c.server_flavour(), flavour);
+    unsetenv(dir_var);
+    // With both servers' variables set, an explicit choice picks each; no choice prefers LXD.
+    sandbox::use(sandbox::server::lxd);
+    auto lxd_sock = sandbox::socket(1);
+    sandbox::use(sandbox::server::incus);
+    auto incus_sock = sandbox::socket(1);
+    sandbox::use(GetParam());
+    setenv("LXD_SOCKET", lxd_sock.c_str(), 1);
+    setenv("INCUS_SOCKET", incus_sock.c_str(), 1);
+    EXPECT_EQ(lxd::find_unix_socket(lxd::flavour::incus), incus_sock);
+    EXPECT_EQ(lxd::find_unix_socket(lxd::flavour::lxd), lxd_sock);
+    EXPECT_EQ(lxd::find_unix_socket(), lxd_sock);
+    unsetenv("LXD_SOCKET");
     unsetenv("INCUS_SOCKET");
 }
 
-TEST(Connect, UnreachableSocketIsConnectionFailed) {
+TEST_P(Connect, UnreachableSocketIsConnectionFailed) {
     auto c = lxd::client::connect_unix("/tmp/lxdpp-no-such-dir/unix.socket");
     try {
         (void)c.host_info();
@@ -68,7 +98,8 @@ TEST(Connect, UnreachableSocketIsConnectionFailed) {
     }
 }
 
-TEST(Connect, HttpsUntrustedThenTrustedWithPassword) {
+// LXD 5.0 trusts by password; Incus 6 has no trust password, so it is trusted by a token.
+TEST_P(Connect, HttpsUntrustedThenTrustedWithPasswordOrToken) {
     lxd::certificate_pair pair;
     auto c = sandbox::untrusted_https_client(2, &pair);
     EXPECT_FALSE(c.trusted());
@@ -85,7 +116,7 @@ TEST(Connect, HttpsUntrustedThenTrustedWithPassword) {
     }
     EXPECT_FALSE(c.trusted());
 
-    c.authenticate(sandbox::password(), "lxdpp-test-trusted");
+    c.authenticate(sandbox::trust_secret(2), "lxdpp-test-trusted");
     EXPECT_TRUE(c.trusted());
     EXPECT_NO_THROW((void)c.instances().all());
     // The server now lists our certificate: confirmed with the lxc CLI.
@@ -94,7 +125,7 @@ TEST(Connect, HttpsUntrustedThenTrustedWithPassword) {
     EXPECT_NE(listing.find(fp.substr(0, 12)), std::string::npos) << listing;
 }
 
-TEST(Connect, HttpsPinnedByFingerprint) {
+TEST_P(Connect, HttpsPinnedByFingerprint) {
     auto pair = lxd::generate_client_certificate();
     lxd::tls_options tls;
     tls.client_cert_pem = pair.cert_pem;
@@ -109,7 +140,7 @@ TEST(Connect, HttpsPinnedByFingerprint) {
     EXPECT_EQ(c.host_info().api_version, "1.0");
 }
 
-TEST(Connect, WrongPinIsRefusedBeforeAnyRequest) {
+TEST_P(Connect, WrongPinIsRefusedBeforeAnyRequest) {
     auto pair = lxd::generate_client_certificate();
     lxd::tls_options tls;
     tls.client_cert_pem = pair.cert_pem;
@@ -126,18 +157,18 @@ TEST(Connect, WrongPinIsRefusedBeforeAnyRequest) {
     EXPECT_EQ(c.request_count(), 0u);
 }
 
-TEST(Connect, HttpsNeedsAWayToCheckTheServer) {
+TEST_P(Connect, HttpsNeedsAWayToCheckTheServer) {
     lxd::tls_options tls;
     EXPECT_EQ(code_of([&] { lxd::client::connect_https(sandbox::https_url(1), tls); }), lxd::errc::invalid_argument);
     EXPECT_EQ(code_of([&] { lxd::client::connect_https("http://127.0.0.1:1", tls); }), lxd::errc::invalid_argument);
 }
 
-TEST(Connect, FetchServerCertificateSeesTheRealOne) {
+TEST_P(Connect, FetchServerCertificateSeesTheRealOne) {
     auto pem = lxd::fetch_server_certificate(sandbox::https_url(1));
     EXPECT_EQ(lxd::certificate_fingerprint(pem), lxd::certificate_fingerprint(sandbox::server_cert(1)));
 }
 
-TEST(Connect, TokenTrustsAndIsSingleUse) {
+TEST_P(Connect, TokenTrustsAndIsSingleUse) {
     auto admin = sandbox::unix_client(2);
     auto op = admin.create_certificate_token("lxdpp-token-test");
     auto info = op.info();
@@ -155,7 +186,7 @@ TEST(Connect, TokenTrustsAndIsSingleUse) {
     EXPECT_FALSE(other.trusted());
 }
 
-TEST(Connect, TokenOfAnotherServerIsRefusedClientSide) {
+TEST_P(Connect, TokenOfAnotherServerIsRefusedClientSide) {
     auto admin = sandbox::unix_client(1);
     auto op = admin.create_certificate_token("lxdpp-wrong-server");
     auto token = lxd::client::token_from_operation(op.info());
@@ -166,7 +197,7 @@ TEST(Connect, TokenOfAnotherServerIsRefusedClientSide) {
     op.cancel();
 }
 
-TEST(Connect, KeepAliveReusesOneConnection) {
+TEST_P(Connect, KeepAliveReusesOneConnection) {
     auto c = sandbox::unix_client(1);
     for (int i = 0; i < 20; ++i) (void)c.host_info();
     EXPECT_EQ(c.request_count(), 20u);
@@ -178,7 +209,7 @@ TEST(Connect, KeepAliveReusesOneConnection) {
     EXPECT_EQ(h.connection_count(), before);   // the TLS connection is reused too
 }
 
-TEST(Connect, DeadlineExpiresPromptly) {
+TEST_P(Connect, DeadlineExpiresPromptly) {
     auto admin = sandbox::unix_client(1);
     auto token = admin.create_certificate_token("lxdpp-deadline");   // an operation that waits
     auto c = admin.with_timeout(500ms);
@@ -197,7 +228,7 @@ TEST(Connect, DeadlineExpiresPromptly) {
     EXPECT_EQ(c.host_info().auth, "trusted");
 }
 
-TEST(Connect, ProjectScopeAppliesToEveryRequest) {
+TEST_P(Connect, ProjectScopeAppliesToEveryRequest) {
     auto c = sandbox::unix_client(1);
     auto project = sandbox::unique_name("p");
     sandbox::lxc("project create d1:" + project + " -c features.images=false -c features.profiles=false");
@@ -217,3 +248,5 @@ TEST(Connect, ProjectScopeAppliesToEveryRequest) {
     EXPECT_EQ(code_of([&] { (void)c.use_project(project).containers().create(gone); }), lxd::errc::not_found);
     EXPECT_EQ(code_of([&] { (void)c.use_project("bad/name"); }), lxd::errc::invalid_argument);
 }
+
+LXDPP_BOTH_SERVERS(Connect);

@@ -14,22 +14,36 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <memory>
+
 using namespace std::chrono_literals;
 using test_support::code_of;
 namespace fs = std::filesystem;
 
 namespace {
-struct Files : ::testing::Test {
+struct Files : sandbox::server_test {
     static inline lxd::client* c = nullptr;
     static inline lxd::instance* box = nullptr;
-    static void SetUpTestSuite() {
-        c = new lxd::client(sandbox::unix_client(1));
-        box = new lxd::instance(sandbox::make_container(*c, sandbox::unique_name("files"), true));
+    // One running container per server for the whole suite, made by the first test on it.
+    static inline std::map<sandbox::server, std::pair<std::unique_ptr<lxd::client>, std::unique_ptr<lxd::instance>>> per;
+    void SetUp() override {
+        auto& [pc, pb] = per[srv()];
+        if (!pc) {
+            pc = std::make_unique<lxd::client>(sandbox::unix_client(1));
+            pb = std::make_unique<lxd::instance>(sandbox::make_container(*pc, sandbox::unique_name("files"), true));
+        }
+        c = pc.get();
+        box = pb.get();
     }
     static void TearDownTestSuite() {
-        sandbox::remove_leftovers(*c);
-        delete box;
-        delete c;
+        for (auto& [s, p] : per) {
+            sandbox::use(s);
+            if (p.first) sandbox::remove_leftovers(*p.first);
+        }
+        per.clear();
+        c = nullptr;
+        box = nullptr;
     }
     fs::path scratch = fs::path("/tmp") / sandbox::unique_name("local");
     void TearDown() override { fs::remove_all(scratch); }
@@ -45,7 +59,7 @@ std::string read_file(const fs::path& p) {
 }
 }  // namespace
 
-TEST_F(Files, PutGetBytesAndMetadata) {
+TEST_P(Files, PutGetBytesAndMetadata) {
     auto f = box->files();
     std::string data("binary\0data\xff", 12);
     f.put("/tmp/a.bin", data, {.mode = 0640, .uid = 1000, .gid = 2000});
@@ -60,7 +74,7 @@ TEST_F(Files, PutGetBytesAndMetadata) {
     EXPECT_EQ(sandbox::lxc("file pull d1:" + box->name() + "/tmp/a.bin -"), data);
 }
 
-TEST_F(Files, ModesRoundTripAsOctal) {
+TEST_P(Files, ModesRoundTripAsOctal) {
     auto f = box->files();
     for (std::uint32_t mode : {0600u, 0755u, 04755u}) {
         std::string p = "/tmp/mode-" + std::to_string(mode);
@@ -72,7 +86,7 @@ TEST_F(Files, ModesRoundTripAsOctal) {
     }
 }
 
-TEST_F(Files, AppendAppends) {
+TEST_P(Files, AppendAppends) {
     auto f = box->files();
     f.put("/tmp/log", "one\n");
     f.put("/tmp/log", "two\n", {.append = true});
@@ -81,7 +95,7 @@ TEST_F(Files, AppendAppends) {
     EXPECT_EQ(f.get("/tmp/log").data, "over\n");
 }
 
-TEST_F(Files, EmptyFile) {
+TEST_P(Files, EmptyFile) {
     auto f = box->files();
     f.put("/tmp/empty", "");
     auto got = f.get("/tmp/empty");
@@ -89,7 +103,7 @@ TEST_F(Files, EmptyFile) {
     EXPECT_EQ(sh("stat -c %s /tmp/empty"), "0\n");
 }
 
-TEST_F(Files, MissingIsNotFound) {
+TEST_P(Files, MissingIsNotFound) {
     auto f = box->files();
     EXPECT_EQ(code_of([&] { (void)f.get("/no/such/file"); }), lxd::errc::not_found);
     EXPECT_EQ(code_of([&] { (void)f.stat("/no/such/file"); }), lxd::errc::not_found);
@@ -98,7 +112,7 @@ TEST_F(Files, MissingIsNotFound) {
     EXPECT_FALSE(fs::exists(scratch.string() + "-x"));
 }
 
-TEST_F(Files, StreamsFromAndToLocalFiles) {
+TEST_P(Files, StreamsFromAndToLocalFiles) {
     fs::create_directories(scratch);
     std::string data(5 << 20, '\0');
     std::mt19937 rng(7);
@@ -126,7 +140,7 @@ TEST_F(Files, StreamsFromAndToLocalFiles) {
     EXPECT_EQ(sh("wc -c < /tmp/streamed"), "3000000\n");
 }
 
-TEST_F(Files, DirectoriesListingSymlinksRemove) {
+TEST_P(Files, DirectoriesListingSymlinksRemove) {
     auto f = box->files();
     f.mkdir("/tmp/d1/d2/d3", {.mode = 0700, .parents = true});
     EXPECT_EQ(sh("stat -c %a /tmp/d1/d2/d3"), "700\n");
@@ -146,7 +160,7 @@ TEST_F(Files, DirectoriesListingSymlinksRemove) {
     EXPECT_EQ(code_of([&] { (void)f.list("/tmp/a-file-not-dir"); }), lxd::errc::not_found);
 }
 
-TEST_F(Files, RecursiveTreeSurvivesPutThenGet) {
+TEST_P(Files, RecursiveTreeSurvivesPutThenGet) {
     // 1,000 files in nested directories, empty directories, symlinks, spaces and non-ASCII.
     auto src = scratch / "src";
     std::mt19937 rng(42);
@@ -194,7 +208,7 @@ TEST_F(Files, RecursiveTreeSurvivesPutThenGet) {
     EXPECT_EQ(a, b);
 }
 
-TEST_F(Files, TraversalIsRefusedOnGet) {
+TEST_P(Files, TraversalIsRefusedOnGet) {
     auto f = box->files();
     auto remote = "/root/" + sandbox::unique_name("evil");
     f.mkdir(remote);
@@ -211,7 +225,7 @@ TEST_F(Files, TraversalIsRefusedOnGet) {
     EXPECT_FALSE(fs::is_symlink(scratch / "dst2" / "abs"));
 }
 
-TEST_F(Files, TraversalIsRefusedOnPutBeforeAnythingIsSent) {
+TEST_P(Files, TraversalIsRefusedOnPutBeforeAnythingIsSent) {
     auto src = scratch / "src";
     fs::create_directories(src / "sub");
     write_file(src / "sub" / "a", "a");
@@ -222,13 +236,13 @@ TEST_F(Files, TraversalIsRefusedOnPutBeforeAnythingIsSent) {
     EXPECT_FALSE(f.exists(remote));
 }
 
-TEST_F(Files, BadPathsAreRefused) {
+TEST_P(Files, BadPathsAreRefused) {
     auto f = box->files();
     EXPECT_EQ(code_of([&] { f.put("", "x"); }), lxd::errc::invalid_argument);
     EXPECT_EQ(code_of([&] { f.put(std::string("/tmp/a\0b", 8), "x"); }), lxd::errc::invalid_argument);
 }
 
-TEST_F(Files, FiveHundredRoundTripsLeakNoDescriptorsNorMemory) {
+TEST_P(Files, FiveHundredRoundTripsLeakNoDescriptorsNorMemory) {
     fs::create_directories(scratch);
     auto local = scratch / "rt";
     { std::ofstream(local) << std::string(64 * 1024, 'r'); }
@@ -249,7 +263,7 @@ TEST_F(Files, FiveHundredRoundTripsLeakNoDescriptorsNorMemory) {
     EXPECT_EQ(names, (std::vector<std::string>{"back", "rt"}));   // no temporary files left behind
 }
 
-TEST_F(Files, ErrorsNameThePath) {
+TEST_P(Files, ErrorsNameThePath) {
     try {
         (void)box->files().get("/no/such/file-xyz");
         ADD_FAILURE() << "a missing file was read";
@@ -264,3 +278,5 @@ TEST_F(Files, ErrorsNameThePath) {
         EXPECT_NE(std::string(e.what()).find("/no/such/dir/f"), std::string::npos) << e.what();
     }
 }
+
+LXDPP_BOTH_SERVERS(Files);

@@ -24,7 +24,7 @@ std::string read_all(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), {}};
 }
 
-struct Images : ::testing::Test {
+struct Images : sandbox::server_test {
     lxd::client c = sandbox::unix_client(1);
     lxd::client c2 = sandbox::unix_client(2);
     fs::path work;
@@ -84,7 +84,7 @@ std::string fingerprint_of(const lxd::api::operation_info& done) { return lxd::i
 
 }  // namespace
 
-TEST_F(Images, ListGetAndAliasLookupInOneRequestEach) {
+TEST_P(Images, ListGetAndAliasLookupInOneRequestEach) {
     auto img = c.images().get_by_alias(sandbox::image());
     ASSERT_EQ(img.fingerprint.size(), 64u);
     EXPECT_EQ(img.properties.at("os"), "busybox");
@@ -105,7 +105,7 @@ TEST_F(Images, ListGetAndAliasLookupInOneRequestEach) {
     EXPECT_NE(sandbox::lxc("image info d1:" + sandbox::image()).find(img.fingerprint), std::string::npos);
 }
 
-TEST_F(Images, BadInputIsRefusedBeforeAnyRequest) {
+TEST_P(Images, BadInputIsRefusedBeforeAnyRequest) {
     auto before = c.request_count();
     EXPECT_EQ(code_of([&] { c.images().get("not-hex!"); }), lxd::errc::invalid_argument);
     EXPECT_EQ(code_of([&] { c.images().get(""); }), lxd::errc::invalid_argument);
@@ -119,7 +119,7 @@ TEST_F(Images, BadInputIsRefusedBeforeAnyRequest) {
     EXPECT_EQ(code_of([&] { c.images().alias("no-such-alias-here"); }), lxd::errc::not_found);
 }
 
-TEST_F(Images, AliasesCreateListRetargetRenameRemove) {
+TEST_P(Images, AliasesCreateListRetargetRenameRemove) {
     auto fp = c.images().get_by_alias(sandbox::image()).fingerprint;
     auto name = sandbox::unique_name("al") + "/with-slash";
     c.images().create_alias(name, fp, "made by lxdpp");
@@ -141,7 +141,7 @@ TEST_F(Images, AliasesCreateListRetargetRenameRemove) {
     EXPECT_EQ(code_of([&] { c.images().remove_alias(renamed); }), lxd::errc::not_found);
 }
 
-TEST_F(Images, ImportUnifiedStreamsWithProgressAndAliases) {
+TEST_P(Images, ImportUnifiedStreamsWithProgressAndAliases) {
     auto file = unified();
     auto size = fs::file_size(file);
     auto expect_fp = lxd::sha256_of_files({file});
@@ -178,7 +178,7 @@ TEST_F(Images, ImportUnifiedStreamsWithProgressAndAliases) {
     EXPECT_EQ(c.images().fingerprints().size(), before);
 }
 
-TEST_F(Images, ImportSplitThenExportGivesTheSameFiles) {
+TEST_P(Images, ImportSplitThenExportGivesTheSameFiles) {
     auto [meta, rootfs] = split();
     auto expect_fp = lxd::sha256_of_files({meta, rootfs});
     auto done = c.images().import_split(meta, rootfs).wait(5min);
@@ -200,7 +200,7 @@ TEST_F(Images, ImportSplitThenExportGivesTheSameFiles) {
     for (auto& f : out.files) EXPECT_EQ(fs::path(f).parent_path(), work / "export");
 }
 
-TEST_F(Images, TruncatedUploadIsRefusedAndStoresNothing) {
+TEST_P(Images, TruncatedUploadIsRefusedAndStoresNothing) {
     auto file = unified();
     auto full_fp = lxd::sha256_of_files({file});
     auto cut = (work / "cut.tar.xz").string();
@@ -218,7 +218,7 @@ TEST_F(Images, TruncatedUploadIsRefusedAndStoresNothing) {
     EXPECT_FALSE(c.images().exists(full_fp));
 }
 
-TEST_F(Images, PublishExportImportElsewhereKeepsTheFingerprint) {
+TEST_P(Images, PublishExportImportElsewhereKeepsTheFingerprint) {
     auto name = sandbox::unique_name("pub");
     auto box = sandbox::make_container(c, name, true);
     box.files().put("/root/marker", "from d1\n");
@@ -242,7 +242,7 @@ TEST_F(Images, PublishExportImportElsewhereKeepsTheFingerprint) {
     EXPECT_EQ(run_in_new(c2, fp, {"cat", "/root/marker"}), "from d1\n");
 }
 
-TEST_F(Images, UpdateAndRemove) {
+TEST_P(Images, UpdateAndRemove) {
     auto file = unified();
     auto fp = lxd::sha256_of_files({file});
     c.images().import_file(file).wait(5min);
@@ -256,3 +256,5 @@ TEST_F(Images, UpdateAndRemove) {
     EXPECT_FALSE(c.images().exists(fp));
     EXPECT_NE(sandbox::lxc("image info d1:" + fp, true).find("not found"), std::string::npos);
 }
+
+LXDPP_BOTH_SERVERS(Images);

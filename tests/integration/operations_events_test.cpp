@@ -7,13 +7,13 @@
 using namespace std::chrono_literals;
 
 namespace {
-struct OperationsEvents : ::testing::Test {
+struct OperationsEvents : sandbox::server_test {
     lxd::client c = sandbox::unix_client(1);
     void TearDown() override { sandbox::remove_leftovers(c); }
 };
 }  // namespace
 
-TEST_F(OperationsEvents, WaitedToCompletion) {
+TEST_P(OperationsEvents, WaitedToCompletion) {
     auto name = sandbox::unique_name("op");
     lxd::instance_create cfg;
     cfg.name = name;
@@ -27,7 +27,7 @@ TEST_F(OperationsEvents, WaitedToCompletion) {
     EXPECT_EQ(c.containers().get(name).status(), "Stopped");
 }
 
-TEST_F(OperationsEvents, ProgressCallbackSeesTheFinalState) {
+TEST_P(OperationsEvents, ProgressCallbackSeesTheFinalState) {
     auto name = sandbox::unique_name("prog");
     lxd::instance_create cfg;
     cfg.name = name;
@@ -46,7 +46,7 @@ TEST_F(OperationsEvents, ProgressCallbackSeesTheFinalState) {
     for (size_t k = 0; k + 1 < seen.size(); ++k) EXPECT_EQ(seen[k], lxd::api::status_code::running);
 }
 
-TEST_F(OperationsEvents, LateWaitStillSeesTheResult) {
+TEST_P(OperationsEvents, LateWaitStillSeesTheResult) {
     // The server forgets a finished operation after ~5 s; the handle must not care.
     auto name = sandbox::unique_name("late");
     lxd::instance_create cfg;
@@ -57,7 +57,7 @@ TEST_F(OperationsEvents, LateWaitStillSeesTheResult) {
     EXPECT_EQ(op.wait(1s).code, lxd::api::status_code::success);
 }
 
-TEST_F(OperationsEvents, FailureCarriesTheServersMessage) {
+TEST_P(OperationsEvents, FailureCarriesTheServersMessage) {
     auto name = sandbox::unique_name("fail");
     lxd::instance_create cfg;
     cfg.name = name;
@@ -66,14 +66,20 @@ TEST_F(OperationsEvents, FailureCarriesTheServersMessage) {
         c.containers().create(cfg).wait(1min);
         FAIL() << "created from a missing image";
     } catch (const lxd::error& e) {
-        // LXD refuses this either at once (404) or in the operation; either way its words.
-        EXPECT_TRUE(e.code_value() == lxd::errc::not_found || e.code_value() == lxd::errc::operation_failed) << e.what();
-        EXPECT_FALSE(e.server_message().empty()) << e.what();
+        if (sandbox::on_incus()) {
+            // Incus 6.0 answers the wait of a failed operation with an HTTP 500 error.
+            EXPECT_EQ(e.code_value(), lxd::errc::server_error) << e.what();
+            EXPECT_EQ(e.server_message(), "Image not provided for instance creation");
+        } else {
+            // LXD refuses this either at once (404) or in the operation; either way its words.
+            EXPECT_TRUE(e.code_value() == lxd::errc::not_found || e.code_value() == lxd::errc::operation_failed) << e.what();
+            EXPECT_FALSE(e.server_message().empty()) << e.what();
+        }
     }
     EXPECT_FALSE(c.containers().exists(name));
 }
 
-TEST_F(OperationsEvents, CancelATokenOperation) {
+TEST_P(OperationsEvents, CancelATokenOperation) {
     auto op = c.create_certificate_token("lxdpp-cancel-test");
     EXPECT_FALSE(op.done());
     auto listed = c.operations();
@@ -95,7 +101,7 @@ TEST_F(OperationsEvents, CancelATokenOperation) {
     EXPECT_FALSE(other.trusted());
 }
 
-TEST_F(OperationsEvents, CancelRefusedForTasksWithTheServersMessage) {
+TEST_P(OperationsEvents, CancelRefusedForTasksWithTheServersMessage) {
     auto name = sandbox::unique_name("nc");
     auto inst = sandbox::make_container(c, name, false);
     auto op = inst.start();
@@ -108,7 +114,7 @@ TEST_F(OperationsEvents, CancelRefusedForTasksWithTheServersMessage) {
     op.wait(1min);
 }
 
-TEST_F(OperationsEvents, WaitTimeoutLeavesOperationRunning) {
+TEST_P(OperationsEvents, WaitTimeoutLeavesOperationRunning) {
     auto op = c.create_certificate_token("lxdpp-wait-timeout");
     auto t0 = std::chrono::steady_clock::now();
     try {
@@ -124,7 +130,7 @@ TEST_F(OperationsEvents, WaitTimeoutLeavesOperationRunning) {
     EXPECT_TRUE(op.done());
 }
 
-TEST_F(OperationsEvents, AsyncWaitOfManyOperationsFromOneThread) {
+TEST_P(OperationsEvents, AsyncWaitOfManyOperationsFromOneThread) {
     std::vector<lxd::operation> ops;
     std::vector<std::string> names;
     for (int i = 0; i < 5; ++i) {
@@ -142,7 +148,7 @@ TEST_F(OperationsEvents, AsyncWaitOfManyOperationsFromOneThread) {
     for (auto& n : names) EXPECT_TRUE(c.containers().exists(n));
 }
 
-TEST_F(OperationsEvents, LifecycleEventsForARealAction) {
+TEST_P(OperationsEvents, LifecycleEventsForARealAction) {
     auto stream = c.events({.types = {"lifecycle"}});
     auto name = sandbox::unique_name("ev");
     auto inst = sandbox::make_container(c, name, true);
@@ -163,7 +169,7 @@ TEST_F(OperationsEvents, LifecycleEventsForARealAction) {
     EXPECT_THROW(stream.next(10ms), lxd::error);
 }
 
-TEST_F(OperationsEvents, CallbackSubscriptionAndOperationEvents) {
+TEST_P(OperationsEvents, CallbackSubscriptionAndOperationEvents) {
     std::mutex mu;
     std::condition_variable cv;
     std::vector<std::string> seen_ops;
@@ -181,7 +187,7 @@ TEST_F(OperationsEvents, CallbackSubscriptionAndOperationEvents) {
     EXPECT_TRUE(mentions);
 }
 
-TEST_F(OperationsEvents, EventsOverHttps) {
+TEST_P(OperationsEvents, EventsOverHttps) {
     auto h = sandbox::trusted_https_client(1);
     auto stream = h.events({.types = {"lifecycle"}});
     auto name = sandbox::unique_name("evh");
@@ -195,7 +201,7 @@ TEST_F(OperationsEvents, EventsOverHttps) {
     EXPECT_TRUE(created);
 }
 
-TEST_F(OperationsEvents, SynchronousCallFromACallbackIsRefused) {
+TEST_P(OperationsEvents, SynchronousCallFromACallbackIsRefused) {
     std::atomic<int> code{-1};
     std::promise<void> done;
     auto sub = c.subscribe({.types = {"lifecycle"}}, [&](const lxd::api::event&) {
@@ -212,3 +218,5 @@ TEST_F(OperationsEvents, SynchronousCallFromACallbackIsRefused) {
     ASSERT_EQ(done.get_future().wait_for(20s), std::future_status::ready);
     EXPECT_EQ(code, static_cast<int>(lxd::errc::invalid_argument));
 }
+
+LXDPP_BOTH_SERVERS(OperationsEvents);

@@ -13,6 +13,23 @@
 
 namespace sandbox {
 
+namespace {
+server current_server = server::lxd;
+std::string var(const std::string& lxd_name) {
+    // LXDPP_TEST_SOCKET_1 -> LXDPP_TEST_INCUS_SOCKET_1
+    if (current_server == server::lxd) return lxd_name;
+    return "LXDPP_TEST_INCUS_" + lxd_name.substr(std::string("LXDPP_TEST_").size());
+}
+}  // namespace
+
+const char* name_of(server s) { return s == server::incus ? "incus" : "lxd"; }
+server current() { return current_server; }
+void use(server s) { current_server = s; }
+::testing::internal::ParamGenerator<server> both_servers() { return ::testing::Values(server::lxd, server::incus); }
+std::string param_name(const ::testing::TestParamInfo<server>& info) { return name_of(info.param); }
+std::string server_version() { return on_incus() ? "6.0.4" : "5.0.2"; }
+const char* cli_name() { return on_incus() ? "incus" : "lxc"; }
+
 std::string env(const std::string& name) {
     const char* v = std::getenv(name.c_str());
     if (!v || !*v) {
@@ -23,10 +40,17 @@ std::string env(const std::string& name) {
     return v;
 }
 
-std::string socket(int k) { return env("LXDPP_TEST_SOCKET_" + std::to_string(k)); }
-std::string https_url(int k) { return "https://" + env("LXDPP_TEST_HTTPS_" + std::to_string(k)); }
-std::string server_cert(int k) { return lxd::read_text_file(env("LXDPP_TEST_CERT_" + std::to_string(k))); }
+std::string socket(int k) { return env(var("LXDPP_TEST_SOCKET_" + std::to_string(k))); }
+std::string https_url(int k) { return "https://" + env(var("LXDPP_TEST_HTTPS_" + std::to_string(k))); }
+std::string server_cert(int k) { return lxd::read_text_file(env(var("LXDPP_TEST_CERT_" + std::to_string(k)))); }
 std::string password() { return env("LXDPP_TEST_PASSWORD"); }
+std::string cli_conf() { return env(on_incus() ? "LXDPP_TEST_INCUS_CONF" : "LXDPP_TEST_LXC_CONF"); }
+
+std::string trust_secret(int k) {
+    if (!on_incus()) return password();
+    auto op = unix_client(k).create_certificate_token(unique_name("token"));
+    return lxd::client::token_from_operation(op.info());
+}
 std::string image() { return env("LXDPP_TEST_IMAGE"); }
 
 lxd::client unix_client(int k) { return lxd::client::connect_unix(socket(k)); }
@@ -43,7 +67,7 @@ lxd::client untrusted_https_client(int k, lxd::certificate_pair* cert_out) {
 
 lxd::client trusted_https_client(int k) {
     auto c = untrusted_https_client(k);
-    c.authenticate(password(), "lxdpp-test");
+    c.authenticate(trust_secret(k), "lxdpp-test");
     return c;
 }
 
@@ -53,7 +77,8 @@ std::string unique_name(const std::string& prefix) {
 }
 
 std::string lxc(const std::string& args, bool allow_failure, int* status_out) {
-    std::string cmd = "LXD_CONF=" + env("LXDPP_TEST_LXC_CONF") + " timeout 120 lxc " + args + " 2>&1";
+    std::string cmd = std::string(on_incus() ? "INCUS_CONF=" : "LXD_CONF=") + cli_conf() + " timeout 120 " +
+                      cli_name() + " " + args + " 2>&1";
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) throw std::runtime_error("popen failed");
     std::string out;
@@ -63,7 +88,7 @@ std::string lxc(const std::string& args, bool allow_failure, int* status_out) {
     int st = pclose(p);
     int code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     if (status_out) *status_out = code;
-    if (code != 0 && !allow_failure) ADD_FAILURE() << "lxc " << args << " exited " << code << ": " << out;
+    if (code != 0 && !allow_failure) ADD_FAILURE() << cli_name() << " " << args << " exited " << code << ": " << out;
     return out;
 }
 

@@ -6,8 +6,10 @@
 #include <stdexcept>
 
 #include <cerrno>
+#include <string_view>
 #include <cstring>
 
+#include <errno.h>   // program_invocation_short_name (glibc)
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,11 +64,25 @@ remote builtin(const std::string& name, const std::string& addr, const std::stri
     return r;
 }
 
+bool incus_client() {
+    if (const char* e = std::getenv("LXDPP_CLIENT"); e && *e) {
+        std::string v = e;
+        if (v == "incus") return true;
+        if (v == "lxc") return false;
+        throw std::runtime_error("LXDPP_CLIENT must be \"lxc\" or \"incus\", not \"" + v + "\"");
+    }
+    return std::string_view(program_invocation_short_name) == "incus";
+}
+
 }  // namespace
 
 config config::load() {
     config c;
-    if (const char* e = std::getenv("LXD_CONF"); e && *e) {
+    c.incus_ = incus_client();
+    if (c.incus_) {
+        const char* e = std::getenv("INCUS_CONF");
+        c.dir_ = e && *e ? e : home() + "/.config/incus";
+    } else if (const char* e = std::getenv("LXD_CONF"); e && *e) {
         c.dir_ = e;
     } else {
         c.dir_ = home() + "/.config/lxc";
@@ -106,13 +122,19 @@ config config::load() {
             c.remotes_[r.name] = r;
         }
     }
-    // lxc's static remotes: always there, never written to config.yml.
+    // The client's static remotes: always there, never written to config.yml.
     if (!c.remotes_.count("local")) c.remotes_["local"] = builtin("local", "unix://", "", false);
+    if (c.incus_) {
+        if (!c.remotes_.count("images"))
+            c.remotes_["images"] = builtin("images", "https://images.linuxcontainers.org", "simplestreams", true);
+        c.remotes_["local"].is_static = true;
+    } else {
     if (!c.remotes_.count("ubuntu"))
         c.remotes_["ubuntu"] = builtin("ubuntu", "https://cloud-images.ubuntu.com/releases", "simplestreams", true);
     if (!c.remotes_.count("ubuntu-daily"))
         c.remotes_["ubuntu-daily"] = builtin("ubuntu-daily", "https://cloud-images.ubuntu.com/daily", "simplestreams", true);
     for (auto* n : {"local", "ubuntu", "ubuntu-daily"}) c.remotes_[n].is_static = true;
+    }
     if (auto as = c.doc_["aliases"]; as && as.IsMap())
         for (auto it : as)
             if (it.first.IsScalar() && it.second.IsScalar()) c.aliases_[it.first.as<std::string>()] = it.second.as<std::string>();
@@ -139,7 +161,7 @@ void config::add(const remote& r) {
     n["addr"] = r.addr;
     if (!r.auth_type.empty()) n["auth_type"] = r.auth_type;
     if (!r.project.empty()) n["project"] = r.project;
-    n["protocol"] = r.protocol.empty() ? "lxd" : r.protocol;
+    n["protocol"] = r.protocol.empty() ? (incus_ ? "incus" : "lxd") : r.protocol;
     n["public"] = r.is_public;
     remotes_[r.name] = r;
 }
@@ -183,7 +205,8 @@ lxd::client config::connect(const std::string& name, const lxd::client_options& 
     if (r.is_unix()) {
         std::string path = r.addr.substr(5);   // after "unix:"
         while (path.rfind("//", 0) == 0) path = path.substr(1);
-        if (path == "/") path.clear();         // "unix://": find the local socket
+        if (path == "/") path.clear();         // "unix://": find the local socket (the client's own)
+        if (path.empty() && incus_) path = lxd::find_unix_socket(lxd::flavour::incus);
         return lxd::client::connect_unix(path, opts);
     }
     if (r.protocol == "simplestreams")

@@ -25,9 +25,15 @@ struct remote {
 
 class config {
 public:
-    /// $LXD_CONF, else ~/.config/lxc, else the snap's ~/snap/lxd/common/config when only it
-    /// exists. A missing config.yml gives lxc's built-in remotes.
+    /// Whose configuration: lxc's, or incus's (same format). The rule, first match wins:
+    /// $LXDPP_CLIENT=incus or =lxc; else the program's name (lxdpp installed as a link named
+    /// `incus` is an incus client); else lxc's.
+    /// lxc's: $LXD_CONF, else ~/.config/lxc, else the snap's ~/snap/lxd/common/config when only
+    /// it exists. incus's: $INCUS_CONF, else ~/.config/incus; its "local" remote is the Incus
+    /// socket ($INCUS_SOCKET, $INCUS_DIR, /run/incus, /var/lib/incus). A missing config.yml
+    /// gives that client's built-in remotes.
     static config load();
+    bool is_incus() const { return incus_; }
 
     const std::string& dir() const { return dir_; }
     const std::string& default_remote() const { return default_; }
@@ -62,6 +68,7 @@ private:
     std::map<std::string, remote> remotes_;
     std::map<std::string, std::string> aliases_;
     bool read_only_ = false;
+    bool incus_ = false;
     YAML::Node doc_;
 };
 
