@@ -284,8 +284,9 @@ std::string client::server_version() const { return core_->cached_info(*scope_).
 bool client::trusted() const { return host_info().auth == "trusted"; }
 
 void client::authenticate(std::string_view secret, std::string_view name) const {
-    auto request = protocol::certificate_trust(secret, name);   // refuses an empty secret
-    if (auto token = decode_token(secret)) {
+    auto token = decode_token(secret);
+    auto request = protocol::certificate_trust(secret, name, token.has_value());   // refuses an empty secret
+    if (token) {
         // The token names the certificate of the server it was issued by: refuse to hand it
         // to any other server.
         auto fp_it = token->find("fingerprint");
@@ -296,10 +297,6 @@ void client::authenticate(std::string_view secret, std::string_view name) const 
         if (token_fp.empty() || token_fp != server_fp) {
             protocol::fail(errc::forbidden, "the token was issued by a server with another certificate");
         }
-        // LXD 5.0 reads a token from "password"; Incus (no trust password; 6.0 does not
-        // advertise explicit_trust_token, and an untrusted client cannot see which server it
-        // is) only from "trust_token". Each ignores the other field: both are sent.
-        body["trust_token"] = std::string(secret);
     }
     core_->run([](core* c, detail::scope sc, http_request r) -> asio::awaitable<void> {
         co_await c->call(std::move(r), std::move(sc));

@@ -10,9 +10,10 @@ namespace json = boost::json;
 
 request server_get() { return make_request(verb::get, "/1.0"); }
 
-request certificate_trust(std::string_view secret, std::string_view name) {
+request certificate_trust(std::string_view secret, std::string_view name, bool is_token) {
     if (secret.empty()) fail_invalid("empty trust password or token");
     json::object body{{"type", "client"}, {"password", std::string(secret)}};
+    if (is_token) body["trust_token"] = std::string(secret);
     if (!name.empty()) body["name"] = std::string(name);
     auto r = make_request(verb::post, "/1.0/certificates");
     r.body = json::serialize(body);

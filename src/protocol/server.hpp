@@ -12,8 +12,12 @@
 namespace lxd::protocol {
 
 request server_get();   ///< GET /1.0
-/// POST /1.0/certificates {"type": "client", "password": secret[, "name"]}. Refuses an empty secret.
-request certificate_trust(std::string_view secret, std::string_view name);
+/// POST /1.0/certificates {"type": "client", "password": secret[, "trust_token": secret]
+/// [, "name"]}. Refuses an empty secret. A token goes in both fields: LXD 5.0 reads it from
+/// "password", Incus (which does not advertise explicit_trust_token in 6.0) only from
+/// "trust_token", and an untrusted client cannot tell which server it talks to; each
+/// server ignores the other field.
+request certificate_trust(std::string_view secret, std::string_view name, bool is_token = false);
 /// POST /1.0/certificates {"type": "client", "token": true, "name"}.
 request certificate_token(std::string_view name);
 /// GET of a path the caller chose (it must start with /1.0; its query is kept verbatim).

@@ -79,6 +79,8 @@ TEST(ServerRequests, CertificateTrust) {
     expect(certificate_trust("pw", ""), verb::post, "/1.0/certificates", {}, R"({"type":"client","password":"pw"})");
     expect(certificate_trust("pw", "me"), verb::post, "/1.0/certificates", {},
            R"({"type":"client","password":"pw","name":"me"})");
+    expect(certificate_trust("tok", "me", true), verb::post, "/1.0/certificates", {},
+           R"({"type":"client","password":"tok","trust_token":"tok","name":"me"})");
     EXPECT_EQ(code_of([] { certificate_trust("", "me"); }), errc::invalid_argument);
 }
 
