@@ -6,6 +6,8 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include <climits>
+#include <deque>
+#include <mutex>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -21,6 +23,16 @@ using namespace detail;
 using namespace boost::asio::experimental::awaitable_operators;
 
 namespace detail {
+
+// The channel behind exec_signals: send() queues under the mutex and, when an exec is
+// running with it, calls `wake` (which posts to that exec's I/O thread). The running exec
+// sets `wake` when it starts and clears it, setting `ended`, before it returns.
+struct exec_signal_state {
+    std::mutex mu;
+    std::deque<int> pending;
+    std::function<void()> wake;
+    bool ended = false;
+};
 
 asio::awaitable<exec_started> post_exec(core* c, scope sc, http_request r) {
     auto [env, res] = co_await c->call(std::move(r), sc);
@@ -187,6 +199,45 @@ asio::awaitable<void> captured(asio::awaitable<T> aw, std::exception_ptr& failur
     if (rethrow) std::rethrow_exception(e);
 }
 
+/// Ties an exec_signals channel to one running exec: while it lives, send() wakes the
+/// exec's forwarder on the I/O thread; afterwards, signals are dropped.
+class signal_link {
+public:
+    signal_link(const std::optional<exec_signals>& s, asio::any_io_executor ex)
+        : state_(s ? s->state() : nullptr), timer_(std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max())) {
+        if (!state_) return;
+        std::weak_ptr<asio::steady_timer> weak = timer_;
+        std::lock_guard lk(state_->mu);
+        state_->ended = false;
+        state_->wake = [ex, weak] {
+            // Runs on the I/O thread, the only one that destroys the timer.
+            asio::post(ex, [weak] {
+                if (auto t = weak.lock()) t->cancel();
+            });
+        };
+    }
+    ~signal_link() {
+        if (!state_) return;
+        std::lock_guard lk(state_->mu);
+        state_->ended = true;
+        state_->wake = nullptr;
+        state_->pending.clear();
+    }
+    signal_link(const signal_link&) = delete;
+    signal_link& operator=(const signal_link&) = delete;
+    /// Signals queued by other threads, in order (I/O thread).
+    std::deque<int> take() {
+        if (!state_) return {};
+        std::lock_guard lk(state_->mu);
+        return std::exchange(state_->pending, {});
+    }
+    asio::steady_timer& timer() { return *timer_; }
+
+private:
+    std::shared_ptr<exec_signal_state> state_;
+    std::shared_ptr<asio::steady_timer> timer_;
+};
+
 template <class WS>
 asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique_ptr<WS>> ws, std::string op_id,
                                       std::string rl, exec_options o) {
@@ -197,6 +248,31 @@ asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique
     exec_result result;
     bool timed_out = false;
     asio::steady_timer timer(c->io());
+    // The control websocket has one writer, `forwarder`: the caller's signals (exec_signals)
+    // and the watchdog's go through it, so two writes never overlap.
+    signal_link link(o.signals, c->io().get_executor());
+    std::deque<int> own_signals;
+    auto signal_command = [&](int sig) {
+        own_signals.push_back(sig);
+        link.timer().cancel();
+    };
+    auto forwarder = [&]() -> asio::awaitable<void> {
+        for (;;) {
+            auto queued = link.take();
+            queued.insert(queued.begin(), own_signals.begin(), own_signals.end());
+            own_signals.clear();
+            // While a write is under way a wake-up finds no wait to cancel: after writing,
+            // look again. With nothing to write, take() and the wait below follow with no
+            // suspension between them, so a wake-up posted meanwhile cancels that wait.
+            for (int sig : queued) co_await send_signal(control, sig);
+            if (!queued.empty()) continue;
+            boost::system::error_code ec;
+            link.timer().expires_at(asio::steady_timer::time_point::max());
+            co_await link.timer().async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
+            if (cs.cancelled() != asio::cancellation_type::none) co_return;
+        }
+    };
     auto watchdog = [&]() -> asio::awaitable<void> {
         if (!o.timeout) {
             timer.expires_at(asio::steady_timer::time_point::max());
@@ -206,10 +282,10 @@ asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique
         timer.expires_after(*o.timeout);
         co_await timer.async_wait(asio::use_awaitable);
         timed_out = true;
-        co_await send_signal(control, 15);
+        signal_command(15);
         timer.expires_after(std::chrono::seconds(2));
         co_await timer.async_wait(asio::use_awaitable);
-        co_await send_signal(control, 9);
+        signal_command(9);
         // A killed command ends at once; if it has not after drain_timeout, the server
         // cannot finish it (e.g. its output is stuck on a stalled connection): give up.
         timer.expires_after(o.drain_timeout);
@@ -259,7 +335,7 @@ asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique
     // with `streams` (or its failure, or the drain guard's) and cancels the rest: an input
     // that never ends cannot hold exec open, and a failure cannot leave it waiting.
     co_await (captured(streams(), failure) || captured(drain_guard(), failure) || captured(watchdog(), failure) || drain_control(control) ||
-              feed_stdin(in, o));
+              feed_stdin(in, o) || forwarder());
     for (auto& w : ws) {
         boost::system::error_code ignored;
         beast::get_lowest_layer(*w).socket().close(ignored);
@@ -360,13 +436,26 @@ void check_argv(const std::vector<std::string>& argv) {
 }
 
 void check_options(const exec_options& o) {
-    if (o.record_output && (!o.stdin_data.empty() || o.stdin_source || o.stdin_fd >= 0 || o.timeout))
-        fail_invalid("record_output has no stdin and no timeout (LXD attaches no websockets in that mode)");
+    if (o.record_output && (!o.stdin_data.empty() || o.stdin_source || o.stdin_fd >= 0 || o.timeout || o.signals))
+        fail_invalid("record_output has no stdin, no timeout and no signals (LXD attaches no websockets in that mode)");
     if (int(!o.stdin_data.empty()) + int(bool(o.stdin_source)) + int(o.stdin_fd >= 0) > 1)
         fail_invalid("give one of stdin_data, stdin_source and stdin_fd");
 }
 
 }  // namespace
+
+exec_signals::exec_signals() : state_(std::make_shared<detail::exec_signal_state>()) {}
+
+void exec_signals::send(int signal_number) const {
+    std::function<void()> wake;
+    {
+        std::lock_guard lk(state_->mu);
+        if (state_->ended) return;
+        state_->pending.push_back(signal_number);
+        wake = state_->wake;
+    }
+    if (wake) wake();
+}
 
 exec_result instance::execute(std::vector<std::string> argv, exec_options options) {
     check_argv(argv);

@@ -13,6 +13,25 @@
 
 namespace lxd {
 
+namespace detail { struct exec_signal_state; }
+
+/// Sends signals to a running non-interactive command (what `lxc exec` does with the
+/// signals it receives). A handle: copies share one channel. Give a copy to
+/// exec_options::signals, keep one, and call send() from any thread while execute() runs.
+/// A signal sent before the command's control channel is open is held and delivered once it
+/// is; one sent after the command has ended is dropped. Signals go out in the order sent.
+class exec_signals {
+public:
+    exec_signals();
+    /// Thread-safe and non-blocking (it only queues; the client's I/O thread writes it).
+    void send(int signal_number) const;
+    /// For the library: the channel's state.
+    const std::shared_ptr<detail::exec_signal_state>& state() const { return state_; }
+
+private:
+    std::shared_ptr<detail::exec_signal_state> state_;
+};
+
 struct exec_options {
     std::map<std::string, std::string> environment;
     std::string cwd;                          ///< empty: the server's default
@@ -35,6 +54,9 @@ struct exec_options {
     /// When it expires the command gets SIGTERM, then SIGKILL 2 s later, through the control
     /// channel; the result says timed_out. nullopt: no limit.
     std::optional<std::chrono::milliseconds> timeout;
+    /// Signals for the command from another thread while it runs (see exec_signals).
+    /// Not available with record_output (no control channel; refused: errc::invalid_argument).
+    std::optional<exec_signals> signals;
     /// Once the command has ended (its operation is final), stdout and stderr must reach
     /// their end with no gap longer than this; otherwise the output is incomplete and
     /// execute() throws errc::connection_lost naming the stream. While the command runs,

@@ -1094,6 +1094,139 @@ TEST_P(CliAsLxc, ExecFollowsTheTerminalsWindowSize) {
     EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << out;
 }
 
+// ---- exec forwards signals as lxc exec does ----------------------------------------------------
+
+namespace {
+
+/// `TOOL exec TARGET -- sh -c SCRIPT` as a child (stdin /dev/null, stdout and stderr pipes);
+/// for each step, once stdout holds `await` the child gets `signal`. Then the rest of the
+/// output and the exit status, every wait with a deadline.
+struct signalled_exec {
+    struct step {
+        std::string await;
+        int signal;
+    };
+    std::string out, err;
+    int status = -1;   // exit status; 128 + N if the tool itself died of signal N; -1: no end
+    std::string missed;   // the readiness text that never came
+
+    signalled_exec(const std::string& tool, const fs::path& conf, const std::string& target, const std::string& script,
+                   const std::vector<step>& steps) {
+        // Everything the child needs is made before fork: the parent has threads.
+        std::vector<std::string> words{tool, "exec", target, "--", "sh", "-c", script};
+        std::vector<char*> argv;
+        for (auto& w : words) argv.push_back(w.data());
+        argv.push_back(nullptr);
+        std::vector<std::string> env{"LXD_CONF=" + conf.string()};
+        for (char** e = environ; *e; ++e)
+            if (std::string_view(*e).rfind("LXD_CONF=", 0) != 0) env.emplace_back(*e);
+        std::vector<char*> envp;
+        for (auto& e : env) envp.push_back(e.data());
+        envp.push_back(nullptr);
+        int o[2], e[2];
+        if (::pipe2(o, O_CLOEXEC) != 0 || ::pipe2(e, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+        int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        pid_t pid = ::fork();
+        if (pid == 0) {
+            ::dup2(null, 0);
+            ::dup2(o[1], 1);
+            ::dup2(e[1], 2);
+            ::execvpe(argv[0], argv.data(), envp.data());
+            ::_exit(126);
+        }
+        ::close(null);
+        ::close(o[1]);
+        ::close(e[1]);
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+        bool out_open = true, err_open = true;
+        // Reads what is there (up to 100 ms); false once the deadline has passed.
+        auto pump = [&] {
+            pollfd p[2] = {{out_open ? o[0] : -1, POLLIN, 0}, {err_open ? e[0] : -1, POLLIN, 0}};
+            if (::poll(p, 2, 100) > 0) {
+                char buf[4096];
+                if (p[0].revents) {
+                    auto n = ::read(o[0], buf, sizeof buf);
+                    if (n > 0) out.append(buf, static_cast<std::size_t>(n)); else out_open = false;
+                }
+                if (p[1].revents) {
+                    auto n = ::read(e[0], buf, sizeof buf);
+                    if (n > 0) err.append(buf, static_cast<std::size_t>(n)); else err_open = false;
+                }
+            }
+            return std::chrono::steady_clock::now() < deadline;
+        };
+        for (auto& s : steps) {
+            while (out.find(s.await) == std::string::npos && (out_open || err_open) && pump()) {}
+            if (out.find(s.await) == std::string::npos) {
+                missed = s.await;
+                break;
+            }
+            ::kill(pid, s.signal);
+        }
+        while ((out_open || err_open) && pump()) {}
+        int st = 0;
+        while (::waitpid(pid, &st, WNOHANG) == 0 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (::waitpid(pid, &st, WNOHANG) == 0) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &st, 0);
+        } else {
+            status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        }
+        ::close(o[0]);
+        ::close(e[0]);
+    }
+};
+
+struct expected_exec {
+    std::string out;
+    int status;
+};
+
+}  // namespace
+
+TEST_P(CliAsLxc, ExecForwardsSignalsToTheCommandAsLxc) {
+    auto name = sandbox::unique_name("sig");
+    sandbox::make_container(c1, name, true);
+    auto target = "d1:" + name;
+    struct scenario {
+        std::string what, script;
+        std::vector<signalled_exec::step> steps;
+        expected_exec want;
+    };
+    // sh runs a trap once its foreground command ends: the scripts wait in short sleeps.
+    std::vector<scenario> scenarios{
+        // Ctrl-C reaches the command, which decides what it means: lxdpp exits as it does.
+        {"SIGINT, trapped", R"(trap "echo got-INT; exit 7" INT; echo ready; while :; do sleep 0.1; done)", {{"ready\n", SIGINT}},
+         {"ready\ngot-INT\n", 7}},
+        // Killed by SIGTERM: the server reports 128 + 15, and that is the exit status.
+        {"SIGTERM", "echo ready; sleep 30", {{"ready\n", SIGTERM}}, {"ready\n", 143}},
+        // A second Ctrl-C is forwarded too; lxdpp never gives up on the command by itself.
+        {"SIGINT twice", R"(n=0; trap 'n=$((n+1)); echo got-INT-$n; [ $n = 2 ] && exit 9' INT; echo ready; while :; do sleep 0.1; done)",
+         {{"ready\n", SIGINT}, {"got-INT-1\n", SIGINT}},
+         {"ready\ngot-INT-1\ngot-INT-2\n", 9}},
+        {"SIGUSR1, trapped", R"(trap "echo got-USR1; exit 3" USR1; echo ready; while :; do sleep 0.1; done)", {{"ready\n", SIGUSR1}},
+         {"ready\ngot-USR1\n", 3}},
+        // With no terminal, a hang-up goes on as SIGTERM (as lxc).
+        {"SIGHUP without a terminal", R"(trap "echo got-HUP; exit 4" HUP; trap "echo got-TERM; exit 5" TERM; echo ready; while :; do sleep 0.1; done)",
+         {{"ready\n", SIGHUP}}, {"ready\ngot-TERM\n", 5}},
+    };
+    for (auto& s : scenarios) {
+        SCOPED_TRACE(s.what);
+        signalled_exec mine(LXDPP_CLI_PATH, dir / "conf", target, s.script, s.steps);
+        EXPECT_EQ(mine.missed, "") << mine.out << mine.err;
+        EXPECT_EQ(mine.out, s.want.out);
+        EXPECT_EQ(mine.err, "");
+        EXPECT_EQ(mine.status, s.want.status);
+        // lxc on the same daemon, the same way.
+        signalled_exec theirs("lxc", dir / "conf", target, s.script, s.steps);
+        EXPECT_EQ(theirs.missed, "") << theirs.out << theirs.err;
+        EXPECT_EQ(theirs.out, s.want.out);
+        EXPECT_EQ(theirs.err, "");
+        EXPECT_EQ(theirs.status, s.want.status);
+    }
+}
+
 LXDPP_BOTH_SERVERS(Cli);
 // Against LXD only for now: these compare lxdpp with lxc 5.0's exact words, tables and
 // argument forms, where the incus 6.0 CLI differs (`incus snapshot create`, other columns,

@@ -6,6 +6,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <condition_variable>
+#include <csignal>
+#include <future>
+#include <mutex>
 #include <thread>
 
 #include "support/code_of.hpp"
@@ -177,6 +181,38 @@ TEST_P(Exec, TimeoutKillsAndSaysSo) {
     EXPECT_NE(r.exit_code, 0);
     EXPECT_LT(took, 10s);
     EXPECT_EQ(box->execute({"sh", "-c", "pgrep -x sleep || true"}).out, "");
+}
+
+TEST_P(Exec, SignalsFromAnotherThreadReachTheCommandInOrder) {
+    lxd::exec_signals to_command;
+    lxd::exec_options o;
+    o.signals = to_command;
+    std::mutex mu;
+    std::string seen;
+    bool ready = false;
+    std::condition_variable cv;
+    o.on_stdout = [&](std::string_view d) {
+        std::lock_guard lk(mu);
+        seen += d;
+        ready = seen.find("ready\n") != std::string::npos;
+        cv.notify_all();
+    };
+    auto fut = box->async_execute(
+        {"sh", "-c", "trap 'echo usr1' USR1; trap 'echo usr2; exit 6' USR2; echo ready; while :; do sleep 0.1; done"},
+        o);
+    {
+        std::unique_lock lk(mu);
+        ASSERT_TRUE(cv.wait_for(lk, 60s, [&] { return ready; })) << seen;
+    }
+    to_command.send(SIGUSR1);
+    to_command.send(SIGUSR2);   // in order: usr1 first
+    ASSERT_EQ(fut.wait_for(60s), std::future_status::ready);
+    auto r = fut.get();
+    EXPECT_EQ(r.exit_code, 6);
+    EXPECT_FALSE(r.timed_out);
+    std::lock_guard lk(mu);
+    EXPECT_EQ(seen, "ready\nusr1\nusr2\n");
+    to_command.send(SIGUSR1);   // after the end: dropped, no effect, no crash
 }
 
 TEST_P(Exec, StoppedInstanceAndEmptyArgvAreClearErrors) {

@@ -98,6 +98,8 @@ private:
 };
 
 /// exec: a command in an instance, piped or on a terminal.
+class forwarded_signals;   // exec.cpp: the signals exec forwards to the command
+
 class exec_command {
 public:
     explicit exec_command(context& ctx) : ctx_(ctx) {}
@@ -105,8 +107,9 @@ public:
     int run();
 
 private:
-    int run_piped(lxd::instance& inst, const std::map<std::string, std::string>& environment);
-    int run_interactive(lxd::instance& inst, const std::map<std::string, std::string>& environment);
+    int run_piped(lxd::instance& inst, const std::map<std::string, std::string>& environment, forwarded_signals& signals);
+    int run_interactive(lxd::instance& inst, const std::map<std::string, std::string>& environment,
+                        forwarded_signals& signals);
     context& ctx_;
     std::string name_, cwd_, mode_ = "auto";
     std::vector<std::string> command_, env_;

@@ -1,9 +1,22 @@
 // tools/lxdpp/commands/exec.cpp — `lxdpp exec`: a command in an instance, with its output
 // piped through, or on a terminal (raw mode, window size followed).
+//
+// Signals, as `lxc exec` (LXD 5.0) does in both modes: SIGTERM, SIGHUP, SIGINT, SIGQUIT,
+// SIGABRT, SIGTSTP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2, SIGSEGV and SIGCONT sent to lxdpp are
+// forwarded to the command through the control channel, every time (a second Ctrl-C is
+// forwarded too; lxdpp itself never dies of them). SIGHUP goes on as SIGTERM when lxdpp has
+// no controlling terminal. lxdpp exits with the status the server reports (a command killed
+// by signal N: 128 + N). On a terminal, Ctrl-C is a keystroke (raw mode), not a signal.
+#include <atomic>
+#include <csignal>
+#include <functional>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -13,6 +26,59 @@
 namespace lxdpp_cli {
 
 using namespace std::chrono_literals;
+
+/// The signals lxc forwards, taken by a sigwait thread (no handler) and passed to the
+/// current target. Blocked from construction, which must come before the client's I/O
+/// thread exists so that every thread inherits the mask.
+class forwarded_signals {
+public:
+    forwarded_signals() {
+        sigemptyset(&set_);
+        for (int s : {SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGABRT, SIGTSTP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2, SIGSEGV, SIGCONT})
+            sigaddset(&set_, s);
+        pthread_sigmask(SIG_BLOCK, &set_, &old_);
+        waiter_ = std::thread([this] {
+            for (;;) {
+                int sig = 0;
+                if (sigwait(&set_, &sig) != 0) return;
+                if (done_) return;
+                if (sig == SIGHUP) {
+                    // As lxc: a hang-up with no terminal left is passed on as SIGTERM.
+                    int tty = ::open("/dev/tty", O_RDONLY | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
+                    if (tty >= 0) ::close(tty); else sig = SIGTERM;
+                }
+                std::lock_guard lk(mu_);
+                if (target_) target_(sig);
+            }
+        });
+    }
+    ~forwarded_signals() {
+        target(nullptr);
+        done_ = true;
+        pthread_kill(waiter_.native_handle(), SIGCONT);   // wakes sigwait; then ignored (done_)
+        waiter_.join();
+        // Signals that came too late for the command are dropped, not acted on by lxdpp
+        // (lxc ignores them too) once the mask is restored.
+        timespec zero{};
+        while (sigtimedwait(&set_, nullptr, &zero) > 0) {}
+        pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    }
+    forwarded_signals(const forwarded_signals&) = delete;
+    forwarded_signals& operator=(const forwarded_signals&) = delete;
+    /// Where signals go from now on (nullptr: dropped). Once it returns, the previous
+    /// target is no longer running nor called.
+    void target(std::function<void(int)> f) {
+        std::lock_guard lk(mu_);
+        target_ = std::move(f);
+    }
+
+private:
+    sigset_t set_{}, old_{};
+    std::mutex mu_;
+    std::function<void(int)> target_;
+    std::atomic<bool> done_{false};
+    std::thread waiter_;
+};
 
 namespace {
 
@@ -48,6 +114,48 @@ void write_all(int fd, std::string_view d) {
     }
 }
 
+/// Clears a forwarded_signals target when it goes out of scope (before what it refers to).
+struct target_reset {
+    forwarded_signals& s;
+    ~target_reset() { s.target(nullptr); }
+};
+
+/// Copies stdin to the session on a thread of its own, which ends (and is joined) when this
+/// goes out of scope, also while read(0) would block: it waits on stdin and on a pipe of
+/// ours, never in read() alone. Declared after the session, so the session outlives it.
+class stdin_pump {
+public:
+    explicit stdin_pump(lxd::exec_session& session) {
+        if (::pipe2(wake_, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+        thread_ = std::thread([this, &session] {
+            char buf[4096];
+            for (;;) {
+                pollfd p[2] = {{0, POLLIN, 0}, {wake_[0], POLLIN, 0}};
+                int r = ::poll(p, 2, -1);
+                if (r < 0 && errno == EINTR) continue;
+                if (r < 0 || p[1].revents) return;
+                if (p[0].revents & POLLNVAL) return;
+                auto n = ::read(0, buf, sizeof buf);
+                if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+                if (n <= 0) return;
+                session.write(std::string_view(buf, static_cast<std::size_t>(n)));
+            }
+        });
+    }
+    ~stdin_pump() {
+        (void)!::write(wake_[1], "x", 1);
+        thread_.join();
+        ::close(wake_[0]);
+        ::close(wake_[1]);
+    }
+    stdin_pump(const stdin_pump&) = delete;
+    stdin_pump& operator=(const stdin_pump&) = delete;
+
+private:
+    int wake_[2] = {-1, -1};
+    std::thread thread_;
+};
+
 }  // namespace
 
 void exec_command::add(CLI::App& app) {
@@ -69,6 +177,7 @@ int exec_command::run() {
     auto [remote, name] = split_remote(ctx_.cfg, name_);
     if (command_.empty()) throw usage_error("no command given: lxdpp exec NAME -- COMMAND...");
     if (mode_ != "auto" && mode_ != "interactive" && mode_ != "non-interactive") throw usage_error("Unknown interactive mode: " + mode_);
+    forwarded_signals signals;   // before connect: the client's threads inherit the mask
     auto c = ctx_.connect(remote);
     auto inst = c.instances().get(name);
     bool tty = force_tty_ || mode_ == "interactive" || (!no_tty_ && mode_ != "non-interactive" && ::isatty(0) && ::isatty(1));
@@ -82,10 +191,11 @@ int exec_command::run() {
         int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (devnull >= 0) ::dup2(devnull, 0);
     }
-    return tty ? run_interactive(inst, environment) : run_piped(inst, environment);
+    return tty ? run_interactive(inst, environment, signals) : run_piped(inst, environment, signals);
 }
 
-int exec_command::run_piped(lxd::instance& inst, const std::map<std::string, std::string>& environment) {
+int exec_command::run_piped(lxd::instance& inst, const std::map<std::string, std::string>& environment,
+                            forwarded_signals& signals) {
     lxd::exec_options o;
     o.environment = environment;
     o.cwd = cwd_;
@@ -94,12 +204,17 @@ int exec_command::run_piped(lxd::instance& inst, const std::map<std::string, std
     o.stdin_fd = 0;
     o.on_stdout = [](std::string_view d) { write_all(1, d); };
     o.on_stderr = [](std::string_view d) { write_all(2, d); };
+    lxd::exec_signals to_command;
+    o.signals = to_command;
+    signals.target([to_command](int sig) { to_command.send(sig); });
+    target_reset reset{signals};
     int code = inst.execute(command_, o).exit_code;
     if (code == 127) std::cerr << "Error: Command not found\n";   // as lxc
     return code;
 }
 
-int exec_command::run_interactive(lxd::instance& inst, const std::map<std::string, std::string>& environment) {
+int exec_command::run_interactive(lxd::instance& inst, const std::map<std::string, std::string>& environment,
+                                  forwarded_signals& signals) {
     lxd::interactive_options io;
     io.environment = environment;
     io.cwd = cwd_;
@@ -111,17 +226,10 @@ int exec_command::run_interactive(lxd::instance& inst, const std::map<std::strin
         io.height = ws.ws_row;
     }
     auto session = inst.execute_interactive(command_, io);
+    signals.target([&session](int sig) { session.signal(sig); });
+    target_reset reset{signals};
     raw_terminal terminal;
-    std::thread input([&session] {
-        char buf[4096];
-        for (;;) {
-            auto n = ::read(0, buf, sizeof buf);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return;
-            session.write(std::string_view(buf, static_cast<std::size_t>(n)));
-        }
-    });
-    input.detach();   // blocked in read(0) until the process ends
+    stdin_pump input(session);
     for (;;) {
         // The window size is followed by looking at it between reads (at least every 100 ms):
         // no signal handler, so no state outside this function.
