@@ -610,6 +610,12 @@ TEST_P(CliAsLxc, OutputAsLxcPrintsIt) {
     auto name = sandbox::unique_name("out");
     sandbox::make_container(c1, name, false);
     ASSERT_EQ(lxc_run("config set d1:" + name + " user.foo=bar user.n=1 user.t=true user.e= 'user.colon=a: b' user.dash=-x").status, 0);
+    // Values that only look like numbers with a base prefix stay plain (a fingerprint such as
+    // "0b1bb1f4..." was quoted once); the real ones are quoted, as yaml.v2 does.
+    ASSERT_EQ(lxc_run("config set d1:" + name + " user.b1=0b1bb1f4 user.b2=0b101 user.x1=0x1F user.x2=0xZZ"
+                      " user.o1=0o17 user.o2=0o19 user.f=1e5")
+                  .status,
+              0);
     ASSERT_EQ(lxc_run("snapshot d1:" + name + " s0").status, 0);
     same_as_lxc("config show d1:" + name);
     same_as_lxc("config show d1:" + name + " -e");

@@ -43,8 +43,11 @@ bool is_yaml11_non_string(const std::string& s) {
     std::size_t i = 0;
     if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
     if (i == s.size()) return false;
-    if (s.size() > i + 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'b' || s[i + 1] == 'o'))
-        return s.find_first_not_of("0123456789abcdefABCDEF_", i + 2) == std::string::npos;
+    // Each prefix with its own digits: "0b1bb1f4..." (a fingerprint) is a string, not binary.
+    if (s.size() > i + 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'b' || s[i + 1] == 'o')) {
+        const char* digits_of = s[i + 1] == 'x' ? "0123456789abcdefABCDEF_" : s[i + 1] == 'b' ? "01_" : "01234567_";
+        return s.find_first_not_of(digits_of, i + 2) == std::string::npos;
+    }
     bool digits = false, dot = false, exp = false;
     for (; i < s.size(); ++i) {
         char c = s[i];
