@@ -23,9 +23,7 @@ json::object exec_body(const exec_command& c) {
 }
 
 request exec_post(std::string_view collection, std::string_view name, const json::object& body) {
-    auto r = make_request(verb::post, api_path({collection, name, "exec"}));
-    r.body = json::serialize(body);
-    return r;
+    return json_request(verb::post, api_path({collection, name, "exec"}), json::serialize(body));
 }
 
 std::string without_query(std::string_view url) { return std::string(url.substr(0, url.find('?'))); }

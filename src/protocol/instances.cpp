@@ -86,9 +86,7 @@ request instance_create(std::string_view collection, std::string_view type, cons
     if (!c.description.empty()) body["description"] = c.description;
     auto t = c.type.empty() ? std::string(type) : c.type;
     if (!t.empty()) body["type"] = t;
-    auto r = make_request(verb::post, api_path({collection}));
-    r.body = json::serialize(body);
-    return r;
+    return json_request(verb::post, api_path({collection}), json::serialize(body));
 }
 
 request instance_put(std::string_view collection, const api::instance& data, std::string_view etag) {
@@ -134,9 +132,7 @@ request instance_delete(std::string_view collection, std::string_view name) {
 
 request instance_rename(std::string_view collection, std::string_view name, std::string_view new_name) {
     check_instance_name(new_name);
-    auto r = make_request(verb::post, instance_path(collection, name));
-    r.body = json::serialize(json::object{{"name", std::string(new_name)}});
-    return r;
+    return json_request(verb::post, instance_path(collection, name), json::serialize(json::object{{"name", std::string(new_name)}}));
 }
 
 request instance_state_get(std::string_view collection, std::string_view name) {
@@ -149,9 +145,7 @@ request instance_state_put(std::string_view collection, std::string_view name, s
                       {"timeout", o.timeout ? static_cast<std::int64_t>(o.timeout->count()) : std::int64_t{-1}},
                       {"force", o.force},
                       {"stateful", o.stateful}};
-    auto r = make_request(verb::put, instance_path(collection, name, "state"));
-    r.body = json::serialize(body);
-    return r;
+    return json_request(verb::put, instance_path(collection, name, "state"), json::serialize(body));
 }
 
 }  // namespace lxd::protocol

@@ -27,25 +27,19 @@ request migration_target(std::string_view collection, const api::instance& src, 
     source["container_only"] = o.instance_only;
     if (auto it = src.config.find("volatile.base_image"); it != src.config.end()) source["base-image"] = it->second;
     body["source"] = std::move(source);
-    auto r = make_request(verb::post, api_path({collection}));
-    r.body = json::serialize(body);
-    return r;
+    return json_request(verb::post, api_path({collection}), json::serialize(body));
 }
 
 request migration_source(std::string_view collection, std::string_view name, const migrate_options& o,
                          const json::object& extra) {
     json::object body{{"migration", true}, {"live", o.live}, {"instance_only", o.instance_only}, {"container_only", o.instance_only}};
     for (auto& kv : extra) body[kv.key()] = kv.value();
-    auto r = make_request(verb::post, api_path({collection, name}));
-    r.body = json::serialize(body);
-    return r;
+    return json_request(verb::post, api_path({collection, name}), json::serialize(body));
 }
 
 request migration_member_move(std::string_view collection, std::string_view name, std::string_view new_name) {
     check_instance_name(new_name);
-    auto r = make_request(verb::post, api_path({collection, name}));
-    r.body = json::serialize(json::object{{"name", std::string(new_name)}, {"migration", true}});
-    return r;
+    return json_request(verb::post, api_path({collection, name}), json::serialize(json::object{{"name", std::string(new_name)}, {"migration", true}}));
 }
 
 }  // namespace lxd::protocol

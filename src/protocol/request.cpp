@@ -31,6 +31,12 @@ request make_request(verb m, std::string path, query_list query) {
     return r;
 }
 
+request json_request(verb m, std::string path, std::string body) {
+    auto r = make_request(m, std::move(path));
+    r.body = std::move(body);
+    return r;
+}
+
 std::string header_of(const request& r, std::string_view name) {
     for (auto& [k, v] : r.headers)
         if (k == name) return v;

@@ -39,6 +39,8 @@ struct request {
 
 /// A request with no body.
 request make_request(verb m, std::string path, query_list query = {});
+/// A request whose body is `body`, already serialized JSON (application/json).
+request json_request(verb m, std::string path, std::string body);
 
 /// The value of a header of `r` ("" if absent).
 std::string header_of(const request& r, std::string_view name);

@@ -15,15 +15,11 @@ request certificate_trust(std::string_view secret, std::string_view name, bool i
     json::object body{{"type", "client"}, {"password", std::string(secret)}};
     if (is_token) body["trust_token"] = std::string(secret);
     if (!name.empty()) body["name"] = std::string(name);
-    auto r = make_request(verb::post, "/1.0/certificates");
-    r.body = json::serialize(body);
-    return r;
+    return json_request(verb::post, "/1.0/certificates", json::serialize(body));
 }
 
 request certificate_token(std::string_view name) {
-    auto r = make_request(verb::post, "/1.0/certificates");
-    r.body = json::serialize(json::object{{"type", "client"}, {"token", true}, {"name", std::string(name)}});
-    return r;
+    return json_request(verb::post, "/1.0/certificates", json::serialize(json::object{{"type", "client"}, {"token", true}, {"name", std::string(name)}}));
 }
 
 request raw_get(std::string_view path) {

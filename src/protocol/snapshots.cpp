@@ -27,16 +27,12 @@ request snapshot_create(std::string_view instance_path, std::string_view name, b
     check_snapshot_name(name);
     json::object body{{"name", std::string(name)}, {"stateful", stateful}};
     if (!expires_at.empty()) body["expires_at"] = expires_at;
-    auto r = make_request(verb::post, std::string(instance_path) + "/snapshots");
-    r.body = json::serialize(body);
-    return r;
+    return json_request(verb::post, std::string(instance_path) + "/snapshots", json::serialize(body));
 }
 
 request snapshot_rename(std::string_view instance_path, std::string_view name, std::string_view new_name) {
     check_snapshot_name(new_name);
-    auto r = make_request(verb::post, snapshot_path(instance_path, name));
-    r.body = json::serialize(json::object{{"name", std::string(new_name)}});
-    return r;
+    return json_request(verb::post, snapshot_path(instance_path, name), json::serialize(json::object{{"name", std::string(new_name)}}));
 }
 
 request snapshot_delete(std::string_view instance_path, std::string_view name) {
@@ -44,16 +40,12 @@ request snapshot_delete(std::string_view instance_path, std::string_view name) {
 }
 
 request snapshot_restore(std::string_view instance_path, std::string_view name, bool stateful) {
-    auto r = make_request(verb::put, std::string(instance_path));
-    r.body = json::serialize(json::object{{"restore", std::string(name)}, {"stateful", stateful}});
-    return r;
+    return json_request(verb::put, std::string(instance_path), json::serialize(json::object{{"restore", std::string(name)}, {"stateful", stateful}}));
 }
 
 request snapshot_set_expiry(std::string_view instance_path, std::string_view name, std::string_view rfc3339) {
-    auto r = make_request(verb::put, snapshot_path(instance_path, name));
-    r.body = json::serialize(
-        json::object{{"expires_at", rfc3339.empty() ? std::string("0001-01-01T00:00:00Z") : std::string(rfc3339)}});
-    return r;
+    return json_request(verb::put, snapshot_path(instance_path, name), json::serialize(
+        json::object{{"expires_at", rfc3339.empty() ? std::string("0001-01-01T00:00:00Z") : std::string(rfc3339)}}));
 }
 
 }  // namespace lxd::protocol
