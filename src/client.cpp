@@ -10,6 +10,7 @@
 #include <openssl/ssl.h>
 
 #include "detail/core.hpp"
+#include "transport/tls.hpp"
 
 namespace lxd {
 
@@ -51,13 +52,6 @@ parsed_url parse_https_url(std::string_view url) {
     if (p.port.empty() || !std::all_of(p.port.begin(), p.port.end(), ::isdigit) || std::stoul(p.port) > 65535)
         protocol::fail_invalid("URL has a bad port: " + std::string(url));
     return p;
-}
-
-void configure_tls13(asio::ssl::context& ctx) {
-    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_3_VERSION);
-    // Offer HTTP/1.1 only: websocket upgrades need it and LXD would otherwise pick h2.
-    static const unsigned char alpn[] = "\x08http/1.1";
-    SSL_CTX_set_alpn_protos(ctx.native_handle(), alpn, sizeof alpn - 1);
 }
 
 std::string base64_decode(std::string_view in) {
@@ -151,13 +145,12 @@ std::shared_ptr<const detail::scope> make_scope(const client_options& o) {
 client client::connect_unix(std::string path, client_options options) {
     if (path.empty()) path = find_unix_socket();
     if (path.size() > 107) protocol::fail_invalid("unix socket path longer than 107 bytes: " + path);
-    auto c = make_core();
-    c->socket_path = path;
-    c->host_header = "unix.socket";
-    c->base_url = "unix:" + path;
-    c->options = options;
     auto sc = make_scope(options);
-    return client(std::move(c), std::move(sc));
+    transport::endpoint ep;
+    ep.socket_path = path;
+    ep.host_header = "unix.socket";
+    ep.base_url = "unix:" + path;
+    return client(std::make_shared<core>(std::move(ep), std::move(options)), std::move(sc));
 }
 
 client client::connect_https(std::string url, tls_options tls, client_options options) {
@@ -168,66 +161,34 @@ client client::connect_https(std::string url, tls_options tls, client_options op
     if (checks > 1) protocol::fail_invalid("give only one of server_cert_pem, server_fingerprint, ca_pem");
     if (tls.client_cert_pem.empty() != tls.client_key_pem.empty())
         protocol::fail_invalid("client certificate and key go together");
-    auto c = make_core();
-    c->tls = true;
-    c->host = p.host;
-    c->port = p.port;
-    c->host_header = (p.host.find(':') != std::string::npos ? "[" + p.host + "]" : p.host) + ":" + p.port;
-    c->base_url = "https://" + c->host_header;
-    c->options = options;
-    c->ssl.emplace(asio::ssl::context::tls_client);
-    configure_tls13(*c->ssl);
+    transport::endpoint ep;
+    ep.tls = true;
+    ep.host = p.host;
+    ep.port = p.port;
+    ep.host_header = (p.host.find(':') != std::string::npos ? "[" + p.host + "]" : p.host) + ":" + p.port;
+    ep.base_url = "https://" + ep.host_header;
+    auto& ssl = ep.ssl.emplace(asio::ssl::context::tls_client);
+    transport::configure_tls13(ssl);
     boost::system::error_code ec;
     if (!tls.client_cert_pem.empty()) {
-        c->ssl->use_certificate_chain(asio::buffer(tls.client_cert_pem), ec);
+        ssl.use_certificate_chain(asio::buffer(tls.client_cert_pem), ec);
         if (ec) protocol::fail_invalid("client certificate is not valid PEM: " + ec.message());
-        c->ssl->use_private_key(asio::buffer(tls.client_key_pem), asio::ssl::context::pem, ec);
+        ssl.use_private_key(asio::buffer(tls.client_key_pem), asio::ssl::context::pem, ec);
         if (ec) protocol::fail_invalid("client key is not valid PEM (or does not match the certificate)");
     }
-    if (!tls.server_cert_pem.empty()) c->pinned_fingerprint = certificate_fingerprint(tls.server_cert_pem);
-    if (!tls.server_fingerprint.empty()) c->pinned_fingerprint = normalize_fingerprint(tls.server_fingerprint);
+    if (!tls.server_cert_pem.empty()) ep.pin = certificate_fingerprint(tls.server_cert_pem);
+    if (!tls.server_fingerprint.empty()) ep.pin = normalize_fingerprint(tls.server_fingerprint);
     if (!tls.ca_pem.empty()) {
-        c->ssl->add_certificate_authority(asio::buffer(tls.ca_pem), ec);
+        ssl.add_certificate_authority(asio::buffer(tls.ca_pem), ec);
         if (ec) protocol::fail_invalid("CA is not valid PEM: " + ec.message());
     }
     auto sc = make_scope(options);
-    return client(std::move(c), std::move(sc));
+    return client(std::make_shared<core>(std::move(ep), std::move(options)), std::move(sc));
 }
 
 std::string fetch_server_certificate(std::string_view url, std::chrono::milliseconds timeout) {
     auto p = parse_https_url(url);
-    asio::io_context io;
-    asio::ssl::context ctx(asio::ssl::context::tls_client);
-    configure_tls13(ctx);
-    ctx.set_verify_mode(asio::ssl::verify_none);   // we only look; the caller pins what it saw
-    tls_stream s(io, ctx);
-    boost::system::error_code ec;
-    auto& tcp = beast::get_lowest_layer(s);
-    tcp.expires_after(timeout);
-    asio::ip::tcp::resolver r(io);
-    auto results = r.resolve(p.host, p.port, ec);
-    std::string rl = "TLS " + std::string(url);
-    auto fail = [&](errc code, const std::string& what) {
-        protocol::fail(code, what + (ec ? ": " + ec.message() : ""), rl);
-    };
-    if (ec) fail(errc::connection_failed, "cannot resolve " + p.host);
-    tcp.async_connect(results, [&](boost::system::error_code e, auto) { ec = e; });
-    io.run();
-    io.restart();
-    if (ec) fail(ec == beast::error::timeout ? errc::timeout : errc::connection_failed, "cannot connect");
-    s.async_handshake(asio::ssl::stream_base::client, [&](boost::system::error_code e) { ec = e; });
-    io.run();
-    if (ec) fail(ec == beast::error::timeout ? errc::timeout : errc::tls_error, "TLS handshake failed");
-    X509* cert = SSL_get1_peer_certificate(s.native_handle());
-    if (!cert) fail(errc::tls_error, "server sent no certificate");
-    BIO* bio = BIO_new(BIO_s_mem());
-    PEM_write_bio_X509(bio, cert);
-    char* data = nullptr;
-    long n = BIO_get_mem_data(bio, &data);
-    std::string pem(data, static_cast<std::size_t>(n));
-    BIO_free(bio);
-    X509_free(cert);
-    return pem;
+    return transport::fetch_certificate_pem(p.host, p.port, timeout, "TLS " + std::string(url));
 }
 
 client client::use_project(std::string project) const {
@@ -293,7 +254,7 @@ void client::authenticate(std::string_view secret, std::string_view name) const 
         std::string token_fp = fp_it != token->end() && fp_it->value().is_string() ? std::string(fp_it->value().get_string()) : "";
         auto info = host_info();
         std::string server_fp = info.environment.certificate.empty() ? "" : certificate_fingerprint(info.environment.certificate);
-        if (core_->tls && !core_->pinned_fingerprint.empty()) server_fp = core_->pinned_fingerprint;
+        if (core_->where().tls && !core_->where().pin.empty()) server_fp = core_->where().pin;
         if (token_fp.empty() || token_fp != server_fp) {
             protocol::fail(errc::forbidden, "the token was issued by a server with another certificate");
         }

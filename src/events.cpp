@@ -45,8 +45,7 @@ void fail_channel(event_channel& ch, errc code, const std::string& rl, std::stri
     if (on_error) on_error(failure);
 }
 
-template <class WS>
-asio::awaitable<void> read_events(WS& ws, std::weak_ptr<event_channel> weak, std::string rl,
+asio::awaitable<void> read_events(ws_stream& ws, std::weak_ptr<event_channel> weak, std::string rl,
                                   std::chrono::milliseconds idle_limit) {
     beast::flat_buffer buf;
     for (;;) {
@@ -101,12 +100,10 @@ asio::awaitable<void> read_events(WS& ws, std::weak_ptr<event_channel> weak, std
     }
 }
 
-template <class WS>
-asio::awaitable<void> run_reader(std::shared_ptr<WS> ws, std::weak_ptr<event_channel> weak, std::string rl,
+asio::awaitable<void> run_reader(std::shared_ptr<ws_stream> ws, std::weak_ptr<event_channel> weak, std::string rl,
                                  std::chrono::milliseconds idle_limit) {
     co_await read_events(*ws, std::move(weak), std::move(rl), idle_limit);
-    boost::system::error_code ignored;
-    beast::get_lowest_layer(*ws).socket().close(ignored);
+    beast::get_lowest_layer(*ws).close();
 }
 
 std::shared_ptr<event_channel> open_channel(const std::shared_ptr<core>& c, const scope& sc, const event_options& o,
@@ -127,27 +124,19 @@ std::shared_ptr<event_channel> open_channel(const std::shared_ptr<core>& c, cons
         auto ws = co_await c->open_websocket(target, clock::now() + sc.timeout);
         std::string rl = "GET /1.0/events";
         std::weak_ptr<event_channel> weak = ch;
-        std::visit(
-            [&](auto& p) {
-                using W = typename std::decay_t<decltype(p)>::element_type;
-                std::shared_ptr<W> shared(std::move(p));
-                // A silent peer is asked with a ping after half the idle limit; if nothing at
-                // all (event, ping or pong) arrives by the limit, the read ends with a timeout.
-                websocket::stream_base::timeout t{};
-                t.handshake_timeout = sc.timeout;   // bounds the closing handshake
-                t.idle_timeout = idle_limit;
-                t.keep_alive_pings = true;
-                shared->set_option(t);
-                {
-                    std::lock_guard lk(ch->mu);
-                    ch->closer = [shared] {
-                        boost::system::error_code ignored;
-                        beast::get_lowest_layer(*shared).socket().close(ignored);
-                    };
-                }
-                asio::co_spawn(c->io(), run_reader(shared, weak, rl, idle_limit), asio::detached);
-            },
-            ws);
+        std::shared_ptr<ws_stream> shared(std::move(ws));
+        // A silent peer is asked with a ping after half the idle limit; if nothing at all
+        // (event, ping or pong) arrives by the limit, the read ends with a timeout.
+        websocket::stream_base::timeout t{};
+        t.handshake_timeout = sc.timeout;   // bounds the closing handshake
+        t.idle_timeout = idle_limit;
+        t.keep_alive_pings = true;
+        shared->set_option(t);
+        {
+            std::lock_guard lk(ch->mu);
+            ch->closer = [shared] { beast::get_lowest_layer(*shared).close(); };
+        }
+        asio::co_spawn(c->io(), run_reader(shared, weak, rl, idle_limit), asio::detached);
     }(c.get(), target, s, ch, o.idle_limit));
     return ch;
 }
@@ -206,7 +195,7 @@ void event_subscription::close() {
 }
 
 event_stream client::events(event_options options) const {
-    return event_stream(open_channel(core_, *scope_, options, nullptr, nullptr));
+    return access::make_stream(open_channel(core_, *scope_, options, nullptr, nullptr));
 }
 
 event_subscription client::subscribe(event_options options, std::function<void(const api::event&)> on_event,
@@ -214,7 +203,7 @@ event_subscription client::subscribe(event_options options, std::function<void(c
     if (!on_event) {
         protocol::fail_invalid("subscribe needs a callback");
     }
-    return event_subscription(open_channel(core_, *scope_, options, std::move(on_event), std::move(on_error)));
+    return access::make_subscription(open_channel(core_, *scope_, options, std::move(on_event), std::move(on_error)));
 }
 
 }  // namespace lxd

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "detail/calls.hpp"
-#include "detail/close_frame.hpp"
 #include "detail/exec_start.hpp"
 
 namespace lxd {
@@ -64,11 +63,10 @@ struct stream_progress {
 /// or a websocket close; anything else (reset, EOF without close, a broken frame) means
 /// output was lost and is an error, never a short success. `on_chunk` runs after every
 /// chunk (the drain deadline is pushed back on progress).
-template <class WS>
-asio::awaitable<void> pump_output(WS& ws, std::string& sink, const std::function<void(std::string_view)>& cb,
+asio::awaitable<void> pump_output(ws_stream& ws, std::string& sink, const std::function<void(std::string_view)>& cb,
                                   stream_progress& prog, const std::string& rl, const std::function<void()>& on_chunk) {
     beast::flat_buffer buf;
-    detail::close_frame_watch server_closed(ws);
+    close_frame_watch server_closed(ws);
     for (;;) {
         boost::system::error_code ec;
         co_await ws.async_read(buf, asio::redirect_error(asio::use_awaitable, ec));
@@ -93,8 +91,7 @@ asio::awaitable<void> pump_output(WS& ws, std::string& sink, const std::function
     on_chunk();
 }
 
-template <class WS>
-asio::awaitable<bool> send_stdin(WS& ws, const char* data, std::size_t n) {
+asio::awaitable<bool> send_stdin(ws_stream& ws, const char* data, std::size_t n) {
     boost::system::error_code ec;
     co_await ws.async_write(asio::buffer(data, n), asio::redirect_error(asio::use_awaitable, ec));
     co_return !ec;   // false: the command stopped reading (exited): not an error of ours
@@ -102,8 +99,7 @@ asio::awaitable<bool> send_stdin(WS& ws, const char* data, std::size_t n) {
 
 /// Input from a descriptor: a regular file is read directly (it never blocks for long);
 /// anything else asynchronously on a duplicate, whose shared O_NONBLOCK flag is put back.
-template <class WS>
-asio::awaitable<bool> feed_fd(WS& ws, int fd) {
+asio::awaitable<bool> feed_fd(ws_stream& ws, int fd) {
     std::vector<char> buf(stdin_chunk);
     struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -132,8 +128,7 @@ asio::awaitable<bool> feed_fd(WS& ws, int fd) {
 
 // Sends the input, then end-of-file, then waits forever: the command's end (not the input's)
 // decides when exec is over, and cancels this wherever it is.
-template <class WS>
-asio::awaitable<void> feed_stdin(WS& ws, const exec_options& o) {
+asio::awaitable<void> feed_stdin(ws_stream& ws, const exec_options& o) {
     ws.binary(true);
     bool open = true;
     if (o.stdin_source) {
@@ -156,8 +151,7 @@ asio::awaitable<void> feed_stdin(WS& ws, const exec_options& o) {
     co_await forever.async_wait(asio::use_awaitable);
 }
 
-template <class WS>
-asio::awaitable<void> send_signal(WS& control, int sig) {
+asio::awaitable<void> send_signal(ws_stream& control, int sig) {
     control.text(true);
     auto msg = json::serialize(json::object{{"command", "signal"}, {"signal", sig}});
     boost::system::error_code ec;
@@ -171,8 +165,7 @@ asio::awaitable<api::operation_info> wait_operation(core* c, scope sc, std::stri
 // Reads the control websocket (so pings are answered) for as long as the command runs.
 // It never completes on its own: the server may close control before the outputs are
 // drained, and only the streams decide when the command is over.
-template <class WS>
-asio::awaitable<void> drain_control(WS& ws) {
+asio::awaitable<void> drain_control(ws_stream& ws) {
     beast::flat_buffer buf;
     for (;;) {
         boost::system::error_code ec;
@@ -211,7 +204,7 @@ asio::awaitable<void> captured(asio::awaitable<T> aw, std::exception_ptr& failur
 class signal_link {
 public:
     signal_link(const std::optional<exec_signals>& s, asio::any_io_executor ex)
-        : state_(s ? s->state() : nullptr), timer_(std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max())) {
+        : state_(s ? access::state_of(*s) : nullptr), timer_(std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max())) {
         if (!state_) return;
         std::weak_ptr<asio::steady_timer> weak = timer_;
         std::lock_guard lk(state_->mu);
@@ -245,8 +238,7 @@ private:
     std::shared_ptr<asio::steady_timer> timer_;
 };
 
-template <class WS>
-asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique_ptr<WS>> ws, std::string op_id,
+asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique_ptr<ws_stream>> ws, std::string op_id,
                                       std::string rl, exec_options o) {
     auto& in = *ws[0];
     auto& out = *ws[1];
@@ -343,10 +335,7 @@ asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique
     // that never ends cannot hold exec open, and a failure cannot leave it waiting.
     co_await (captured(streams(), failure) || captured(drain_guard(), failure) || captured(watchdog(), failure) || drain_control(control) ||
               feed_stdin(in, o) || forwarder());
-    for (auto& w : ws) {
-        boost::system::error_code ignored;
-        beast::get_lowest_layer(*w).socket().close(ignored);
-    }
+    for (auto& w : ws) beast::get_lowest_layer(*w).close();
     if (failure) std::rethrow_exception(failure);
     if (!info || !out_p.ended || !err_p.ended) fail_stream(rl, !out_p.ended ? "stdout" : "stderr", "ended early");
     result.exit_code = exec_exit_code(*info, rl);
@@ -383,7 +372,7 @@ asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, htt
     // after 5 s ("Timed out waiting for websockets to connect"). When that window is missed
     // (a machine under full load) the command has not run: one more attempt is safe. A
     // second miss is reported as what it is.
-    std::vector<any_ws> sockets;
+    std::vector<std::unique_ptr<ws_stream>> sockets;
     exec_started started;
     for (int attempt = 0;; ++attempt) {
         started = co_await post_exec(c, sc, start);
@@ -424,14 +413,7 @@ asio::awaitable<exec_result> exec_coro(std::shared_ptr<core> keep, scope sc, htt
                        rl, {.server_message = info.err, .operation_id = op.id});
     }
     auto& [op, rl] = started;
-    if (std::holds_alternative<std::unique_ptr<unix_ws>>(sockets[0])) {
-        std::vector<std::unique_ptr<unix_ws>> ws;
-        for (auto& s : sockets) ws.push_back(std::move(std::get<std::unique_ptr<unix_ws>>(s)));
-        co_return co_await run_exec(c, sc, std::move(ws), op.id, rl, std::move(o));
-    }
-    std::vector<std::unique_ptr<tls_ws>> ws;
-    for (auto& s : sockets) ws.push_back(std::move(std::get<std::unique_ptr<tls_ws>>(s)));
-    co_return co_await run_exec(c, sc, std::move(ws), op.id, rl, std::move(o));
+    co_return co_await run_exec(c, sc, std::move(sockets), op.id, rl, std::move(o));
 }
 
 http_request exec_request(const client& c, const std::string& name, std::vector<std::string> argv, const exec_options& o) {
@@ -467,17 +449,17 @@ void exec_signals::send(int signal_number) const {
 exec_result instance::execute(std::vector<std::string> argv, exec_options options) {
     check_argv(argv);
     check_options(options);
-    auto& core = client_.core_ptr();
+    auto& core = core_of(client_);
     auto start = exec_request(client_, data_.name, std::move(argv), options);
-    return core->run(exec_coro(core, client_.scope(), std::move(start), std::move(options)));
+    return core->run(exec_coro(core, scope_of(client_), std::move(start), std::move(options)));
 }
 
 std::shared_future<exec_result> instance::async_execute(std::vector<std::string> argv, exec_options options) {
     check_argv(argv);
     check_options(options);
-    auto& core = client_.core_ptr();
+    auto& core = core_of(client_);
     auto start = exec_request(client_, data_.name, std::move(argv), options);
-    return asio::co_spawn(core->io(), exec_coro(core, client_.scope(), std::move(start), std::move(options)),
+    return asio::co_spawn(core->io(), exec_coro(core, scope_of(client_), std::move(start), std::move(options)),
                           asio::use_future)
         .share();
 }

@@ -2,7 +2,6 @@
 #include <lxd/instances.hpp>
 
 #include "detail/calls.hpp"
-#include "detail/close_frame.hpp"
 #include "detail/exec_start.hpp"
 
 namespace lxd {
@@ -29,17 +28,16 @@ struct session_base {
 
 namespace {
 
-template <class WS>
-struct session_impl : session_base, std::enable_shared_from_this<session_impl<WS>> {
+struct session_impl : session_base, std::enable_shared_from_this<session_impl> {
     struct writer {
         std::deque<std::pair<bool, std::string>> queue;   // (text frame?, payload)
         bool busy = false;
     };
     core* c;
-    std::unique_ptr<WS> data, control;
+    std::unique_ptr<ws_stream> data, control;
     writer data_writer, control_writer;
 
-    session_impl(core* co, std::unique_ptr<WS> d, std::unique_ptr<WS> ctl)
+    session_impl(core* co, std::unique_ptr<ws_stream> d, std::unique_ptr<ws_stream> ctl)
         : c(co), data(std::move(d)), control(std::move(ctl)) {}
 
     void post_data(std::string bytes) override { post(false, std::move(bytes), false); }
@@ -78,9 +76,8 @@ struct session_impl : session_base, std::enable_shared_from_this<session_impl<WS
     }
     void close_all() {
         closing = true;
-        boost::system::error_code ignored;
-        beast::get_lowest_layer(*data).socket().close(ignored);
-        beast::get_lowest_layer(*control).socket().close(ignored);
+        beast::get_lowest_layer(*data).close();
+        beast::get_lowest_layer(*control).close();
     }
 
     static asio::awaitable<void> read_output(std::shared_ptr<session_impl> self) {
@@ -170,15 +167,13 @@ struct session_impl : session_base, std::enable_shared_from_this<session_impl<WS
     }
 };
 
-template <class WS>
-std::shared_ptr<session_base> start_session(core* c, const scope& sc, std::vector<any_ws>& sockets, const std::string& id,
-                                            const std::string& rl) {
-    auto s = std::make_shared<session_impl<WS>>(c, std::move(std::get<std::unique_ptr<WS>>(sockets[0])),
-                                                std::move(std::get<std::unique_ptr<WS>>(sockets[1])));
+std::shared_ptr<session_base> start_session(core* c, const scope& sc, std::vector<std::unique_ptr<ws_stream>>& sockets,
+                                            const std::string& id, const std::string& rl) {
+    auto s = std::make_shared<session_impl>(c, std::move(sockets[0]), std::move(sockets[1]));
     s->data->binary(true);
-    asio::co_spawn(c->io(), session_impl<WS>::read_output(s), asio::detached);
-    asio::co_spawn(c->io(), session_impl<WS>::read_control(s), asio::detached);
-    asio::co_spawn(c->io(), session_impl<WS>::follow(s, sc, id, rl), asio::detached);
+    asio::co_spawn(c->io(), session_impl::read_output(s), asio::detached);
+    asio::co_spawn(c->io(), session_impl::read_control(s), asio::detached);
+    asio::co_spawn(c->io(), session_impl::follow(s, sc, id, rl), asio::detached);
     return s;
 }
 
@@ -186,13 +181,12 @@ asio::awaitable<std::shared_ptr<session_base>> open_session(core* c, scope sc, h
     auto [op, rl] = co_await post_exec(c, sc, std::move(start));
     auto deadline = clock::now() + std::chrono::seconds(5);
     // Control first (see exec.cpp): the command starts once the terminal is attached.
-    std::vector<any_ws> sockets(2);
+    std::vector<std::unique_ptr<ws_stream>> sockets(2);
     for (auto [key, slot] : {std::pair{"control", 1}, {"0", 0}}) {
         auto w = protocol::operation_websocket(op.id, exec_secret(op, key, rl));
         sockets[static_cast<std::size_t>(slot)] = co_await c->open_websocket(c->target_for(w, sc), deadline);
     }
-    if (std::holds_alternative<std::unique_ptr<unix_ws>>(sockets[0])) co_return start_session<unix_ws>(c, sc, sockets, op.id, rl);
-    co_return start_session<tls_ws>(c, sc, sockets, op.id, rl);
+    co_return start_session(c, sc, sockets, op.id, rl);
 }
 
 }  // namespace
@@ -262,13 +256,13 @@ bool exec_session::done() const {
 
 exec_session instance::execute_interactive(std::vector<std::string> argv, interactive_options options) {
     if (argv.empty()) fail_invalid("execute_interactive needs a command (argv is empty)");
-    auto& core = client_.core_ptr();
+    auto& core = core_of(client_);
     if (!options.environment.count("TERM")) options.environment["TERM"] = "xterm-256color";
     auto start = protocol::exec_start_interactive(collection(client_), data_.name,
                                                   {std::move(argv), options.environment, options.cwd, options.user, options.group},
                                                   options.width, options.height);
-    auto s = core->run(open_session(core.get(), client_.scope(), std::move(start)));
-    return exec_session(core, std::move(s));
+    auto s = core->run(open_session(core.get(), scope_of(client_), std::move(start)));
+    return access::make_session(core, std::move(s));
 }
 
 }  // namespace lxd

@@ -207,11 +207,11 @@ file_contents files::get(std::string_view path) const {
 
 file_info files::get(std::string_view path, const std::function<void(std::string_view)>& sink) const {
     std::string type_header = lower_prefix(client_) + "type";
-    auto res = stream_sync(client_, protocol::file_get(base_, path), nullptr, std::nullopt, sink,
-                           [type_header](const http_response& r) {
-                               auto t = r.field(type_header);
-                               return !t.empty() && t != "file";
-                           });
+    auto res = stream_sync(client_, protocol::file_get(base_, path),
+                           {.sink = sink, .keep_body = [type_header](const http_response& r) {
+                                auto t = r.field(type_header);
+                                return !t.empty() && t != "file";
+                            }});
     check_file_answer(path, res);
     auto info = info_from(client_, res);
     if (info.type != "file") fail(errc::invalid_argument, std::string(path) + " is a " + info.type + ", not a file");
@@ -238,7 +238,7 @@ void files::put(std::string_view path, std::string_view data, const put_options&
     guarded_upload(*this, client_, path, o, [&] {
         if (r.body.empty()) {
             // An empty body still needs a request body of length 0: stream it.
-            auto res = stream_sync(client_, std::move(r), [](char*, std::size_t) { return std::size_t{0}; }, 0, nullptr, nullptr);
+            auto res = stream_sync(client_, std::move(r), {.source = [](char*, std::size_t) { return std::size_t{0}; }, .length = 0});
             check_file_answer(path, res);
         } else {
             check_file_answer(path, exchange_sync(client_, std::move(r)));
@@ -252,15 +252,14 @@ void files::put(std::string_view path, const std::function<std::size_t(char*, st
     auto r = push_request(client_, base_, path, o, "file");
     guarded_upload(*this, client_, path, o, [&] {
         check_file_answer(path, stream_sync(client_, std::move(r),
-                                 [&, sent = std::uint64_t{0}](char* buf, std::size_t cap) mutable {
+                                 {.source = [&, sent = std::uint64_t{0}](char* buf, std::size_t cap) mutable {
                                      check_stop(o.stop);
                                      auto n = source(buf, cap);
                                      check_stop(o.stop);   // a source that ends because of the stop is not complete
                                      sent += std::min(n, cap);
                                      if (o.progress && n) o.progress(sent, 0);
                                      return n;
-                                 },
-                                 std::nullopt, nullptr, nullptr));
+                                 }}));
     });
     apply_special_bits(client_, base_, path, o);
 }
@@ -274,7 +273,7 @@ void put_reader(const lxd::files& f, const client& c, const std::string& base, s
     guarded_upload(f, c, path, o, [&] {
         std::uint64_t sent = 0;
         auto res = stream_sync(c, std::move(r),
-                               [&](char* buf, std::size_t cap) {
+                               {.source = [&](char* buf, std::size_t cap) {
                                    check_stop(o.stop);
                                    auto n = in.read(buf, cap);
                                    check_stop(o.stop);
@@ -282,7 +281,7 @@ void put_reader(const lxd::files& f, const client& c, const std::string& base, s
                                    if (o.progress && n) o.progress(sent, in.size());
                                    return n;
                                },
-                               in.size(), nullptr, nullptr);
+                               .length = in.size()});
         in.check();
         check_file_answer(path, res);
     });
@@ -314,7 +313,7 @@ void files::mkdir(std::string_view path, const mkdir_options& o) const {
         }
     }
     auto r = push_request(client_, base_, path, put_options{.mode = o.mode.value_or(0755), .uid = o.uid, .gid = o.gid}, "directory");
-    auto res = stream_sync(client_, std::move(r), [](char*, std::size_t) { return std::size_t{0}; }, 0, nullptr, nullptr);
+    auto res = stream_sync(client_, std::move(r), {.source = [](char*, std::size_t) { return std::size_t{0}; }, .length = 0});
     check_file_answer(path, res);
 }
 

@@ -100,7 +100,7 @@ std::function<asio::awaitable<std::string>(const api::operation_info&)> add_alia
                                                                                          std::vector<std::string> aliases,
                                                                                          std::string fingerprint) {
     if (aliases.empty()) return {};
-    return [co = c.core_ptr().get(), sc = c.scope(), aliases = std::move(aliases),
+    return [co = core_of(c).get(), sc = scope_of(c), aliases = std::move(aliases),
             fingerprint = std::move(fingerprint)](const api::operation_info&) -> asio::awaitable<std::string> {
         for (auto& a : aliases) co_await co->call(protocol::alias_create(a, fingerprint, ""), sc);
         co_return std::string{};
@@ -184,7 +184,7 @@ operation upload(const client& c, const images& self, upload_body& body, const s
         if (o.progress && n) o.progress(sent, total);
         return n;
     };
-    auto res = stream_sync(c, std::move(r), source, total, nullptr, nullptr);
+    auto res = stream_sync(c, std::move(r), {.source = source, .length = total});
     body.check();
     check_answer(res);
     auto env = protocol::parse_envelope(res.status, res.content_type, res.body, res.request_line);
@@ -265,7 +265,7 @@ exported_image images::export_to(std::string_view fingerprint, const std::string
             },
             write);
     };
-    auto res = stream_sync(client_, protocol::image_export(img.fingerprint), nullptr, std::nullopt, sink, on_headers);
+    auto res = stream_sync(client_, protocol::image_export(img.fingerprint), {.sink = sink, .keep_body = on_headers});
     check_answer(res);
     if (res.status != 200 || writers.empty()) protocol::fail_protocol(res.request_line, "the export had no file in it");
     if (multipart) multipart->finish();

@@ -108,7 +108,7 @@ operation instances::create(const instance_create& c) const {
     std::function<asio::awaitable<std::string>(const api::operation_info&)> then;
     if (c.start) {
         // LXD 5.0 has no "start" in the create request: the handle follows the start too.
-        then = [co = client_.core_ptr().get(), sc = client_.scope(), start = protocol::instance_state_put(col, c.name, "start", {})](
+        then = [co = core_of(client_).get(), sc = scope_of(client_), start = protocol::instance_state_put(col, c.name, "start", {})](
                    const api::operation_info&) -> asio::awaitable<std::string> {
             auto [env, res] = co_await co->call(start, sc);
             co_return env.operation;

@@ -140,8 +140,7 @@ std::optional<std::string> strip_snapshot_keys(std::string_view header, const st
 
 /// Proxies every frame between two websockets, both ways, until either side ends. With
 /// `drop`, the first message (the source's migration header) loses those snapshot keys.
-template <class A, class B>
-asio::awaitable<void> pipe(A& from, B& to, std::vector<std::string> drop = {}) {
+asio::awaitable<void> pipe(ws_stream& from, ws_stream& to, std::vector<std::string> drop = {}) {
     beast::flat_buffer buf;
     bool first = true;
     for (;;) {
@@ -163,8 +162,7 @@ asio::awaitable<void> pipe(A& from, B& to, std::vector<std::string> drop = {}) {
     co_await to.async_close(websocket::close_code::normal, asio::redirect_error(asio::use_awaitable, ignored));
 }
 
-template <class A, class B>
-asio::awaitable<void> pipe_both(std::unique_ptr<A> a, std::unique_ptr<B> b, std::vector<std::string> drop) {
+asio::awaitable<void> pipe_both(std::unique_ptr<ws_stream> a, std::unique_ptr<ws_stream> b, std::vector<std::string> drop) {
     using namespace boost::asio::experimental::awaitable_operators;
     co_await (pipe(*a, *b, std::move(drop)) && pipe(*b, *a));
 }
@@ -180,11 +178,8 @@ asio::awaitable<void> relay(core* src, core* tgt, scope src_sc, scope tgt_sc, st
         auto b = protocol::operation_websocket(tgt_op, other->value().get_string());
         auto wa = co_await src->open_websocket(src->target_for(a, src_sc), deadline, &io);
         auto wb = co_await tgt->open_websocket(tgt->target_for(b, tgt_sc), deadline, &io);
-        std::visit(
-            [&](auto& pa) {
-                std::visit([&](auto& pb) { asio::co_spawn(io, pipe_both(std::move(pa), std::move(pb), kv.key() == "control" ? drop : std::vector<std::string>{}), asio::detached); }, wb);
-            },
-            wa);
+        auto dropped = kv.key() == "control" ? drop : std::vector<std::string>{};
+        asio::co_spawn(io, pipe_both(std::move(wa), std::move(wb), std::move(dropped)), asio::detached);
     }
 }
 
@@ -222,7 +217,7 @@ void cancel_operation(const client& c, const std::string& id) {
 operation instance::copy(const client& target, migrate_options o) {
     auto name = o.new_name.empty() ? data_.name : o.new_name;
     protocol::check_instance_name(name);
-    bool same_server = target.core_ptr() == client_.core_ptr();
+    bool same_server = core_of(target) == core_of(client_);
     if (same_server) {
         if (name == data_.name && target.project() == client_.project()) fail_invalid("a copy on the same server needs a new name");
         if (o.mode != migration_mode::automatic) fail_invalid("the migration mode applies between servers only");
@@ -238,7 +233,7 @@ operation instance::copy(const client& target, migrate_options o) {
 operation instance::migrate(const client& target, migrate_options o) {
     auto name = o.new_name.empty() ? data_.name : o.new_name;
     protocol::check_instance_name(name);
-    if (target.core_ptr() == client_.core_ptr() && target.project() == client_.project()) {
+    if (core_of(target) == core_of(client_) && target.project() == client_.project()) {
         if (!target.target().empty()) {
             // Another member of the same cluster: the cluster moves it (a stopped instance,
             // with its snapshots), optionally renaming it on the way.
@@ -271,7 +266,7 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
     }
     auto mode = o.mode;
     if (mode == migration_mode::automatic)
-        mode = (!client_.core_ptr()->tls || !target.core_ptr()->tls || !drop.empty()) ? migration_mode::relay : migration_mode::pull;
+        mode = (!core_of(client_)->where().tls || !core_of(target)->where().tls || !drop.empty()) ? migration_mode::relay : migration_mode::pull;
     if (!drop.empty() && mode != migration_mode::relay) {
         std::string keys;
         for (auto& k : drop) keys += (keys.empty() ? "" : ", ") + k;
@@ -320,13 +315,13 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
         } else {
             src = source_post({});
             auto src_secrets = secrets_of(src.first, src.second.request_line);
-            auto tc = target.core_ptr();
-            auto sc = client_.core_ptr();
+            auto tc = core_of(target);
+            auto sc = core_of(client_);
             asio::co_spawn(tc->io(),
                            [](std::shared_ptr<core> s, std::shared_ptr<core> t, scope ss, scope ts, std::string so, std::string to,
                               json::object a, json::object b, std::vector<std::string> d) -> asio::awaitable<void> {
                                co_await relay(s.get(), t.get(), ss, ts, so, to, a, b, std::move(d));
-                           }(sc, tc, client_.scope(), target.scope(), operation_id_of(src.first.operation), tgt_op_id,
+                           }(sc, tc, scope_of(client_), scope_of(target), operation_id_of(src.first.operation), tgt_op_id,
                              src_secrets, tgt_secrets, drop),
                            asio::detached);
         }
@@ -349,9 +344,9 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
     // deleted, then the copy started. Until the source is gone, any failure removes the copy
     // again, so there is always exactly one instance.
     bool restart = move && !o.live && data_.status_code == api::status_code::running;
-    auto then = [src_core = client_.core_ptr(), src_scope = client_.scope(), src_op_id,
-                 src_col = collection(client_), src_name = data_.name, tgt_core = target.core_ptr(),
-                 tgt_scope = target.scope(), tgt_col = collection(target), tgt_name = o.new_name, move,
+    auto then = [src_core = core_of(client_), src_scope = scope_of(client_), src_op_id,
+                 src_col = collection(client_), src_name = data_.name, tgt_core = core_of(target),
+                 tgt_scope = scope_of(target), tgt_col = collection(target), tgt_name = o.new_name, move,
                  restart](const api::operation_info&) -> asio::awaitable<std::string> {
         try {
             co_await asio::co_spawn(src_core->io(), wait_operation_final(src_core.get(), src_scope, src_op_id, "migration"),

@@ -206,7 +206,7 @@ operation start_operation(const std::shared_ptr<core>& c, const scope& sc, const
         st->latest.id = st->id;
     }
     asio::co_spawn(c->io(), watch(c.get(), st, rl), asio::detached);
-    return operation(c, st);
+    return access::make_operation(c, st);
 }
 
 }  // namespace detail

@@ -63,7 +63,7 @@ struct certificate_token {
 /// Decodes a token; nullopt if `text` is not one (e.g. a trust password).
 std::optional<certificate_token> parse_certificate_token(std::string_view text);
 
-namespace detail { struct core; struct scope; }
+namespace detail { struct core; struct scope; struct access; }
 
 /// A client of one server.
 ///
@@ -134,12 +134,9 @@ public:
     /// Connections opened by this client and its copies (keep-alive makes this small).
     std::uint64_t connection_count() const;
 
-    // Internal.
-    client(std::shared_ptr<detail::core> core, std::shared_ptr<const detail::scope> scope);
-    const std::shared_ptr<detail::core>& core_ptr() const { return core_; }
-    const detail::scope& scope() const { return *scope_; }
-
 private:
+    friend struct detail::access;   // the library's own way in (src/detail/access.hpp)
+    client(std::shared_ptr<detail::core> core, std::shared_ptr<const detail::scope> scope);
     std::shared_ptr<detail::core> core_;
     std::shared_ptr<const detail::scope> scope_;
 };

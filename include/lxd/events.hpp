@@ -21,7 +21,7 @@ struct event_options {
     std::chrono::milliseconds idle_limit = std::chrono::seconds(30);
 };
 
-namespace detail { struct event_channel; }
+namespace detail { struct event_channel; struct access; }
 
 /// A live subscription. Events are queued as they arrive (the I/O thread reads the socket
 /// and answers the server's pings whether or not the caller is reading).
@@ -30,7 +30,6 @@ namespace detail { struct event_channel; }
 class event_stream {
 public:
     event_stream() = default;
-    explicit event_stream(std::shared_ptr<detail::event_channel> ch) : ch_(std::move(ch)) {}
     event_stream(event_stream&&) noexcept = default;
     event_stream& operator=(event_stream&&) noexcept;
     ~event_stream();
@@ -44,6 +43,8 @@ public:
     void close();
 
 private:
+    friend struct detail::access;
+    explicit event_stream(std::shared_ptr<detail::event_channel> ch) : ch_(std::move(ch)) {}
     std::shared_ptr<detail::event_channel> ch_;
 };
 
@@ -52,13 +53,14 @@ private:
 class event_subscription {
 public:
     event_subscription() = default;
-    explicit event_subscription(std::shared_ptr<detail::event_channel> ch) : ch_(std::move(ch)) {}
     event_subscription(event_subscription&&) noexcept = default;
     event_subscription& operator=(event_subscription&&) noexcept;
     ~event_subscription();
     void close();
 
 private:
+    friend struct detail::access;
+    explicit event_subscription(std::shared_ptr<detail::event_channel> ch) : ch_(std::move(ch)) {}
     std::shared_ptr<detail::event_channel> ch_;
 };
 

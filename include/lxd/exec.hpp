@@ -13,7 +13,7 @@
 
 namespace lxd {
 
-namespace detail { struct exec_signal_state; }
+namespace detail { struct exec_signal_state; struct access; }
 
 /// Sends signals to a running non-interactive command (what `lxc exec` does with the
 /// signals it receives). A handle: copies share one channel. Give a copy to
@@ -25,10 +25,9 @@ public:
     exec_signals();
     /// Thread-safe and non-blocking (it only queues; the client's I/O thread writes it).
     void send(int signal_number) const;
-    /// For the library: the channel's state.
-    const std::shared_ptr<detail::exec_signal_state>& state() const { return state_; }
 
 private:
+    friend struct detail::access;
     std::shared_ptr<detail::exec_signal_state> state_;
 };
 
@@ -94,7 +93,6 @@ namespace detail { struct session_base; struct core; }
 class exec_session {
 public:
     exec_session() = default;
-    exec_session(std::shared_ptr<detail::core> core, std::shared_ptr<detail::session_base> s);
     exec_session(exec_session&&) noexcept = default;
     exec_session& operator=(exec_session&&) noexcept = default;
     /// Ends the session: if the command still runs it is killed (the control channel closes).
@@ -113,6 +111,8 @@ public:
     bool done() const;
 
 private:
+    friend struct detail::access;
+    exec_session(std::shared_ptr<detail::core> core, std::shared_ptr<detail::session_base> s);
     std::shared_ptr<detail::core> core_;
     std::shared_ptr<detail::session_base> s_;
 };

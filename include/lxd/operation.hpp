@@ -11,7 +11,7 @@
 
 namespace lxd {
 
-namespace detail { struct operation_state; struct core; }
+namespace detail { struct operation_state; struct core; struct access; }
 
 /// A server operation (POST /1.0/instances, PUT .../state, ...).
 ///
@@ -25,7 +25,6 @@ namespace detail { struct operation_state; struct core; }
 class [[nodiscard]] operation {
 public:
     operation() = default;
-    operation(std::shared_ptr<detail::core> core, std::shared_ptr<detail::operation_state> st);
 
     /// The operation id (the last segment of its URL).
     const std::string& id() const;
@@ -57,6 +56,8 @@ public:
     explicit operator bool() const noexcept { return st_ != nullptr; }
 
 private:
+    friend struct detail::access;
+    operation(std::shared_ptr<detail::core> core, std::shared_ptr<detail::operation_state> st);
     std::shared_ptr<detail::core> core_;   // keeps the I/O thread alive
     std::shared_ptr<detail::operation_state> st_;
     std::shared_ptr<void> presence_;   // shared by the copies of this handle (see operation.cpp)

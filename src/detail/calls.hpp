@@ -12,25 +12,23 @@ using envelope_and_response = std::pair<protocol::envelope, http_response>;
 
 /// One request with envelope parsing, blocking.
 inline envelope_and_response call_sync(const client& c, http_request r) {
-    return c.core_ptr()->run([](core* co, http_request r, scope sc) -> asio::awaitable<envelope_and_response> {
+    return core_of(c)->run([](core* co, http_request r, scope sc) -> asio::awaitable<envelope_and_response> {
         co_return co_await co->call(std::move(r), std::move(sc));
-    }(c.core_ptr().get(), std::move(r), c.scope()));
+    }(core_of(c).get(), std::move(r), scope_of(c)));
 }
 
 /// One request without envelope parsing (raw bodies), blocking.
 inline http_response exchange_sync(const client& c, http_request r) {
-    return c.core_ptr()->run([](core* co, http_request r, scope sc) -> asio::awaitable<http_response> {
+    return core_of(c)->run([](core* co, http_request r, scope sc) -> asio::awaitable<http_response> {
         co_return co_await co->exchange(std::move(r), std::move(sc));
-    }(c.core_ptr().get(), std::move(r), c.scope()));
+    }(core_of(c).get(), std::move(r), scope_of(c)));
 }
 
-/// A streaming exchange (see core::exchange_streaming), blocking.
-inline http_response stream_sync(const client& c, http_request r, body_source src, std::optional<std::uint64_t> len,
-                                 body_sink sink, std::function<bool(const http_response&)> keep) {
-    return c.core_ptr()->run([](core* co, http_request r, scope sc, body_source src, std::optional<std::uint64_t> len,
-                                body_sink sink, std::function<bool(const http_response&)> keep) -> asio::awaitable<http_response> {
-        co_return co_await co->exchange_streaming(std::move(r), std::move(sc), std::move(src), len, std::move(sink), std::move(keep));
-    }(c.core_ptr().get(), std::move(r), c.scope(), std::move(src), len, std::move(sink), std::move(keep)));
+/// A streamed exchange (see transport::transfer), blocking.
+inline http_response stream_sync(const client& c, http_request r, transfer t) {
+    return core_of(c)->run([](core* co, http_request r, scope sc, transfer t) -> asio::awaitable<http_response> {
+        co_return co_await co->exchange_streaming(std::move(r), std::move(sc), std::move(t));
+    }(core_of(c).get(), std::move(r), scope_of(c), std::move(t)));
 }
 
 /// A collection GET (usually recursion=1): the metadata array, each element decoded with
@@ -58,12 +56,12 @@ inline operation as_operation(const client& c, const envelope_and_response& er,
     auto& [env, res] = er;
     if (env.type != protocol::envelope::kind::async)
         protocol::fail_protocol(res.request_line, "expected an asynchronous operation, got a synchronous answer");
-    return start_operation(c.core_ptr(), c.scope(), env, res.request_line, std::move(then));
+    return start_operation(core_of(c), scope_of(c), env, res.request_line, std::move(then));
 }
 
 /// How long a synchronous convenience (save, remove, ...) waits for its operation.
 inline std::chrono::milliseconds op_deadline(const client& c) {
-    return std::max<std::chrono::milliseconds>(c.scope().timeout, std::chrono::minutes(2));
+    return std::max<std::chrono::milliseconds>(scope_of(c).timeout, std::chrono::minutes(2));
 }
 
 inline void wait_if_async(const client& c, const envelope_and_response& er) {

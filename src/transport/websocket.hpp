@@ -1,20 +1,20 @@
-// src/detail/close_frame.hpp — whether the server's websocket close frame has arrived.
+// src/transport/websocket.hpp — what the websocket users (exec, the PTY session, events,
+// migration) share beyond http_client::open_websocket.
 #pragma once
 
-#include <boost/beast/websocket.hpp>
+#include "stream.hpp"
 
-namespace lxd::detail {
+namespace lxd::transport {
 
 /// Watches one websocket for the server's close frame while it is read. A close frame
 /// ends a stream: everything sent before it has arrived. Beast then writes the close reply
 /// and tears down, and reports a failure of those (EPIPE, a reset: the server already hung
 /// up) as the read's error; with the frame seen, that error is not lost output.
-template <class WS>
 class close_frame_watch {
 public:
-    explicit close_frame_watch(WS& ws) : ws_(ws) {
-        ws_.control_callback([this](boost::beast::websocket::frame_type kind, boost::beast::string_view) {
-            if (kind == boost::beast::websocket::frame_type::close) seen_ = true;
+    explicit close_frame_watch(websocket_stream& ws) : ws_(ws) {
+        ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+            if (kind == websocket::frame_type::close) seen_ = true;
         });
     }
     ~close_frame_watch() { ws_.control_callback(); }
@@ -24,8 +24,8 @@ public:
     bool seen() const { return seen_; }
 
 private:
-    WS& ws_;
+    websocket_stream& ws_;
     bool seen_ = false;
 };
 
-}  // namespace lxd::detail
+}  // namespace lxd::transport
