@@ -53,10 +53,10 @@ public:
     void patch(const profile_patch& changes);
     void refresh();
     /// POST {name} (synchronous on both servers); this handle then holds the new name.
-    /// The server refuses to rename "default".
+    /// The server refuses to rename "default" (errc::forbidden).
     void rename(std::string_view new_name);
-    /// DELETE. The server refuses "default" and a profile an instance uses
-    /// (errc::bad_request with its message).
+    /// DELETE. The server refuses "default" (errc::forbidden) and a profile an instance
+    /// uses (errc::server_error: both servers answer 500 "Profile is currently in use").
     void remove();
 
     const client& owner() const { return client_; }

@@ -29,14 +29,13 @@ void check_snapshot_name(std::string_view name) {
 
 void check_project_name(std::string_view name) {
     if (name.empty()) fail_invalid("project name is empty");
-    // The server's rules (LXD 5.0 and Incus 6.0 alike), in its words.
-    auto quoted = "project name '" + std::string(name.substr(0, 80)) + "': ";
-    if (name.find('/') != std::string_view::npos) fail_invalid(quoted + "Project names may not contain slashes");
-    if (name.find(' ') != std::string_view::npos) fail_invalid(quoted + "Project names may not contain spaces");
-    if (name.find('_') != std::string_view::npos) fail_invalid(quoted + "Project names may not contain underscores");
-    if (name.find_first_of("'\"") != std::string_view::npos) fail_invalid(quoted + "Project names may not contain quotes");
-    if (name == "*") fail_invalid(quoted + "Reserved project name");
-    if (name == "." || name == "..") fail_invalid(quoted + "Invalid project name");
+    // The servers' sentences alone, as lxc prints them.
+    if (name.find('/') != std::string_view::npos) fail_invalid("Project names may not contain slashes");
+    if (name.find(' ') != std::string_view::npos) fail_invalid("Project names may not contain spaces");
+    if (name.find('_') != std::string_view::npos) fail_invalid("Project names may not contain underscores");
+    if (name.find_first_of("'\"") != std::string_view::npos) fail_invalid("Project names may not contain quotes");
+    if (name == "*") fail_invalid("Reserved project name");
+    if (name == "." || name == "..") fail_invalid("Invalid project name \"" + std::string(name) + "\"");
 }
 
 void check_member_name(std::string_view name) {

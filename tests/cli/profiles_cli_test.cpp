@@ -119,7 +119,8 @@ TEST_P(ProfileCli, ProfileVerbsAsLxcSeesThem) {
     EXPECT_EQ(ok("profile rename d1:" + name + "-copy " + name + "-moved"), "Profile " + name + "-copy renamed to " + name + "-moved\n");
     EXPECT_EQ(lxc("profile device get d1:" + name + "-moved data path"), "/mnt\n");
     EXPECT_EQ(ok("profile device remove d1:" + name + " data"), "Device data removed from " + name + "\n");
-    EXPECT_EQ(lxc("profile device list d1:" + name), "");
+    EXPECT_EQ(lxc("profile device list d1:" + name), "\n");   // lxc's empty list is one newline
+    same_as_lxc("profile device list d1:" + name);
     EXPECT_EQ(ok("profile delete d1:" + name + "-moved"), "Profile " + name + "-moved deleted\n");
     EXPECT_EQ(lxc_run("profile show d1:" + name + "-moved").status, 1);
     auto bad = run("profile create d1:a/b");
@@ -133,11 +134,11 @@ TEST_P(ProfileCli, InstancesProfilesAndDevices) {
     ok("profile create d1:" + prof);
     (void)sandbox::make_container(c1, box, false);
     EXPECT_EQ(ok("profile add d1:" + box + " " + prof), "Profile " + prof + " added to " + box + "\n");
-    EXPECT_EQ(lxc("list d1:" + box + " -c P -f csv"), "default\n" + prof + "\n");
+    EXPECT_EQ(lxc("list d1:" + box + " -c P -f csv"), "\"default\n" + prof + "\"\n");
     same_as_lxc("profile delete d1:" + prof);   // in use: the server's message from both
     EXPECT_EQ(ok("profile remove d1:" + box + " " + prof), "Profile " + prof + " removed from " + box + "\n");
     EXPECT_EQ(ok("profile assign d1:" + box + " default," + prof), "Profiles default," + prof + " applied to " + box + "\n");
-    EXPECT_EQ(lxc("list d1:" + box + " -c P -f csv"), "default\n" + prof + "\n");
+    EXPECT_EQ(lxc("list d1:" + box + " -c P -f csv"), "\"default\n" + prof + "\"\n");
     ok("profile assign d1:" + box + " default");
     EXPECT_EQ(ok("config device add d1:" + box + " data disk source=/tmp path=/mnt"), "Device data added to " + box + "\n");
     EXPECT_EQ(lxc("config device get d1:" + box + " data path"), "/mnt\n");
@@ -150,7 +151,8 @@ TEST_P(ProfileCli, InstancesProfilesAndDevices) {
     EXPECT_EQ(inherited.err,
               "Error: Device from profile(s) cannot be removed from individual instance. Override device or modify profile instead\n");
     EXPECT_EQ(ok("config device remove d1:" + box + " data"), "Device data removed from " + box + "\n");
-    EXPECT_EQ(lxc("config device list d1:" + box), "");
+    EXPECT_EQ(lxc("config device list d1:" + box), "\n");
+    same_as_lxc("config device list d1:" + box);
 }
 
 TEST_P(ProfileCli, EditReadsStdinOrRunsTheEditorAgainAfterAnError) {

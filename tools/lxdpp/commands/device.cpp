@@ -82,7 +82,10 @@ void device_command::run(const std::string& verb) {
     auto o = load(ctx_, on_profile_, args_[0]);
     auto& devs = o.devices;
     if (verb == "list") {
-        for (auto& [name, d] : devs) std::cout << printable(name) << "\n";
+        // As lxc: the names joined by newlines, then a newline (so one for none).
+        std::string names;
+        for (auto& [name, d] : devs) names += (names.empty() ? "" : "\n") + name;
+        std::cout << printable(names) << "\n";
         return;
     }
     if (verb == "show") {
