@@ -12,6 +12,8 @@ GOALS = {
     "file_get_256MiB": ("≥ `lxc file pull` throughput", lambda r: r["lxdpp"] <= r["lxc"]),
     "cli_list": ("`lxdpp list` faster than `lxc list` (whole processes)", lambda r: r["lxdpp"] < r["lxc"]),
     "cli_exec_true": ("`lxdpp exec` faster than `lxc exec` (whole processes)", lambda r: r["lxdpp"] < r["lxc"]),
+    "cli_profile_list": ("`lxdpp profile list` faster than lxc's (whole processes; one request)", lambda r: r["lxdpp"] < r["lxc"]),
+    "cli_project_list": ("`lxdpp project list` faster than lxc's (whole processes; one request)", lambda r: r["lxdpp"] < r["lxc"]),
     "cluster_list_300": ("beside `lxc list` on the same cluster", lambda r: r["lxdpp"] < r["lxc"]),
     "cli_cluster_list_300": ("`lxdpp list` faster than `lxc list` (whole processes)", lambda r: r["lxdpp"] < r["lxc"]),
     "exec_true": ("≥20× pylxd; ≤0.5× `lxc exec` as a process",

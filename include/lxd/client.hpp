@@ -22,6 +22,8 @@ namespace lxd {
 class instances;
 class images;
 class cluster;
+class profiles;
+class projects;
 
 enum class flavour { lxd, incus };
 
@@ -124,6 +126,10 @@ public:
     lxd::images images() const;
     /// The cluster this server belongs to (see cluster.hpp).
     lxd::cluster cluster() const;
+    /// The profiles of this client's project (see profiles.hpp).
+    lxd::profiles profiles() const;
+    /// The server's projects (see projects.hpp).
+    lxd::projects projects() const;
 
     /// A raw request for endpoints the library does not model yet: `path` starts with "/1.0",
     /// `body` is JSON text or empty. Returns the sync metadata as JSON text; throws for errors.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <lxd/api/cluster.hpp>
+#include <lxd/api/profile.hpp>
 #include <lxd/api/event.hpp>
 #include <lxd/api/image.hpp>
 #include <lxd/api/instance.hpp>
@@ -17,5 +18,7 @@
 #include <lxd/instances.hpp>
 #include <lxd/operation.hpp>
 #include <lxd/snapshots.hpp>
+#include <lxd/profiles.hpp>
+#include <lxd/projects.hpp>
 #include <lxd/tls.hpp>
 #include <lxd/version.hpp>

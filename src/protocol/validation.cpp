@@ -29,8 +29,13 @@ void check_snapshot_name(std::string_view name) {
 
 void check_project_name(std::string_view name) {
     if (name.empty()) fail_invalid("project name is empty");
-    if (name.find_first_of("/ ") != std::string_view::npos)
-        fail_invalid("project name '" + std::string(name) + "' must not contain '/' or a space");
+    // The servers' sentences alone, as lxc prints them.
+    if (name.find('/') != std::string_view::npos) fail_invalid("Project names may not contain slashes");
+    if (name.find(' ') != std::string_view::npos) fail_invalid("Project names may not contain spaces");
+    if (name.find('_') != std::string_view::npos) fail_invalid("Project names may not contain underscores");
+    if (name.find_first_of("'\"") != std::string_view::npos) fail_invalid("Project names may not contain quotes");
+    if (name == "*") fail_invalid("Reserved project name");
+    if (name == "." || name == "..") fail_invalid("Invalid project name \"" + std::string(name) + "\"");
 }
 
 void check_member_name(std::string_view name) {
@@ -68,6 +73,31 @@ void check_instance_or_snapshot(std::string_view source) {
         check_instance_name(source.substr(0, slash));
         check_snapshot_name(source.substr(slash + 1));
     }
+}
+
+}  // namespace lxd::protocol
+
+namespace lxd::protocol {
+
+void check_profile_name(std::string_view name) {
+    if (name.empty()) fail_invalid("profile name is empty");
+    if (name.find('/') != std::string_view::npos)
+        fail_invalid("profile name '" + std::string(name) + "': profile names may not contain slashes");
+    if (name == "." || name == "..") fail_invalid("invalid profile name '" + std::string(name) + "'");
+}
+
+void check_config_key(std::string_view key) {
+    if (key.empty()) fail_invalid("config key is empty");
+    for (unsigned char c : key)
+        if (c <= 0x20 || c == 0x7f)
+            fail_invalid("config key '" + std::string(key) + "' must not contain whitespace or control characters");
+}
+
+void check_device_name(std::string_view name) {
+    if (name.empty()) fail_invalid("device name is empty");
+    if (name.size() > 64) fail_invalid("device name '" + std::string(name) + "' is longer than 64 characters");
+    if (name.find('/') != std::string_view::npos || name == "." || name == "..")
+        fail_invalid("invalid device name '" + std::string(name) + "': no '/', not '.' or '..'");
 }
 
 }  // namespace lxd::protocol

@@ -12,7 +12,8 @@ namespace lxd::protocol {
 void check_instance_name(std::string_view name);
 /// Snapshot names: non-empty, no '/', no space, not "." or "..". Throws invalid_argument.
 void check_snapshot_name(std::string_view name);
-/// Project names: non-empty, no '/', no space.
+/// Project names, as the servers check them: non-empty, no '/', space, '_' or quote, not
+/// "*", "." or "..".
 void check_project_name(std::string_view name);
 
 /// Cluster member names: non-empty, no '/', no space.
@@ -27,5 +28,18 @@ void check_alias_name(std::string_view name);
 void check_file_path(std::string_view path);
 /// "instance" or "instance/snapshot": each part checked.
 void check_instance_or_snapshot(std::string_view source);
+
+}  // namespace lxd::protocol
+
+namespace lxd::protocol {
+
+/// Profile names, as LXD and Incus check them on create and rename: non-empty, no '/',
+/// not "." or "..".
+void check_profile_name(std::string_view name);
+/// Config keys (of instances, profiles, projects, devices): non-empty, no whitespace or
+/// control character (LXD's keys are dotted words: "limits.cpu", "user.x").
+void check_config_key(std::string_view key);
+/// Device names: non-empty, at most 64 characters, no '/', not "." or "..".
+void check_device_name(std::string_view name);
 
 }  // namespace lxd::protocol

@@ -11,6 +11,7 @@
 #include <lxd/lxd.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/profiles.hpp"
 
 using namespace lxdpp_cli;
 
@@ -50,11 +51,14 @@ struct verbs {
     remote_command remote;
     config_command config;
     cluster_command cluster;
+    profile_command profile;
+    project_command project;
+    device_command config_device;   // `config device`: an instance's devices
     meta_commands meta;
 
     explicit verbs(context& c)
         : list(c), info(c), create(c), lifecycle(c), remove(c), move(c), exec(c), file(c), snapshot(c), image(c), publish(c), remote(c),
-          config(c), cluster(c), meta(c) {}
+          config(c), cluster(c), profile(c), project(c), config_device(c, false), meta(c) {}
 
     void add(CLI::App& app) {
         list.add(app);
@@ -70,7 +74,10 @@ struct verbs {
         publish.add(app);
         remote.add(app);
         config.add(app);
+        config_device.add(*app.get_subcommand("config"));
         cluster.add(app);
+        profile.add(app);
+        project.add(app);
         meta.add(app);
     }
 };

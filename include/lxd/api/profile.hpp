@@ -1,0 +1,32 @@
+// lxd/api/profile.hpp — a profile (/1.0/profiles/{name}) and a project (/1.0/projects/{name}).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <lxd/api/instance.hpp>
+
+namespace lxd::api {
+
+/// GET /1.0/profiles/{name}. Fields the library does not model stay in raw_json and are
+/// sent back unchanged on save.
+struct profile {
+    std::string name;
+    std::string description;
+    config_map config;
+    device_map devices;
+    std::vector<std::string> used_by;   ///< URLs of the instances (and profiles' users) using it
+    std::string project;                ///< Incus and newer LXD say which; "" when not sent
+    std::string raw_json;
+};
+
+/// GET /1.0/projects/{name}. features.* and limits.* are keys of `config`.
+struct project {
+    std::string name;
+    std::string description;
+    config_map config;
+    std::vector<std::string> used_by;
+    std::string raw_json;
+};
+
+}  // namespace lxd::api
