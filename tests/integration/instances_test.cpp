@@ -396,7 +396,7 @@ TEST_P(Instances, HandleHasTheNewNameAfterAWaitedRename) {
     i.set_config("user.after", "rename").save();   // the verbs use the new name too
     EXPECT_EQ(c.containers().get(name + "x").config().at("user.after"), "rename");
     EXPECT_FALSE(c.containers().exists(name));
-    EXPECT_EQ(sandbox::lxc("list d1:" + name + "x --format csv -c n"), name + "x");
+    EXPECT_EQ(sandbox::lxc("list d1:" + name + "x --format csv -c n"), name + "x\n");
 }
 
 TEST_P(Instances, StatusIsFreshAfterAWaitedStartAndStop) {
@@ -413,7 +413,7 @@ TEST_P(Instances, StatusIsFreshAfterAWaitedStartAndStop) {
     i.stop({.force = true}).wait(1min);
     EXPECT_EQ(i.status(), "Stopped");
     EXPECT_EQ(i.status_code(), lxd::api::status_code::stopped);
-    EXPECT_EQ(lxc_status(name), name + ",STOPPED");
+    EXPECT_EQ(lxc_status(name), name + ",STOPPED\n");
 }
 
 TEST_P(Instances, AnUnwaitedVerbStillUpdatesTheHandleWhenItEnds) {
