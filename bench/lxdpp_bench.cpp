@@ -94,7 +94,7 @@ int main(int argc, char** argv) try {
     }
     if (mode == "teardown") {
         for (auto& name : c.containers().names())
-            if (name.rfind("bench-", 0) == 0) c.containers().get(name).remove(true);
+            if (name.rfind("bench-", 0) == 0) c.containers().get(name).remove(true).wait(std::chrono::minutes(2));
         return 0;
     }
     if (mode == "files") {
@@ -132,7 +132,7 @@ int main(int argc, char** argv) try {
             make(one_name("s", i)).wait(std::chrono::minutes(2));
             auto inst = c.containers().get(one_name("s", i));
             inst.stop({.force = true}).wait(std::chrono::minutes(2));
-            inst.remove();
+            inst.remove().wait(std::chrono::minutes(2));
         }
         double seq = std::chrono::duration<double, std::milli>(clk::now() - t0).count();
         t0 = clk::now();
@@ -145,7 +145,7 @@ int main(int argc, char** argv) try {
         for (auto& inst : all) ops.push_back(inst.stop({.force = true}));
         for (auto& op : ops) op.wait(std::chrono::minutes(5));
         std::vector<std::thread> deleters;
-        for (auto& inst : all) deleters.emplace_back([&inst] { inst.remove(); });
+        for (auto& inst : all) deleters.emplace_back([&inst] { inst.remove().wait(std::chrono::minutes(2)); });
         for (auto& t : deleters) t.join();
         double conc = std::chrono::duration<double, std::milli>(clk::now() - t0).count();
         auto row = [&](const char* kind, double ms) {

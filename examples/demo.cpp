@@ -30,7 +30,7 @@ int main(int argc, char** argv) try {
     print_list();
 
     const std::string name = "lxdpp-demo";
-    if (client.containers().exists(name)) client.containers().get(name).remove(true);
+    if (client.containers().exists(name)) client.containers().get(name).remove(true).wait(std::chrono::minutes(2));
     std::cout << "== lifecycle of '" << name << "' from image '" << image << "'\n";
     lxd::instance_create cfg;
     cfg.name = name;
@@ -91,16 +91,16 @@ int main(int argc, char** argv) try {
     if (argc > 3) {
         auto second = lxd::client::connect_unix(argv[3]);
         std::cout << "== copy to a second server\n";
-        if (second.containers().exists(name)) second.containers().get(name).remove(true);
+        if (second.containers().exists(name)) second.containers().get(name).remove(true).wait(std::chrono::minutes(2));
         c.copy(second).wait(std::chrono::minutes(5));   // relay: this client carries the data
         auto copied = second.containers().get(name);
         std::cout << "  on the second server: " << copied.name() << " (" << copied.status() << "), "
                   << copied.snapshots().all().size() << " snapshot(s), user.demo=" << copied.config().at("user.demo") << "\n";
-        copied.remove(true);
+        copied.remove(true).wait(std::chrono::minutes(2));
     }
     c.stop({.timeout = std::chrono::seconds(10), .force = true}).wait(std::chrono::minutes(1));
     std::cout << "  stopped: " << c.state().status << "\n";
-    c.remove();
+    c.remove().wait(std::chrono::minutes(2));
     std::cout << "  removed: exists = " << std::boolalpha << client.containers().exists(name) << "\n";
     return 0;
 } catch (const lxd::error& e) {

@@ -15,7 +15,7 @@ int main(int argc, char** argv) try {
     c.freeze().wait(deadline); show("freeze");
     c.unfreeze().wait(deadline); show("unfreeze");
     c.restart({.force = true}).wait(deadline); show("restart");
-    c.remove(true);
+    c.remove(true).wait(std::chrono::minutes(2));
     std::cout << "removed: " << std::boolalpha << !client.containers().exists(argv[2]) << "\n";
     return 0;
 } catch (const lxd::error& e) {

@@ -447,6 +447,7 @@ void exec_signals::send(int signal_number) const {
 }
 
 exec_result instance::execute(std::vector<std::string> argv, exec_options options) {
+    sync();
     check_argv(argv);
     check_options(options);
     auto& core = core_of(client_);
@@ -455,6 +456,7 @@ exec_result instance::execute(std::vector<std::string> argv, exec_options option
 }
 
 std::shared_future<exec_result> instance::async_execute(std::vector<std::string> argv, exec_options options) {
+    sync();
     check_argv(argv);
     check_options(options);
     auto& core = core_of(client_);

@@ -255,6 +255,7 @@ bool exec_session::done() const {
 }
 
 exec_session instance::execute_interactive(std::vector<std::string> argv, interactive_options options) {
+    sync();
     if (argv.empty()) fail_invalid("execute_interactive needs a command (argv is empty)");
     auto& core = core_of(client_);
     if (!options.environment.count("TERM")) options.environment["TERM"] = "xterm-256color";

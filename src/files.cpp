@@ -188,6 +188,7 @@ void guarded_upload(const lxd::files& f, const client& c, std::string_view path,
 }  // namespace
 
 lxd::files instance::files() const {
+    sync();
     return lxd::files(client_, protocol::files_path(collection(client_), data_.name));
 }
 

@@ -288,11 +288,10 @@ operation images::publish(std::string_view source, const image_publish& o) const
     return as_operation(client_, call_sync(client_, std::move(r)));
 }
 
-operation instance::publish(const image_publish& o) const { return client_.images().publish(name(), o); }
+operation instance::publish(const image_publish& o) const { return owner().images().publish(name(), o); }
 
-operation snapshot::publish(std::vector<std::string> aliases, bool is_public) const {
-    return client_.images().publish(instance_ + "/" + name_, {.aliases = std::move(aliases), .is_public = is_public});
-}
+operation snapshot::publish(const image_publish& o) const { return client_.images().publish(instance_ + "/" + data_.name, o); }
+operation snapshot::publish() const { return publish(image_publish{}); }
 
 // ---- aliases ----------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 #include <lxd/instances.hpp>
 
 #include "detail/calls.hpp"
+#include "detail/news.hpp"
 
 namespace lxd {
 
@@ -18,29 +19,48 @@ instance decode_with_state(const client& c, const json::value& v, const std::str
 // ---- instance ---------------------------------------------------------------------------
 
 instance::instance(client c, api::instance data, std::string etag)
-    : client_(std::move(c)), data_(std::move(data)), etag_(std::move(etag)) {}
+    : client_(std::move(c)), data_(std::move(data)), etag_(std::move(etag)), news_(std::make_shared<instance_news>(client_)) {}
 
-instance& instance::set_config(std::string key, std::string value) { data_.config[std::move(key)] = std::move(value); return *this; }
-instance& instance::unset_config(const std::string& key) { data_.config.erase(key); return *this; }
-instance& instance::set_config(api::config_map config) { data_.config = std::move(config); return *this; }
-instance& instance::set_devices(api::device_map devices) { data_.devices = std::move(devices); return *this; }
-instance& instance::set_profiles(std::vector<std::string> profiles) { data_.profiles = std::move(profiles); return *this; }
-instance& instance::set_description(std::string description) { data_.description = std::move(description); return *this; }
-instance& instance::set_ephemeral(bool ephemeral) { data_.ephemeral = ephemeral; return *this; }
+void instance::sync() const {
+    std::lock_guard lk(news_->mu);
+    if (news_->version == seen_) return;
+    seen_ = news_->version;
+    client_ = news_->owner;
+    data_ = news_->data;
+    etag_ = news_->etag;
+    listed_state_.reset();
+}
+
+instance& instance::set_config(std::string key, std::string value) { sync(); data_.config[std::move(key)] = std::move(value); return *this; }
+instance& instance::unset_config(const std::string& key) { sync(); data_.config.erase(key); return *this; }
+instance& instance::set_config(api::config_map config) { sync(); data_.config = std::move(config); return *this; }
+instance& instance::set_devices(api::device_map devices) { sync(); data_.devices = std::move(devices); return *this; }
+instance& instance::set_profiles(std::vector<std::string> profiles) { sync(); data_.profiles = std::move(profiles); return *this; }
+instance& instance::set_description(std::string description) { sync(); data_.description = std::move(description); return *this; }
+instance& instance::set_ephemeral(bool ephemeral) { sync(); data_.ephemeral = ephemeral; return *this; }
 
 void instance::save() {
+    sync();
     wait_if_async(client_, call_sync(client_, protocol::instance_put(collection(client_), data_, etag_)));
     refresh();
 }
 
 void instance::patch(const instance_patch& p) {
+    sync();
     wait_if_async(client_, call_sync(client_, protocol::instance_patch(collection(client_), data_.name, p, etag_)));
     refresh();
 }
 
-void instance::refresh() { *this = client_.instances().get(data_.name); }
+void instance::refresh() {
+    sync();
+    auto fresh = client_.instances().get(data_.name);
+    data_ = std::move(fresh.data_);
+    etag_ = std::move(fresh.etag_);
+    listed_state_.reset();
+}
 
-void instance::remove(bool force) {
+operation instance::remove(bool force) {
+    sync();
     if (force) {
         auto st = state();
         if (st.status_code == api::status_code::running || st.status_code == api::status_code::frozen) {
@@ -49,21 +69,26 @@ void instance::remove(bool force) {
             stop(o).wait(op_deadline(client_));
         }
     }
-    wait_if_async(client_, call_sync(client_, protocol::instance_delete(collection(client_), data_.name)));
+    return as_operation(client_, call_sync(client_, protocol::instance_delete(collection(client_), data_.name)));
 }
 
 operation instance::rename(std::string_view new_name) {
     protocol::check_instance_name(new_name);   // before collection(), which may ask the server
-    return as_operation(client_, call_sync(client_, protocol::instance_rename(collection(client_), data_.name, new_name)));
+    sync();
+    auto r = protocol::instance_rename(collection(client_), data_.name, new_name);
+    return as_operation(client_, call_sync(client_, std::move(r)), then_learn(news_, client_, std::string(new_name)));
 }
 
 api::instance_state instance::state() const {
+    sync();
     auto [env, res] = call_sync(client_, protocol::instance_state_get(collection(client_), data_.name));
     return protocol::decode_instance_state(env.metadata, res.request_line);
 }
 
 operation instance::change_state(std::string_view action, const state_options& o) {
-    return as_operation(client_, call_sync(client_, protocol::instance_state_put(collection(client_), data_.name, action, o)));
+    sync();
+    auto r = protocol::instance_state_put(collection(client_), data_.name, action, o);
+    return as_operation(client_, call_sync(client_, std::move(r)), then_learn(news_, client_, data_.name));
 }
 
 operation instance::start(state_options o) { return change_state("start", o); }

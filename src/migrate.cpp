@@ -4,6 +4,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include "detail/calls.hpp"
+#include "detail/news.hpp"
 
 namespace lxd {
 
@@ -215,6 +216,7 @@ void cancel_operation(const client& c, const std::string& id) {
 }  // namespace
 
 operation instance::copy(const client& target, migrate_options o) {
+    sync();
     auto name = o.new_name.empty() ? data_.name : o.new_name;
     protocol::check_instance_name(name);
     bool same_server = core_of(target) == core_of(client_);
@@ -231,6 +233,7 @@ operation instance::copy(const client& target, migrate_options o) {
 }
 
 operation instance::migrate(const client& target, migrate_options o) {
+    sync();
     auto name = o.new_name.empty() ? data_.name : o.new_name;
     protocol::check_instance_name(name);
     if (core_of(target) == core_of(client_) && target.project() == client_.project()) {
@@ -238,7 +241,8 @@ operation instance::migrate(const client& target, migrate_options o) {
             // Another member of the same cluster: the cluster moves it (a stopped instance,
             // with its snapshots), optionally renaming it on the way.
             if (o.mode != migration_mode::automatic) fail_invalid("the migration mode applies between servers only");
-            return as_operation(target, call_sync(target, protocol::migration_member_move(collection(target), data_.name, name)));
+            auto r = protocol::migration_member_move(collection(target), data_.name, name);
+            return as_operation(target, call_sync(target, std::move(r)), then_learn(news_, target, name));
         }
         if (name == data_.name) fail_invalid("migrating to the same server under the same name changes nothing");
         return rename(name);
@@ -347,7 +351,7 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
     auto then = [src_core = core_of(client_), src_scope = scope_of(client_), src_op_id,
                  src_col = collection(client_), src_name = data_.name, tgt_core = core_of(target),
                  tgt_scope = scope_of(target), tgt_col = collection(target), tgt_name = o.new_name, move,
-                 restart](const api::operation_info&) -> asio::awaitable<std::string> {
+                 restart, news = news_, tgt_client = target](const api::operation_info&) -> asio::awaitable<std::string> {
         try {
             co_await asio::co_spawn(src_core->io(), wait_operation_final(src_core.get(), src_scope, src_op_id, "migration"),
                                     asio::use_awaitable);
@@ -377,6 +381,7 @@ operation instance::transfer(const client& target, const migrate_options& o, boo
             std::rethrow_exception(failed);
         }
         if (restart) co_await call_and_wait(tgt_core, tgt_scope, forced(tgt_col, tgt_name, "start"));
+        co_await learn_instance(news, tgt_client, tgt_col, tgt_name);   // the handle is now the target's instance
         co_return std::string();
     };
     return as_operation(target, tgt, std::move(then));

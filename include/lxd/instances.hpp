@@ -3,7 +3,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +20,8 @@
 #include <lxd/operation.hpp>
 
 namespace lxd {
+
+namespace detail { struct instance_news; }
 
 /// Where a new instance comes from.
 struct instance_source {
@@ -100,27 +104,27 @@ class instance {
 public:
     instance(client c, api::instance data, std::string etag);
 
-    const std::string& name() const { return data_.name; }
-    const std::string& architecture() const { return data_.architecture; }
-    const api::config_map& config() const { return data_.config; }
-    const std::string& created_at() const { return data_.created_at; }
-    const std::string& description() const { return data_.description; }
-    const api::device_map& devices() const { return data_.devices; }
-    bool ephemeral() const { return data_.ephemeral; }
-    const api::config_map& expanded_config() const { return data_.expanded_config; }
-    const api::device_map& expanded_devices() const { return data_.expanded_devices; }
-    const std::string& last_used_at() const { return data_.last_used_at; }
-    const std::string& location() const { return data_.location; }
-    const std::vector<std::string>& profiles() const { return data_.profiles; }
-    const std::string& project() const { return data_.project; }
-    bool stateful() const { return data_.stateful; }
-    const std::string& status() const { return data_.status; }
-    api::status_code status_code() const { return data_.status_code; }
-    const std::string& type() const { return data_.type; }
-    const std::string& etag() const { return etag_; }
-    const api::instance& data() const { return data_; }
+    const std::string& name() const { return cur().name; }
+    const std::string& architecture() const { return cur().architecture; }
+    const api::config_map& config() const { return cur().config; }
+    const std::string& created_at() const { return cur().created_at; }
+    const std::string& description() const { return cur().description; }
+    const api::device_map& devices() const { return cur().devices; }
+    bool ephemeral() const { return cur().ephemeral; }
+    const api::config_map& expanded_config() const { return cur().expanded_config; }
+    const api::device_map& expanded_devices() const { return cur().expanded_devices; }
+    const std::string& last_used_at() const { return cur().last_used_at; }
+    const std::string& location() const { return cur().location; }
+    const std::vector<std::string>& profiles() const { return cur().profiles; }
+    const std::string& project() const { return cur().project; }
+    bool stateful() const { return cur().stateful; }
+    const std::string& status() const { return cur().status; }
+    api::status_code status_code() const { return cur().status_code; }
+    const std::string& type() const { return cur().type; }
+    const std::string& etag() const { sync(); return etag_; }
+    const api::instance& data() const { return cur(); }
     /// The state included by list_options::with_state (nullopt otherwise).
-    const std::optional<api::instance_state>& listed_state() const { return listed_state_; }
+    const std::optional<api::instance_state>& listed_state() const { sync(); return listed_state_; }
 
     instance& set_config(std::string key, std::string value);
     instance& unset_config(const std::string& key);
@@ -138,14 +142,17 @@ public:
     void patch(const instance_patch& changes);
     /// Re-reads the instance (and its ETag).
     void refresh();
-    /// DELETE, waiting for the deletion. LXD refuses a running instance (errc::bad_request);
-    /// with `force` it is stopped (killed) first.
-    void remove(bool force = false);
+    /// DELETE. LXD refuses a running instance (errc::bad_request); with `force` it is
+    /// stopped (killed) first, waiting for that stop.
+    operation remove(bool force = false);
     /// POST {name}. The server refuses a running instance (errc::bad_request with its
-    /// message). After wait() this handle's name() is still the old one: get() the new.
+    /// message). Once the operation has succeeded this handle (and its copies) has the new
+    /// name and the server's value under it.
     operation rename(std::string_view new_name);
     api::instance_state state() const;
 
+    /// The state changes. Once the operation has succeeded this handle (and its copies) is
+    /// re-read: status() and status_code() are the server's.
     operation start(state_options o = {});
     /// Graceful by default (unlike pylxd); force = true kills.
     operation stop(state_options o = {});
@@ -166,7 +173,9 @@ public:
     operation restore_snapshot(std::string_view snapshot_name, bool stateful = false);
 
     /// Moves the instance (with its snapshots unless instance_only) to the server of
-    /// `target` (with target's project). Returns the operation on the target; the source is
+    /// `target` (with target's project). Returns the operation on the target; once it has
+    /// succeeded this handle (and its copies) is the instance on the target: owner() is
+    /// `target`, name() the new name, the value read from the target. The source is
     /// removed only after the target reports success, so a failed migration leaves the
     /// source as it was. To the same server it is a rename.
     /// A running instance moved without `live` is copied as it is on disk, then the source is
@@ -189,17 +198,22 @@ public:
     /// Starts argv on a pseudo-terminal and returns the session (see exec_session).
     exec_session execute_interactive(std::vector<std::string> argv, interactive_options options = {});
 
-    const client& owner() const { return client_; }
+    const client& owner() const { sync(); return client_; }
 
 private:
     friend class instances;
     operation change_state(std::string_view action, const state_options& o);
     operation transfer(const client& target, const migrate_options& o, bool move);
+    /// Takes in what the handle's own succeeded operations learned (see the class comment).
+    void sync() const;
+    const api::instance& cur() const { sync(); return data_; }
 
-    client client_;
-    api::instance data_;
-    std::string etag_;
-    std::optional<api::instance_state> listed_state_;
+    mutable client client_;
+    mutable api::instance data_;
+    mutable std::string etag_;
+    mutable std::optional<api::instance_state> listed_state_;
+    mutable std::uint64_t seen_ = 0;
+    std::shared_ptr<detail::instance_news> news_;
 };
 
 /// The instances manager. Thread safety: safe to share.

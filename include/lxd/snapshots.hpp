@@ -17,25 +17,28 @@ struct snapshot_create {
     std::string expires_at;    ///< RFC 3339, e.g. "2030-01-01T00:00:00Z"; empty: never
 };
 
+struct image_publish;
+
 /// One snapshot as last read. Accessors do no I/O.
 /// Thread safety: distinct objects safe; a shared one is not (it is a value).
 class snapshot {
 public:
-    snapshot(client c, std::string instance_path, std::string instance_name, std::string name, std::string raw_json,
-             std::string created_at, std::string expires_at, bool stateful, std::string description,
-             api::config_map config, std::int64_t size);
+    snapshot(client c, std::string instance_path, std::string instance_name, api::snapshot data);
 
-    const std::string& name() const { return name_; }               ///< "snap0" (not "c1/snap0")
+    const std::string& name() const { return data_.name; }          ///< "snap0" (not "c1/snap0")
     const std::string& instance_name() const { return instance_; }
-    const std::string& created_at() const { return created_at_; }
+    const std::string& created_at() const { return data_.created_at; }
     /// "0001-01-01T00:00:00Z" (LXD's zero time) when it never expires.
-    const std::string& expires_at() const { return expires_at_; }
-    bool stateful() const { return stateful_; }
-    const std::string& description() const { return description_; }
-    const api::config_map& config() const { return config_; }
-    std::int64_t size() const { return size_; }                     ///< bytes, -1 if unknown
-    const std::string& raw_json() const { return raw_; }
+    const std::string& expires_at() const { return data_.expires_at; }
+    bool stateful() const { return data_.stateful; }
+    const std::string& description() const { return data_.description; }
+    const api::config_map& config() const { return data_.config; }
+    std::int64_t size() const { return data_.size; }                ///< bytes, -1 if unknown
+    const std::string& raw_json() const { return data_.raw_json; }
+    const api::snapshot& data() const { return data_; }
 
+    /// Re-reads the snapshot.
+    void refresh();
     /// POST {name}: the snapshot is renamed within its instance.
     operation rename(std::string_view new_name) const;
     operation remove() const;
@@ -43,18 +46,18 @@ public:
     operation restore(bool stateful = false) const;
     /// Changes (or clears, with "") the expiry date; waits.
     void set_expires_at(std::string_view rfc3339) const;
-    /// Publishes the snapshot as an image (POST /1.0/images); the operation's metadata has
-    /// the new image's fingerprint. Aliases are added when it succeeds.
-    operation publish(std::vector<std::string> aliases = {}, bool is_public = false) const;
+    /// Publishes the snapshot as an image (as instance::publish; see images::publish); the
+    /// operation's metadata has the new image's fingerprint.
+    operation publish(const image_publish& o) const;
+    operation publish() const;
+
+    const client& owner() const { return client_; }
 
 private:
     client client_;
     std::string base_;   // "/1.0/instances/<name>"
-    std::string instance_, name_, raw_, created_at_, expires_at_;
-    bool stateful_ = false;
-    std::string description_;
-    api::config_map config_;
-    std::int64_t size_ = -1;
+    std::string instance_;
+    api::snapshot data_;
 };
 
 /// Thread safety: safe to share.

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "errors.hpp"
 #include "validation.hpp"
 
 namespace lxd::protocol {
@@ -13,6 +14,31 @@ std::string snapshot_path(std::string_view instance_path, std::string_view name)
     return std::string(instance_path) + "/snapshots/" + escape_segment(name);
 }
 }  // namespace
+
+api::snapshot decode_snapshot(const json::value& v, const std::string& rl) {
+    if (!v.is_object()) fail_protocol(rl, "snapshot is not an object");
+    auto& o = v.get_object();
+    auto str = [&](const char* k) -> std::string {
+        auto it = o.find(k);
+        if (it == o.end() || it->value().is_null()) return {};
+        if (!it->value().is_string()) fail_protocol(rl, std::string("snapshot field '") + k + "' is not a string");
+        return std::string(it->value().get_string());
+    };
+    api::snapshot s;
+    s.name = str("name");
+    if (auto slash = s.name.rfind('/'); slash != std::string::npos) s.name = s.name.substr(slash + 1);
+    if (s.name.empty()) fail_protocol(rl, "snapshot without a name");
+    if (auto it = o.find("stateful"); it != o.end() && it->value().is_bool()) s.stateful = it->value().get_bool();
+    if (auto it = o.find("size"); it != o.end() && it->value().is_number()) s.size = it->value().to_number<std::int64_t>();
+    if (auto it = o.find("config"); it != o.end() && it->value().is_object())
+        for (auto& kv : it->value().get_object())
+            s.config.emplace(kv.key(), kv.value().is_string() ? std::string(kv.value().get_string()) : json::serialize(kv.value()));
+    s.created_at = str("created_at");
+    s.expires_at = str("expires_at");
+    s.description = str("description");
+    s.raw_json = json::serialize(v);
+    return s;
+}
 
 request snapshot_list(std::string_view instance_path) {
     return make_request(verb::get, std::string(instance_path) + "/snapshots", {{"recursion", "1"}});

@@ -5,9 +5,17 @@
 #include <string>
 #include <string_view>
 
+#include <boost/json/fwd.hpp>
+
+#include <lxd/api/instance.hpp>
+
 #include "request.hpp"
 
 namespace lxd::protocol {
+
+/// A snapshot object. A non-string config value is kept as its JSON text; the name must be
+/// there (a server's "instance/snap" is cut to "snap"); anything else missing takes its default.
+api::snapshot decode_snapshot(const boost::json::value& v, const std::string& request_line);
 
 request snapshot_list(std::string_view instance_path);
 /// Checks the name.

@@ -81,7 +81,7 @@ TEST(Concurrency, EightThreadsShareOneClientForMixedCalls) {
                         }
                         (void)created.get();
                         c.containers().get(cfg.name).rename(cfg.name + "r").wait(120s);
-                        c.containers().get(cfg.name + "r").remove();
+                        c.containers().get(cfg.name + "r").remove().wait(std::chrono::minutes(2));
                         break;
                     }
                     }
@@ -97,7 +97,7 @@ TEST(Concurrency, EightThreadsShareOneClientForMixedCalls) {
     for (int t = 0; t < threads; ++t) EXPECT_EQ(failures[t], "") << "thread " << t;
     auto all = c.containers().all();
     EXPECT_EQ(std::count_if(all.begin(), all.end(), [&](auto& i) { return i.name().starts_with(name); }), 1);
-    c.containers().get(name).remove(true);
+    c.containers().get(name).remove(true).wait(std::chrono::minutes(2));
 }
 
 // The daemon answers the stream's pings: a quiet event stream outlives several idle limits

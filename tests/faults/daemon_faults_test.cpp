@@ -299,7 +299,7 @@ protected:
     }
     static void TearDownTestSuite() {
         try {
-            sandbox::unix_client(2).instances().get(name_).remove(true);
+            sandbox::unix_client(2).instances().get(name_).remove(true).wait(std::chrono::minutes(2));
         } catch (...) {
         }
     }

@@ -240,7 +240,7 @@ TEST_P(Connect, ProjectScopeAppliesToEveryRequest) {
     EXPECT_FALSE(c.containers().exists(name));   // the default project does not have it
     auto listing = sandbox::lxc("list d1: --project " + project + " --format csv -c n");
     EXPECT_EQ(listing, name + "\n");
-    scoped.containers().get(name).remove(true);
+    scoped.containers().get(name).remove(true).wait(std::chrono::minutes(2));
     sandbox::lxc("project delete d1:" + project);
     // Requests in a project that no longer exists are refused by the server (404).
     lxd::instance_create gone;

@@ -70,5 +70,5 @@ TEST(FilesBig, OneGiBRoundTripInConstantMemory) {
     std::cout << "peak RSS after 1 GiB put+get: " << peak / 1024 << " MiB\n";
     ::unlink(src.c_str());
     ::unlink(dst.c_str());
-    box.remove(true);
+    box.remove(true).wait(std::chrono::minutes(2));
 }

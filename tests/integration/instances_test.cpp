@@ -317,14 +317,14 @@ TEST_P(Instances, RemoveAndForceRemove) {
     auto name = sandbox::unique_name("rm");
     auto i = sandbox::make_container(c, name, true);
     try {
-        i.remove();
+        i.remove().wait(std::chrono::minutes(2));
         FAIL();
     } catch (const lxd::error& e) {
         EXPECT_EQ(e.code_value(), lxd::errc::bad_request);
         EXPECT_FALSE(e.server_message().empty());
     }
     EXPECT_TRUE(c.containers().exists(name));
-    i.remove(true);
+    i.remove(true).wait(std::chrono::minutes(2));
     EXPECT_FALSE(c.containers().exists(name));
     EXPECT_EQ(sandbox::lxc("list d1:" + name + " --format csv -c n"), "");
 }
@@ -383,6 +383,47 @@ TEST_P(Instances, InvalidNamesAreRefusedBeforeAnyRequest) {
         EXPECT_EQ(code_of([&] { (void)c.containers().create(cfg); }), lxd::errc::invalid_argument) << bad;
     }
     EXPECT_EQ(c.request_count(), before);
+}
+
+TEST_P(Instances, HandleHasTheNewNameAfterAWaitedRename) {
+    auto name = sandbox::unique_name("hrn");
+    auto i = sandbox::make_container(c, name, false);
+    auto copy = i;   // a copy made before the verb learns too
+    i.rename(name + "x").wait(1min);
+    EXPECT_EQ(i.name(), name + "x");
+    EXPECT_EQ(copy.name(), name + "x");
+    EXPECT_EQ(i.etag(), c.containers().get(name + "x").etag());
+    i.set_config("user.after", "rename").save();   // the verbs use the new name too
+    EXPECT_EQ(c.containers().get(name + "x").config().at("user.after"), "rename");
+    EXPECT_FALSE(c.containers().exists(name));
+    EXPECT_EQ(sandbox::lxc("list d1:" + name + "x --format csv -c n"), name + "x\n");
+}
+
+TEST_P(Instances, StatusIsFreshAfterAWaitedStartAndStop) {
+    auto name = sandbox::unique_name("hst");
+    auto i = sandbox::make_container(c, name, false);
+    ASSERT_EQ(i.status_code(), lxd::api::status_code::stopped);
+    i.start().wait(1min);
+    EXPECT_EQ(i.status(), "Running");
+    EXPECT_EQ(i.status_code(), lxd::api::status_code::running);
+    i.freeze().wait(1min);
+    EXPECT_EQ(i.status_code(), lxd::api::status_code::frozen);
+    i.unfreeze().wait(1min);
+    EXPECT_EQ(i.status_code(), lxd::api::status_code::running);
+    i.stop({.force = true}).wait(1min);
+    EXPECT_EQ(i.status(), "Stopped");
+    EXPECT_EQ(i.status_code(), lxd::api::status_code::stopped);
+    EXPECT_EQ(lxc_status(name), name + ",STOPPED\n");
+}
+
+TEST_P(Instances, AnUnwaitedVerbStillUpdatesTheHandleWhenItEnds) {
+    auto name = sandbox::unique_name("hnw");
+    auto i = sandbox::make_container(c, name, false);
+    auto op = i.start();
+    (void)op.async_wait().get();   // the future, not wait(): the handle learns either way
+    EXPECT_EQ(i.status_code(), lxd::api::status_code::running);
+    i.remove(true).wait(1min);
+    EXPECT_FALSE(c.containers().exists(name));
 }
 
 LXDPP_BOTH_SERVERS(Instances);

@@ -132,6 +132,22 @@ TEST_P(Migrate, LiveMigrationReportsCriuAndKeepsTheSource) {
     EXPECT_EQ(u1.containers().get(name).status(), "Running");
 }
 
+TEST_P(Migrate, TheHandleIsTheTargetInstanceAfterAWaitedMigrate) {
+    auto name = sandbox::unique_name("mhnd");
+    auto box = prepare(u1, name);
+    auto h2 = sandbox::trusted_https_client(2);
+    box.migrate(h2, {.new_name = name + "t"}).wait(5min);
+    EXPECT_EQ(box.name(), name + "t");
+    EXPECT_EQ(box.owner().host_info().environment.certificate, h2.host_info().environment.certificate);
+    EXPECT_NE(box.owner().host_info().environment.certificate, u1.host_info().environment.certificate);
+    EXPECT_EQ(box.etag(), u2.containers().get(name + "t").etag());
+    EXPECT_EQ(box.config().at("user.origin"), "lxdpp-test");
+    box.start().wait(1min);   // its verbs act on the target
+    EXPECT_EQ(box.status_code(), lxd::api::status_code::running);
+    EXPECT_EQ(box.files().get("/root/payload").data, "moved intact\n");
+    EXPECT_FALSE(u1.containers().exists(name));
+}
+
 LXDPP_BOTH_SERVERS(Migrate);
 
 // Between the two servers: LXD 5.0 and Incus 6.0 speak the same migration protocol, but

@@ -106,7 +106,7 @@ void remove_leftovers(lxd::client& c) {
     for (auto& name : c.instances().names()) {
         if (name.rfind(prefix, 0) != 0) continue;
         try {
-            c.instances().get(name).remove(true);
+            c.instances().get(name).remove(true).wait(std::chrono::minutes(2));
         } catch (const lxd::error&) {
         }
     }

@@ -85,7 +85,7 @@ TEST_P(Snapshots, PublishAndLaunchFromIt) {
     box.files().put("/root/marker", "published\n");
     box.snapshots().create("golden").wait(1min);
     auto alias = sandbox::unique_name("img");
-    auto done = box.snapshots().get("golden").publish({alias}).wait(5min);
+    auto done = box.snapshots().get("golden").publish({.aliases = {alias}}).wait(5min);
     EXPECT_NE(done.metadata_json.find("fingerprint"), std::string::npos) << done.metadata_json;
     auto clone = sandbox::unique_name("fromimg");
     lxd::instance_create cfg;

@@ -15,6 +15,18 @@ using config_map = std::map<std::string, std::string>;
 /// device name -> its key/value configuration
 using device_map = std::map<std::string, std::map<std::string, std::string>>;
 
+/// GET /1.0/instances/{name}/snapshots/{snapshot}.
+struct snapshot {
+    std::string name;            ///< "snap0" (a server's "c1/snap0" is cut to its last part)
+    std::string created_at;
+    std::string expires_at;      ///< "0001-01-01T00:00:00Z" (the zero time) when it never expires
+    bool stateful = false;
+    std::string description;
+    config_map config;
+    std::int64_t size = -1;      ///< bytes, -1 if the server does not say
+    std::string raw_json;
+};
+
 /// GET /1.0/instances/{name}. Fields the library does not model stay in raw_json and are
 /// sent back unchanged on save.
 struct instance {

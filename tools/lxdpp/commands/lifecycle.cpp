@@ -82,7 +82,7 @@ void delete_command::run() {
             c.instances().get(name.substr(0, slash)).snapshots().get(name.substr(slash + 1)).remove().wait(op_wait);
             continue;
         }
-        c.instances().get(name).remove(force_);
+        c.instances().get(name).remove(force_).wait(op_wait);
     }
 }
 
