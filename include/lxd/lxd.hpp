@@ -16,6 +16,7 @@
 #include <lxd/images.hpp>
 #include <lxd/instances.hpp>
 #include <lxd/operation.hpp>
+#include <lxd/server.hpp>
 #include <lxd/snapshots.hpp>
 #include <lxd/tls.hpp>
 #include <lxd/version.hpp>

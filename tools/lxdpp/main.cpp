@@ -11,6 +11,7 @@
 #include <lxd/lxd.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/server_commands.hpp"
 
 using namespace lxdpp_cli;
 
@@ -49,12 +50,17 @@ struct verbs {
     publish_command publish;
     remote_command remote;
     config_command config;
+    trust_command trust;
+    operation_command operation;
+    warning_command warning;
+    query_command query;
+    monitor_command monitor;
     cluster_command cluster;
     meta_commands meta;
 
     explicit verbs(context& c)
         : list(c), info(c), create(c), lifecycle(c), remove(c), move(c), exec(c), file(c), snapshot(c), image(c), publish(c), remote(c),
-          config(c), cluster(c), meta(c) {}
+          config(c), trust(c), operation(c), warning(c), query(c), monitor(c), cluster(c), meta(c) {}
 
     void add(CLI::App& app) {
         list.add(app);
@@ -70,6 +76,11 @@ struct verbs {
         publish.add(app);
         remote.add(app);
         config.add(app);
+        trust.add(app);   // under `config`
+        operation.add(app);
+        warning.add(app);
+        query.add(app);
+        monitor.add(app);
         cluster.add(app);
         meta.add(app);
     }

@@ -71,7 +71,11 @@ void config_command::set() {
         changes[kvs[0]] = kvs[1];
     else
         for (auto& kv : kvs) changes.insert(parse_kv(kv));
-    if (name.empty()) throw usage_error("not supported by lxdpp: server configuration (config set without an instance)");
+    if (name.empty()) {   // the server's: PUT /1.0 with the ETag of what was read
+        auto server = ctx_.connect(remote).server();
+        for (auto& [k, v] : changes) server.set(k, v);
+        return server.save();
+    }
     auto i = ctx_.connect(remote).instances().get(name);
     for (auto& [k, v] : changes) i.set_config(k, v);
     i.save();
@@ -80,7 +84,11 @@ void config_command::set() {
 void config_command::unset() {
     auto [remote, name, rest] = config_target(ctx_.cfg, args_, 1);
     if (rest.size() != 1) throw usage_error("usage: lxdpp config unset [REMOTE:][INSTANCE] KEY");
-    if (name.empty()) throw usage_error("not supported by lxdpp: server configuration (config unset without an instance)");
+    if (name.empty()) {   // as lxc: unsetting a key the server does not have is no error
+        auto server = ctx_.connect(remote).server();
+        server.unset(rest[0]);
+        return server.save();
+    }
     auto i = ctx_.connect(remote).instances().get(name);
     if (!i.config().count(rest[0])) throw usage_error("can't unset key '" + rest[0] + "', it's not currently set");
     i.unset_config(rest[0]);
