@@ -183,9 +183,10 @@ json::value edit_object(const json::value& current, const std::function<void(con
             apply(v);
             return v;
         } catch (const usage_error& e) {
-            std::cerr << "Config parsing error: " << e.what() << "\n";
+            std::cerr << "Config parsing error: " << printable(e.what()) << "\n";
         } catch (const lxd::error& e) {
-            std::cerr << "Config parsing error: " << e.what() << "\n";
+            // The server's words when it refused the change (as lxc prints them).
+            std::cerr << "Config parsing error: " << printable(e.server_message().empty() ? e.what() : e.server_message()) << "\n";
         }
         std::cout << "Press enter to open the editor again or ctrl+c to abort change" << std::endl;
         std::string line;
