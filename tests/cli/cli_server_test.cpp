@@ -53,16 +53,17 @@ struct CliServer : sandbox::server_test {
     }
     std::string lxdpp() const { return sandbox::on_incus() ? (dir / "bin" / "incus").string() : LXDPP_CLI_PATH; }
     std::string conf_env() const { return std::string(sandbox::on_incus() ? "INCUS_CONF=" : "LXD_CONF=") + (dir / "conf").string(); }
-    result run_tool(const std::string& tool, const std::string& args) {
-        std::string cmd = conf_env() + " timeout 120 " + tool + " " + args + " </dev/null >" + (dir / "out").string() + " 2>" +
-                          (dir / "err").string();
+    result run_tool(const std::string& tool, const std::string& args, const std::string& input = "") {
+        std::ofstream(dir / "in", std::ios::binary) << input;
+        std::string cmd = conf_env() + " timeout 120 " + tool + " " + args + " <" + (dir / "in").string() + " >" + (dir / "out").string() +
+                          " 2>" + (dir / "err").string();
         int rc = std::system(cmd.c_str());
         return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(dir / "out"), slurp(dir / "err")};
     }
-    result run(const std::string& args) { return run_tool(lxdpp(), args); }
+    result run(const std::string& args, const std::string& input = "") { return run_tool(lxdpp(), args, input); }
     result lxc_run(const std::string& args) { return run_tool(sandbox::cli_name(), args); }
-    std::string ok(const std::string& args) {
-        auto r = run(args);
+    std::string ok(const std::string& args, const std::string& input = "") {
+        auto r = run(args, input);
         EXPECT_EQ(r.status, 0) << "lxdpp " << args << "\n" << r.err;
         return r.out;
     }
@@ -150,6 +151,24 @@ TEST_P(CliServer, ConfigGetSetUnsetOnTheServer) {
     auto unknown = run("config set d1: no.such.key=1");
     EXPECT_EQ(unknown.status, 1);
     EXPECT_NE(unknown.err.find("no.such.key"), std::string::npos) << unknown.err;
+}
+
+TEST_P(CliServer, EditVerbsReadYamlFromStdin) {
+    ok("config edit d1:", "config:\n  images.auto_update_interval: \"31\"\n");
+    EXPECT_EQ(sandbox::lxc("config get d1: images.auto_update_interval"), "31\n");
+    auto refused = run("config edit d1:", "config:\n  no.such.key: \"1\"\n");
+    EXPECT_EQ(refused.status, 1);
+    EXPECT_EQ(sandbox::lxc("config get d1: images.auto_update_interval"), "31\n");
+
+    auto pair = lxd::generate_client_certificate("lxdpp-cli-edit");
+    auto fp = lxd::certificate_fingerprint(pair.cert_pem);
+    c1.certificates().add({.pem = pair.cert_pem, .name = "before"});
+    ok("config trust edit d1:" + fp.substr(0, 12), "name: after\nrestricted: true\nprojects:\n- default\n");
+    auto shown = sandbox::lxc("config trust show d1:" + fp);
+    EXPECT_NE(shown.find("name: after"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("restricted: true"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("- default"), std::string::npos) << shown;
+    c1.certificates().get(fp).remove();
 }
 
 TEST_P(CliServer, TrustAddShowRemoveAndTokens) {

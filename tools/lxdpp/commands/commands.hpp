@@ -225,6 +225,7 @@ public:
     void set();
     void unset();
     void show();
+    void edit();
 
 private:
     context& ctx_;

@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "commands.hpp"
+#include "editor.hpp"
 
 namespace lxdpp_cli {
 
@@ -45,6 +46,26 @@ void config_command::add(CLI::App& app) {
     cshow->add_option("--target", ctx_.target, "Cluster member name");
     cshow->add_flag("-e,--expanded", expanded_, "With profiles applied");
     cshow->callback([this] { show(); });
+    auto* cedit = config->add_subcommand("edit", "[REMOTE:]: the server's configuration as YAML in $EDITOR, or from stdin");
+    cedit->add_option("name", name_, "REMOTE:");
+    cedit->callback([this] { edit(); });
+}
+
+void config_command::edit() {
+    auto [remote, name] = split_remote(ctx_.cfg, name_);
+    if (!name.empty()) throw usage_error("not supported by lxdpp yet: config edit of an instance (give only REMOTE: for the server)");
+    auto server = ctx_.connect(remote).server();   // its ETag guards the save
+    edit_options o;
+    o.header = "### This is a YAML representation of the server configuration.\n### Any line starting with a '# will be ignored.\n###\n";
+    edit_object(json::object{{"config", parse_raw(server.info().config_json)}}, [&](const json::value& v) {
+        auto* cfg = v.is_object() ? v.as_object().if_contains("config") : nullptr;
+        if (cfg && !cfg->is_object() && !cfg->is_null()) throw usage_error("config must be a mapping of keys to values");
+        lxd::server_config edited = server;
+        for (auto& [k, x] : server.config()) edited.unset(k);
+        if (cfg && cfg->is_object())
+            for (auto& [k, x] : cfg->as_object()) edited.set(std::string(k), x.is_string() ? std::string(x.get_string()) : boost::json::serialize(x));
+        edited.save();
+    }, o);
 }
 
 void config_command::get() {

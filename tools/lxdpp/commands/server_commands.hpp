@@ -22,6 +22,7 @@ public:
     void list_tokens();
     void revoke_token();
     void show();
+    void edit();
 
 private:
     context& ctx_;

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include "editor.hpp"
 #include "server_commands.hpp"
 
 namespace lxdpp_cli {
@@ -64,6 +65,9 @@ void trust_command::add(CLI::App& app) {
     auto* tshow = trust->add_subcommand("show", "[REMOTE:]FINGERPRINT");
     tshow->add_option("fingerprint", args_)->required();
     tshow->callback([this] { show(); });
+    auto* tedit = trust->add_subcommand("edit", "[REMOTE:]FINGERPRINT: as YAML in $EDITOR, or from stdin");
+    tedit->add_option("fingerprint", args_)->required();
+    tedit->callback([this] { edit(); });
 }
 
 void trust_command::list() {
@@ -153,6 +157,29 @@ void trust_command::revoke_token() {
 void trust_command::show() {
     auto [remote, fp] = split_remote(ctx_.cfg, args_.at(0));
     std::cout << printable(to_yaml(parse_raw(ctx_.connect(remote).certificates().get(fp).data().raw_json)));
+}
+
+void trust_command::edit() {
+    auto [remote, fp] = split_remote(ctx_.cfg, args_.at(0));
+    auto cert = ctx_.connect(remote).certificates().get(fp);   // its ETag guards the save
+    auto& d = cert.data();
+    json::object shown{{"name", d.name}, {"type", d.type}, {"restricted", d.restricted}, {"projects", json::array()}, {"certificate", d.pem}};
+    for (auto& p : d.projects) shown["projects"].as_array().emplace_back(p);
+    edit_options o;
+    o.header = "### This is a YAML representation of the certificate.\n### Any line starting with a '# will be ignored.\n###\n";
+    edit_object(shown, [&](const json::value& v) {
+        if (!v.is_object()) throw usage_error("the certificate must be a YAML mapping");
+        auto& e = v.as_object();
+        auto text = [&](const char* k) { auto* x = e.if_contains(k); return x && x->is_string() ? std::string(x->get_string()) : std::string(); };
+        cert.set_name(text("name"));
+        auto* r = e.if_contains("restricted");
+        cert.set_restricted(r && r->is_bool() && r->get_bool());
+        std::vector<std::string> projects;
+        if (auto* ps = e.if_contains("projects"); ps && ps->is_array())
+            for (auto& p : ps->as_array()) if (p.is_string()) projects.emplace_back(p.get_string());
+        cert.set_projects(std::move(projects));
+        cert.save();
+    }, o);
 }
 
 }  // namespace lxdpp_cli
