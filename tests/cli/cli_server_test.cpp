@@ -47,7 +47,7 @@ struct CliServer : sandbox::server_test {
     }
     void TearDown() override {
         auto s = c1.server();
-        if (s.config().count("images.auto_update_interval")) s.unset("images.auto_update_interval").save();
+        if (s.config().count("images.remote_cache_expiry")) s.unset("images.remote_cache_expiry").save();
         sandbox::remove_leftovers(c1);
         fs::remove_all(dir);
     }
@@ -137,14 +137,14 @@ struct CliServerAsLxc : CliServer {};
 struct CliServerLxdOnly : CliServer {};
 
 TEST_P(CliServer, ConfigGetSetUnsetOnTheServer) {
-    ok("config set d1: images.auto_update_interval 9");
-    EXPECT_EQ(sandbox::lxc("config get d1: images.auto_update_interval"), "9\n");
-    ok("config set d1: images.auto_update_interval=10");
-    EXPECT_EQ(sandbox::lxc("config get d1: images.auto_update_interval"), "10\n");
-    EXPECT_EQ(ok("config get d1: images.auto_update_interval"), "10\n");
-    EXPECT_NE(ok("config show d1:").find("images.auto_update_interval: \"10\""), std::string::npos);
-    ok("config unset d1: images.auto_update_interval");
-    EXPECT_EQ(sandbox::lxc("config get d1: images.auto_update_interval"), "\n");
+    ok("config set d1: images.remote_cache_expiry 9");
+    EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "9\n");
+    ok("config set d1: images.remote_cache_expiry=10");
+    EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "10\n");
+    EXPECT_EQ(ok("config get d1: images.remote_cache_expiry"), "10\n");
+    EXPECT_NE(ok("config show d1:").find("images.remote_cache_expiry: \"10\""), std::string::npos);
+    ok("config unset d1: images.remote_cache_expiry");
+    EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "\n");
     auto bad = run("config set d1: 'bad key=1'");
     EXPECT_EQ(bad.status, 1);
     EXPECT_EQ(bad.err, "Error: 'bad key' is not a server config key (non-empty; no space, '=' or control character)\n");
@@ -154,11 +154,11 @@ TEST_P(CliServer, ConfigGetSetUnsetOnTheServer) {
 }
 
 TEST_P(CliServer, EditVerbsReadYamlFromStdin) {
-    ok("config edit d1:", "config:\n  images.auto_update_interval: \"31\"\n");
-    EXPECT_EQ(sandbox::lxc("config get d1: images.auto_update_interval"), "31\n");
+    ok("config edit d1:", "config:\n  images.remote_cache_expiry: \"31\"\n");
+    EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "31\n");
     auto refused = run("config edit d1:", "config:\n  no.such.key: \"1\"\n");
     EXPECT_EQ(refused.status, 1);
-    EXPECT_EQ(sandbox::lxc("config get d1: images.auto_update_interval"), "31\n");
+    EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "31\n");
 
     auto pair = lxd::generate_client_certificate("lxdpp-cli-edit");
     auto fp = lxd::certificate_fingerprint(pair.cert_pem);
@@ -287,7 +287,7 @@ TEST_P(CliServerAsLxc, MonitorPrintsEventsAsLxcAndEndsOnSigint) {
         auto s = c1.server();
         int n = 0;
         while ((mine.seen.empty() || theirs.seen.empty()) && std::chrono::steady_clock::now() < until) {
-            s.set("images.auto_update_interval", std::to_string(20 + ++n)).save();
+            s.set("images.remote_cache_expiry", std::to_string(20 + ++n)).save();
             mine.read_for(100ms);
             theirs.read_for(100ms);
         }
@@ -302,7 +302,7 @@ TEST_P(CliServerAsLxc, MonitorPrintsEventsAsLxcAndEndsOnSigint) {
         };
         // One more event that both are subscribed for: lxdpp's record of it is lxc's, byte for byte.
         auto before = records(mine.seen).size();
-        s.set("images.auto_update_interval", "77").save();
+        s.set("images.remote_cache_expiry", "77").save();
         bool same = false;
         for (auto t = std::chrono::steady_clock::now() + 10s; !same && std::chrono::steady_clock::now() < t;) {
             mine.read_for(50ms);

@@ -18,7 +18,7 @@ struct Server : sandbox::server_test {
     lxd::client c = sandbox::unix_client(1);
     void TearDown() override {
         auto s = c.server();
-        if (s.config().count("images.auto_update_interval")) s.unset("images.auto_update_interval").save();
+        if (s.config().count("images.remote_cache_expiry")) s.unset("images.remote_cache_expiry").save();
         sandbox::remove_leftovers(c);
     }
     std::string lxc_trim(const std::string& args) {
@@ -33,23 +33,23 @@ struct Server : sandbox::server_test {
 TEST_P(Server, ConfigSaveIsSeenByLxcAndALostUpdateIsRefused) {
     auto s = c.server();
     EXPECT_FALSE(s.etag().empty());
-    EXPECT_EQ(s.config().count("images.auto_update_interval"), 0u);
-    s.set("images.auto_update_interval", "13").save();
-    EXPECT_EQ(s.config().at("images.auto_update_interval"), "13");
-    EXPECT_EQ(lxc_trim("config get d1: images.auto_update_interval"), "13");
+    EXPECT_EQ(s.config().count("images.remote_cache_expiry"), 0u);
+    s.set("images.remote_cache_expiry", "13").save();
+    EXPECT_EQ(s.config().at("images.remote_cache_expiry"), "13");
+    EXPECT_EQ(lxc_trim("config get d1: images.remote_cache_expiry"), "13");
 
     auto first = c.server(), second = c.server();
-    first.set("images.auto_update_interval", "14").save();
-    second.set("images.auto_update_interval", "15");
+    first.set("images.remote_cache_expiry", "14").save();
+    second.set("images.remote_cache_expiry", "15");
     EXPECT_EQ(code_of([&] { second.save(); }), lxd::errc::precondition_failed);
-    EXPECT_EQ(lxc_trim("config get d1: images.auto_update_interval"), "14");
+    EXPECT_EQ(lxc_trim("config get d1: images.remote_cache_expiry"), "14");
     second.refresh();
-    second.patch({{"images.auto_update_interval", "16"}});
-    EXPECT_EQ(second.config().at("images.auto_update_interval"), "16");
-    EXPECT_EQ(lxc_trim("config get d1: images.auto_update_interval"), "16");
+    second.patch({{"images.remote_cache_expiry", "16"}});
+    EXPECT_EQ(second.config().at("images.remote_cache_expiry"), "16");
+    EXPECT_EQ(lxc_trim("config get d1: images.remote_cache_expiry"), "16");
 
-    second.unset("images.auto_update_interval").save();
-    EXPECT_EQ(lxc_trim("config get d1: images.auto_update_interval"), "");
+    second.unset("images.remote_cache_expiry").save();
+    EXPECT_EQ(lxc_trim("config get d1: images.remote_cache_expiry"), "");
     auto unknown = c.server();
     unknown.set("no.such.key", "1");
     auto e = code_of([&] { unknown.save(); });

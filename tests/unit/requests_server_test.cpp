@@ -22,7 +22,7 @@ void expect(const request& r, verb m, const std::string& path, const query_list&
     EXPECT_EQ(r.body, body) << r.line();
 }
 
-const std::string pem = "-----BEGIN CERTIFICATE-----\nTUlJQ\nQUFB\n-----END CERTIFICATE-----\n";
+const std::string pem = "-----BEGIN CERTIFICATE-----\nTUlJ\nQUFB\n-----END CERTIFICATE-----\n";
 const std::string uuid = "0b1bb1f4-3a5e-4c1d-9d2e-0123456789ab";
 
 }  // namespace
@@ -85,9 +85,9 @@ TEST(TrustRequests, ListGetDelete) {
 TEST(TrustRequests, AddSendsTheDerAsBase64) {
     auto r = certificate_add(pem, "ci", "client", true, {"default", "p2"});
     expect(r, verb::post, "/1.0/certificates", {},
-           R"({"type":"client","certificate":"TUlJQQUFB","name":"ci","restricted":true,"projects":["default","p2"]})");
+           R"({"type":"client","certificate":"TUlJQUFB","name":"ci","restricted":true,"projects":["default","p2"]})");
     EXPECT_FALSE(r.scoped);
-    EXPECT_EQ(certificate_der_base64("junk\n" + pem), "TUlJQQUFB");
+    EXPECT_EQ(certificate_der_base64("junk\n" + pem), "TUlJQUFB");
     EXPECT_EQ(code_of([] { certificate_add("not a pem", "", "client", false, {}); }), errc::invalid_argument);
     EXPECT_EQ(code_of([] { certificate_add(pem + pem, "", "client", false, {}); }), errc::invalid_argument);
     EXPECT_EQ(code_of([] { certificate_add("-----BEGIN CERTIFICATE-----\n%%%%\n-----END CERTIFICATE-----", "", "client", false, {}); }),
@@ -107,7 +107,7 @@ TEST(TrustRequests, PutKeepsUnknownFieldsAndSendsTheEtag) {
     c.raw_json = R"({"name":"n1","fingerprint":"abcd","future":1,"projects":[]})";
     auto r = certificate_put(c, "\"e\"");
     expect(r, verb::put, "/1.0/certificates/abcd", {},
-           R"({"name":"n2","future":1,"projects":["default"],"type":"client","restricted":true,"certificate":"PEM"})");
+           R"({"name":"n2","certificate":"PEM","future":1,"projects":["default"],"type":"client","restricted":true})");
     EXPECT_EQ(header_of(r, "If-Match"), "\"e\"");
     c.projects = {"a/b"};
     EXPECT_EQ(code_of([&] { certificate_put(c, ""); }), errc::invalid_argument);
