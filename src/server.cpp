@@ -56,7 +56,7 @@ server_config& server_config::unset(const std::string& key) {
 }
 
 void server_config::save() {
-    call_sync(client_, protocol::server_put(info_.config, etag_));
+    call_sync(client_, protocol::server_put(info_.config, etag_, info_.config_json));
     refresh();
 }
 

@@ -21,11 +21,20 @@ void check_server_config_key(std::string_view key) {
 
 namespace {
 
-request server_config_request(verb m, const std::map<std::string, std::string>& config, std::string_view etag) {
+request server_config_request(verb m, const std::map<std::string, std::string>& config, std::string_view etag,
+                              std::string_view original_json = {}) {
+    json::object original;
+    if (!original_json.empty()) {
+        boost::system::error_code ec;
+        auto v = json::parse(original_json, ec);
+        if (!ec && v.is_object()) original = std::move(v.get_object());
+    }
     json::object c;
     for (auto& [k, v] : config) {
         check_server_config_key(k);
-        c[k] = v;
+        auto* was = original.if_contains(k);
+        if (was && !was->is_string() && json::serialize(*was) == v) c[k] = *was;
+        else c[k] = v;
     }
     auto r = json_request(m, "/1.0", json::serialize(json::object{{"config", std::move(c)}}));
     if (!etag.empty()) r.headers.emplace_back("If-Match", std::string(etag));
@@ -34,8 +43,8 @@ request server_config_request(verb m, const std::map<std::string, std::string>& 
 
 }  // namespace
 
-request server_put(const std::map<std::string, std::string>& config, std::string_view etag) {
-    return server_config_request(verb::put, config, etag);
+request server_put(const std::map<std::string, std::string>& config, std::string_view etag, std::string_view original_json) {
+    return server_config_request(verb::put, config, etag, original_json);
 }
 
 request server_patch(const std::map<std::string, std::string>& changes, std::string_view etag) {

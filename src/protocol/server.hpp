@@ -14,8 +14,11 @@
 namespace lxd::protocol {
 
 request server_get();   ///< GET /1.0
-/// PUT /1.0 {"config": config} with If-Match when `etag` is set. Checks every key.
-request server_put(const std::map<std::string, std::string>& config, std::string_view etag);
+/// PUT /1.0 {"config": config} with If-Match when `etag` is set. Checks every key. A value
+/// that the server sent as a non-string (`original_json`, the config object as read) and that
+/// is unchanged goes back as it came: LXD shows a set trust password as `true` and takes a
+/// boolean `true` back as "unchanged", but the string "true" as a new password.
+request server_put(const std::map<std::string, std::string>& config, std::string_view etag, std::string_view original_json = {});
 /// PATCH /1.0 {"config": changes} with If-Match when `etag` is set. Checks every key.
 request server_patch(const std::map<std::string, std::string>& changes, std::string_view etag);
 /// GET /1.0/resources (not scoped: the host's, whatever the project).

@@ -139,10 +139,10 @@ struct CliServerLxdOnly : CliServer {};
 TEST_P(CliServer, ConfigGetSetUnsetOnTheServer) {
     ok("config set d1: images.remote_cache_expiry 9");
     EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "9\n");
-    ok("config set d1: images.remote_cache_expiry=10");
-    EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "10\n");
-    EXPECT_EQ(ok("config get d1: images.remote_cache_expiry"), "10\n");
-    EXPECT_NE(ok("config show d1:").find("images.remote_cache_expiry: \"10\""), std::string::npos);
+    ok("config set d1: images.remote_cache_expiry=12");   // 10 is the default, which the server does not keep
+    EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "12\n");
+    EXPECT_EQ(ok("config get d1: images.remote_cache_expiry"), "12\n");
+    EXPECT_NE(ok("config show d1:").find("images.remote_cache_expiry: \"12\""), std::string::npos);
     ok("config unset d1: images.remote_cache_expiry");
     EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "\n");
     auto bad = run("config set d1: 'bad key=1'");
@@ -154,11 +154,23 @@ TEST_P(CliServer, ConfigGetSetUnsetOnTheServer) {
 }
 
 TEST_P(CliServer, EditVerbsReadYamlFromStdin) {
-    ok("config edit d1:", "config:\n  images.remote_cache_expiry: \"31\"\n");
+    // The whole configuration is replaced, as lxc's edit does: what `config show` printed
+    // (the hidden trust password shown as `true` included) plus the new key.
+    auto shown_before = ok("config show d1:");
+    ok("config edit d1:", shown_before + "  images.remote_cache_expiry: \"31\"\n");
     EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "31\n");
-    auto refused = run("config edit d1:", "config:\n  no.such.key: \"1\"\n");
+    auto refused = run("config edit d1:", shown_before + "  no.such.key: \"1\"\n");
     EXPECT_EQ(refused.status, 1);
     EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "31\n");
+    // The listener and the trust password are as they were.
+    EXPECT_EQ(sandbox::lxc("config get d1: core.https_address"), sandbox::https_url(1).substr(8) + "\n");
+    if (!sandbox::on_incus()) {
+        lxd::certificate_pair pair;
+        auto stranger = sandbox::untrusted_https_client(1, &pair);
+        stranger.authenticate(sandbox::password());
+        EXPECT_TRUE(stranger.trusted());
+        c1.certificates().get(lxd::certificate_fingerprint(pair.cert_pem)).remove();
+    }
 
     auto pair = lxd::generate_client_certificate("lxdpp-cli-edit");
     auto fp = lxd::certificate_fingerprint(pair.cert_pem);

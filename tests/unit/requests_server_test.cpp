@@ -35,6 +35,9 @@ TEST(ServerRequests, ConfigPutAndPatchCarryTheConfigAndTheEtag) {
     auto patch = server_patch({{"images.auto_update_interval", ""}}, "");
     expect(patch, verb::patch, "/1.0", {}, R"({"config":{"images.auto_update_interval":""}})");
     EXPECT_EQ(header_of(patch, "If-Match"), "");
+    // A set trust password, shown as true, goes back as true (unchanged), not as "true".
+    auto kept = server_put({{"core.trust_password", "true"}, {"x", "1"}, {"y", "2"}}, "", R"({"core.trust_password":true,"x":"1","y":3})");
+    EXPECT_EQ(kept.body, R"({"config":{"core.trust_password":true,"x":"1","y":"2"}})");
     for (auto bad : {"", "a b", "a=b", "a\nb", "a\x7f"}) {
         EXPECT_EQ(code_of([&] { server_put({{bad, "1"}}, ""); }), errc::invalid_argument) << bad;
         EXPECT_EQ(code_of([&] { server_patch({{bad, "1"}}, ""); }), errc::invalid_argument) << bad;
