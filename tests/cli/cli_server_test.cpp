@@ -76,64 +76,9 @@ struct CliServer : sandbox::server_test {
     }
 };
 
-/// A CLI started in the background with its stdout on a pipe, read with deadlines.
-struct background {
-    pid_t pid = -1;
-    int out = -1;
-    std::string seen;
-    background(const std::string& tool, const std::vector<std::string>& args, const std::string& conf_env) {
-        int p[2];
-        if (::pipe(p) != 0) throw std::runtime_error("pipe");
-        pid = ::fork();
-        if (pid == 0) {
-            ::dup2(p[1], 1);
-            ::close(p[0]);
-            ::close(p[1]);
-            auto eq = conf_env.find('=');
-            ::setenv(conf_env.substr(0, eq).c_str(), conf_env.substr(eq + 1).c_str(), 1);
-            std::vector<char*> argv{const_cast<char*>(tool.c_str())};
-            for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-            argv.push_back(nullptr);
-            ::execvp(tool.c_str(), argv.data());
-            ::_exit(127);
-        }
-        ::close(p[1]);
-        out = p[0];
-    }
-    /// Reads what is available within `wait`; true if anything came.
-    bool read_for(std::chrono::milliseconds wait) {
-        pollfd pfd{out, POLLIN, 0};
-        if (::poll(&pfd, 1, static_cast<int>(wait.count())) <= 0) return false;
-        char buf[4096];
-        auto n = ::read(out, buf, sizeof buf);
-        if (n <= 0) return false;
-        seen.append(buf, static_cast<std::size_t>(n));
-        return true;
-    }
-    int wait_exit(std::chrono::seconds bound) {
-        auto until = std::chrono::steady_clock::now() + bound;
-        while (std::chrono::steady_clock::now() < until) {
-            int st = 0;
-            if (::waitpid(pid, &st, WNOHANG) == pid) {
-                pid = -1;
-                return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-            }
-            read_for(10ms);
-        }
-        return -1;
-    }
-    ~background() {
-        if (out >= 0) ::close(out);
-        if (pid > 0) {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, nullptr, 0);
-        }
-    }
-};
 
 }  // namespace
 
-struct CliServerAsLxc : CliServer {};
 struct CliServerLxdOnly : CliServer {};
 
 TEST_P(CliServer, ConfigGetSetUnsetOnTheServer) {
@@ -183,43 +128,6 @@ TEST_P(CliServer, EditVerbsReadYamlFromStdin) {
     c1.certificates().get(fp).remove();
 }
 
-TEST_P(CliServer, TrustAddShowRemoveAndTokens) {
-    auto pair = lxd::generate_client_certificate("lxdpp-cli-trust");
-    auto fp = lxd::certificate_fingerprint(pair.cert_pem);
-    std::ofstream(dir / "c.crt") << pair.cert_pem;
-    ok("config trust add d1: " + (dir / "c.crt").string());
-    auto listed = sandbox::lxc("config trust list d1: -f csv");
-    EXPECT_NE(listed.find("client,c.crt,lxdpp-cli-trust," + fp.substr(0, 12)), std::string::npos) << listed;
-    EXPECT_NE(ok("config trust list d1: -f csv").find("client,c.crt,lxdpp-cli-trust," + fp.substr(0, 12)), std::string::npos);
-    auto shown = json::parse(sandbox::lxc("query d1:/1.0/certificates/" + fp));
-    EXPECT_NE(ok("config trust show d1:" + fp).find("fingerprint: " + fp), std::string::npos);
-    EXPECT_EQ(shown.at("name").as_string(), "c.crt");
-    ok("config trust remove d1:" + fp.substr(0, 12));
-    EXPECT_EQ(sandbox::lxc("config trust list d1: -f csv").find(fp.substr(0, 12)), std::string::npos);
-    auto gone = run("config trust show d1:" + fp);
-    EXPECT_EQ(gone.status, 1);
-    EXPECT_EQ(gone.err, "Error: Certificate not found\n");
-    auto bad = run("config trust remove d1:nothex");
-    EXPECT_EQ(bad.status, 1);
-    EXPECT_EQ(bad.err, "Error: 'nothex' is not a certificate fingerprint (1 to 64 hexadecimal digits)\n");
-
-    auto name = sandbox::unique_name("tk");
-    auto issued = ok("config trust add d1: --name " + name);
-    ASSERT_EQ(issued.rfind("Client " + name + " certificate add token:\n", 0), 0u) << issued;
-    auto token = issued.substr(issued.find('\n') + 1);
-    token.pop_back();
-    ASSERT_TRUE(lxd::parse_certificate_token(token).has_value());
-    EXPECT_NE(sandbox::lxc("config trust list-tokens d1: -f csv").find(name + "," + token), std::string::npos);
-    EXPECT_NE(ok("config trust list-tokens d1: -f csv").find(name + "," + token), std::string::npos);
-    EXPECT_EQ(ok("config trust revoke-token d1: " + name), "Certificate add token for " + name + " deleted\n");
-    EXPECT_EQ(sandbox::lxc("config trust list-tokens d1: -f csv").find(name), std::string::npos);
-    auto stranger = sandbox::untrusted_https_client(1);
-    EXPECT_THROW(stranger.authenticate(token), lxd::error);
-    EXPECT_FALSE(stranger.trusted());
-    auto again = run("config trust revoke-token d1: " + name);
-    EXPECT_EQ(again.status, 1);
-    EXPECT_EQ(again.err, "Error: No certificate add token for member " + name + " on remote: d1\n");
-}
 
 // lxc's trust table; incus prints other columns (and lxdpp, lxc's), so LXD only.
 TEST_P(CliServerLxdOnly, TrustListAndShowAsLxc) {
@@ -229,106 +137,9 @@ TEST_P(CliServerLxdOnly, TrustListAndShowAsLxc) {
     same_as_lxc("config trust show d1:" + fp);
 }
 
-TEST_P(CliServer, OperationListShowDelete) {
-    auto op = c1.certificates().create_token(sandbox::unique_name("op"));
-    auto csv = ok("operation list d1: -f csv");
-    EXPECT_NE(csv.find(op.id() + ",TOKEN,"), std::string::npos) << csv;
-    if (!sandbox::on_incus()) {
-        EXPECT_EQ(csv, sandbox::lxc("operation list d1: -f csv"));
-        EXPECT_EQ(ok("operation show d1:" + op.id()), sandbox::lxc("operation show d1:" + op.id()));
-    }
-    EXPECT_NE(ok("operation show d1:" + op.id()).find("class: token"), std::string::npos);
-    EXPECT_EQ(ok("operation delete d1:" + op.id()), "Operation " + op.id() + " deleted\n");
-    EXPECT_EQ(sandbox::lxc("operation list d1: -f csv").find(op.id()), std::string::npos);
-    EXPECT_THROW((void)op.wait(30s), lxd::error);
-    auto missing = run("operation show d1:00000000-0000-0000-0000-000000000000");
-    EXPECT_EQ(missing.status, 1);
-    EXPECT_EQ(missing.err, "Error: Operation not found\n");
-}
 
-TEST_P(CliServer, WarningListShowAcknowledgeDelete) {
-    auto all = c1.warnings().all();
-    ASSERT_FALSE(all.empty());
-    auto mine = json::parse(ok("warning list d1: -a -f json")).as_array();
-    auto theirs = json::parse(sandbox::lxc("warning list d1: -a -f json")).as_array();
-    EXPECT_EQ(mine.size(), theirs.size());
-    auto uuid = all.front().uuid;
-    auto shown = ok("warning show d1:" + uuid);
-    EXPECT_NE(shown.find("uuid: " + uuid), std::string::npos);
-    if (!sandbox::on_incus()) EXPECT_EQ(shown, sandbox::lxc("warning show d1:" + uuid));
-    ok("warning ack d1:" + uuid);
-    EXPECT_EQ(c1.warnings().get(uuid).status, "acknowledged");
-    EXPECT_EQ(ok("warning list d1: -f csv").find(uuid), std::string::npos);   // hidden without --all
-    EXPECT_NE(ok("warning list d1: --all -f csv").find(uuid + "," + all.front().type + ",ACKNOWLEDGED,"), std::string::npos);
-    c1.warnings().acknowledge(uuid, false);
-    auto last = all.back().uuid;
-    ok("warning delete d1:" + last);
-    EXPECT_EQ(sandbox::lxc("warning list d1: -a -f csv").find(last), std::string::npos);
-    auto missing = run("warning show d1:" + last);
-    EXPECT_EQ(missing.status, 1);
-    EXPECT_EQ(missing.err, "Error: Warning not found\n");
-    auto bad = run("warning show d1:nope");
-    EXPECT_EQ(bad.status, 1);
-    EXPECT_EQ(bad.err, "Error: 'nope' is not a UUID (8-4-4-4-12 hexadecimal digits)\n");
-}
 
-TEST_P(CliServerAsLxc, QueryAsLxcQuery) {
-    same_as_lxc("query d1:/1.0/certificates");
-    same_as_lxc("query d1:/1.0/instances");
-    same_as_lxc("query d1:/1.0/nothing-here");
-    auto name = sandbox::unique_name("q");
-    auto body = json::serialize(json::object{{"name", name}, {"source", {{"type", "image"}, {"alias", sandbox::image()}}}});
-    auto created = run("query -X POST --wait -d '" + body + "' d1:/1.0/instances");
-    EXPECT_EQ(created.status, 0) << created.err;
-    EXPECT_NE(created.out.find("\t\"status\": \"Success\""), std::string::npos) << created.out;
-    EXPECT_EQ(sandbox::lxc("list d1:" + name + " -c n -f csv"), name + "\n");
-    same_as_lxc("query d1:/1.0/instances/" + name + "/state");
-    ok("query -X DELETE --wait d1:/1.0/instances/" + name);
-    EXPECT_EQ(sandbox::lxc("list d1:" + name + " -c n -f csv"), "");
-    auto bad = run("query -X FETCH d1:/1.0");
-    EXPECT_EQ(bad.status, 1);
-    EXPECT_EQ(bad.err, "Error: method 'FETCH' is not one of GET, POST, PUT, PATCH, DELETE\n");
-}
 
-TEST_P(CliServerAsLxc, MonitorPrintsEventsAsLxcAndEndsOnSigint) {
-    for (std::string format : {"yaml", "json"}) {
-        background mine(lxdpp(), {"monitor", "d1:", "--type", "lifecycle", "-f", format}, conf_env());
-        background theirs(sandbox::cli_name(), {"monitor", "d1:", "--type", "lifecycle", "-f", format}, conf_env());
-        // Cause lifecycle events until both have printed one (each subscribes when it is ready).
-        auto until = std::chrono::steady_clock::now() + 20s;
-        auto s = c1.server();
-        int n = 0;
-        while ((mine.seen.empty() || theirs.seen.empty()) && std::chrono::steady_clock::now() < until) {
-            s.set("images.remote_cache_expiry", std::to_string(20 + ++n)).save();
-            mine.read_for(100ms);
-            theirs.read_for(100ms);
-        }
-        ASSERT_FALSE(mine.seen.empty()) << "lxdpp monitor printed nothing";
-        ASSERT_FALSE(theirs.seen.empty()) << "lxc monitor printed nothing";
-        auto sep = format == "yaml" ? std::string("\n\n\n") : std::string("\n\n");
-        auto records = [&](const std::string& all) {
-            std::vector<std::string> out;
-            for (std::size_t at = 0, end; (end = all.find(sep, at)) != std::string::npos; at = end + sep.size())
-                out.push_back(all.substr(at, end + sep.size() - at));
-            return out;
-        };
-        // One more event that both are subscribed for: lxdpp's record of it is lxc's, byte for byte.
-        auto before = records(mine.seen).size();
-        s.set("images.remote_cache_expiry", "77").save();
-        bool same = false;
-        for (auto t = std::chrono::steady_clock::now() + 10s; !same && std::chrono::steady_clock::now() < t;) {
-            mine.read_for(50ms);
-            theirs.read_for(50ms);
-            auto r = records(mine.seen);
-            same = r.size() > before && theirs.seen.find(r.back()) != std::string::npos;
-        }
-        EXPECT_TRUE(same) << "lxdpp:\n" << mine.seen << "\nlxc:\n" << theirs.seen;
-        EXPECT_NE(records(mine.seen).back().find("config-updated"), std::string::npos) << mine.seen;
-        ::kill(mine.pid, SIGINT);
-        EXPECT_EQ(mine.wait_exit(10s), 130);
-    }
-}
 
 LXDPP_BOTH_SERVERS(CliServer);
-LXDPP_BOTH_SERVERS(CliServerAsLxc);
 INSTANTIATE_TEST_SUITE_P(, CliServerLxdOnly, ::testing::Values(sandbox::server::lxd), ::sandbox::param_name);
