@@ -2,6 +2,7 @@
 
 #include <lxd/error.hpp>
 
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -77,6 +78,29 @@ std::string certificate_fingerprint(std::string_view cert_pem) {
     unsigned int len = 0;
     X509_digest(cert.get(), EVP_sha256(), md, &len);
     return protocol::hex_lower(md, len);
+}
+
+namespace {
+std::string rfc3339(const ASN1_TIME* t) {
+    std::tm tm{};
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return {};
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+}  // namespace
+
+certificate_details describe_certificate(std::string_view cert_pem) {
+    bio_ptr bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
+    x509_ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    if (!cert) fail(errc::invalid_argument, "not a PEM certificate");
+    certificate_details d;
+    char cn[256] = {};
+    int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert.get()), NID_commonName, cn, sizeof cn);
+    if (n > 0) d.common_name.assign(cn, static_cast<std::size_t>(n));
+    d.not_before = rfc3339(X509_get0_notBefore(cert.get()));
+    d.not_after = rfc3339(X509_get0_notAfter(cert.get()));
+    return d;
 }
 
 certificate_pair generate_client_certificate(std::string_view common_name) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <lxd/api/operation.hpp>
@@ -24,6 +25,33 @@ class images;
 class cluster;
 class profiles;
 class projects;
+class server_config;
+class certificates;
+class warnings;
+
+/// A request the library does not wrap (client::raw). `path` starts with "/1.0" and may
+/// carry a query ("?recursion=1"); `query` pairs are added to it (escaped). `body` is JSON
+/// text or empty.
+struct raw_request {
+    std::string method = "GET";       ///< GET, POST, PUT, PATCH, DELETE (checked)
+    std::string path;
+    std::vector<std::pair<std::string, std::string>> query;
+    std::string body;
+    std::string etag;                 ///< sent as If-Match when set
+    /// Wait for the operation of an asynchronous answer (up to `wait_timeout`); the answer's
+    /// metadata is then the final operation object. A failed or cancelled operation throws.
+    bool wait = false;
+    std::chrono::milliseconds wait_timeout = std::chrono::minutes(30);
+};
+
+/// The envelope of a successful raw answer (an error envelope throws lxd::error).
+struct raw_response {
+    std::string type;                 ///< "sync" or "async"
+    int status_code = 0;              ///< 200 (sync) or 100 (async) as the envelope says
+    std::string operation;            ///< async: "/1.0/operations/<id>"
+    std::string metadata_json;        ///< the metadata (after wait: the final operation)
+    std::string etag;                 ///< the answer's ETag header, if any
+};
 
 enum class flavour { lxd, incus };
 
@@ -134,6 +162,19 @@ public:
     /// A raw request for endpoints the library does not model yet: `path` starts with "/1.0",
     /// `body` is JSON text or empty. Returns the sync metadata as JSON text; throws for errors.
     std::string raw_get(std::string_view path) const;
+
+    /// Any request (see raw_request). Checks the method and that the path starts with /1.0
+    /// (errc::invalid_argument, nothing sent).
+    raw_response raw(const raw_request& request) const;
+
+    /// The server's configuration as a handle (see server.hpp).
+    server_config server() const;
+    /// GET /1.0/resources: the host's CPUs, memory, GPUs, NICs, disks..., as JSON text.
+    std::string resources() const;
+    /// The trust store (see server.hpp).
+    lxd::certificates certificates() const;
+    /// The server's warnings (see server.hpp).
+    lxd::warnings warnings() const;
 
     /// Requests sent by this client and its copies (a diagnostic and test aid).
     std::uint64_t request_count() const;

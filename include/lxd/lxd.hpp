@@ -17,6 +17,7 @@
 #include <lxd/images.hpp>
 #include <lxd/instances.hpp>
 #include <lxd/operation.hpp>
+#include <lxd/server.hpp>
 #include <lxd/snapshots.hpp>
 #include <lxd/profiles.hpp>
 #include <lxd/projects.hpp>

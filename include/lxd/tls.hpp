@@ -33,6 +33,16 @@ certificate_pair generate_client_certificate(std::string_view common_name = {});
 /// Throws errc::invalid_argument when the PEM does not hold a certificate.
 std::string certificate_fingerprint(std::string_view cert_pem);
 
+/// What `lxc config trust list` shows of a certificate: its subject's common name and its
+/// validity, as RFC 3339 UTC times ("2026-11-30T01:49:48Z"). errc::invalid_argument when
+/// the PEM does not hold a certificate.
+struct certificate_details {
+    std::string common_name;
+    std::string not_before;
+    std::string not_after;
+};
+certificate_details describe_certificate(std::string_view cert_pem);
+
 /// Reads a whole file; throws errc::invalid_argument naming the path when it cannot.
 std::string read_text_file(const std::string& path);
 

@@ -15,7 +15,12 @@ api::server_info decode_server_info(const json::value& v, const std::string& rl)
     s.auth = r.str("auth");
     s.auth_methods = r.strings("auth_methods");
     s.is_public = r.boolean("public");
-    if (auto* c = r.find("config")) s.config_json = json::serialize(*c);
+    if (auto* c = r.find("config")) {
+        s.config_json = json::serialize(*c);
+        if (!c->is_object()) r.wrong("config", "an object");
+        for (auto& kv : c->get_object())   // LXD sends strings; keep anything else as JSON text
+            s.config[std::string(kv.key())] = kv.value().is_string() ? std::string(kv.value().get_string()) : json::serialize(kv.value());
+    }
     if (auto* env = r.object("environment")) {
         reader e{*env, rl};
         auto& o = s.environment;

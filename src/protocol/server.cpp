@@ -1,5 +1,8 @@
 #include "server.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include <boost/json.hpp>
 
 #include "errors.hpp"
@@ -9,6 +12,71 @@ namespace lxd::protocol {
 namespace json = boost::json;
 
 request server_get() { return make_request(verb::get, "/1.0"); }
+
+void check_server_config_key(std::string_view key) {
+    bool ok = !key.empty();
+    for (unsigned char ch : key) ok = ok && ch > 0x20 && ch != 0x7f && ch != '=';
+    if (!ok) fail_invalid("'" + std::string(key) + "' is not a server config key (non-empty; no space, '=' or control character)");
+}
+
+namespace {
+
+request server_config_request(verb m, const std::map<std::string, std::string>& config, std::string_view etag,
+                              std::string_view original_json = {}) {
+    json::object original;
+    if (!original_json.empty()) {
+        boost::system::error_code ec;
+        auto v = json::parse(original_json, ec);
+        if (!ec && v.is_object()) original = std::move(v.get_object());
+    }
+    json::object c;
+    for (auto& [k, v] : config) {
+        check_server_config_key(k);
+        auto* was = original.if_contains(k);
+        if (was && !was->is_string() && json::serialize(*was) == v) c[k] = *was;
+        else c[k] = v;
+    }
+    auto r = json_request(m, "/1.0", json::serialize(json::object{{"config", std::move(c)}}));
+    if (!etag.empty()) r.headers.emplace_back("If-Match", std::string(etag));
+    return r;
+}
+
+}  // namespace
+
+request server_put(const std::map<std::string, std::string>& config, std::string_view etag, std::string_view original_json) {
+    return server_config_request(verb::put, config, etag, original_json);
+}
+
+request server_patch(const std::map<std::string, std::string>& changes, std::string_view etag) {
+    return server_config_request(verb::patch, changes, etag);
+}
+
+request resources_get() {
+    auto r = make_request(verb::get, "/1.0/resources");
+    r.scoped = false;
+    return r;
+}
+
+request raw(std::string_view method, std::string_view path, const std::vector<std::pair<std::string, std::string>>& query,
+            std::string_view body, std::string_view etag) {
+    static const std::pair<std::string_view, verb> verbs[] = {
+        {"GET", verb::get}, {"POST", verb::post}, {"PUT", verb::put}, {"PATCH", verb::patch}, {"DELETE", verb::delete_}};
+    auto it = std::find_if(std::begin(verbs), std::end(verbs), [&](auto& p) { return p.first == method; });
+    if (it == std::end(verbs)) fail_invalid("method '" + std::string(method) + "' is not one of GET, POST, PUT, PATCH, DELETE");
+    if (path.substr(0, 4) != "/1.0" || (path.size() > 4 && path[4] != '/' && path[4] != '?'))
+        fail_invalid("the path must start with /1.0: '" + std::string(path) + "'");
+    for (unsigned char ch : path)
+        if (ch <= 0x20 || ch == 0x7f) fail_invalid("the path must not contain spaces or control characters");
+    if (!body.empty()) {
+        boost::system::error_code ec;
+        (void)json::parse(body, ec);
+        if (ec) fail_invalid("the body is not JSON: " + ec.message());
+    }
+    auto r = make_request(it->second, std::string(path), query_list(query.begin(), query.end()));
+    r.body = std::string(body);
+    if (!etag.empty()) r.headers.emplace_back("If-Match", std::string(etag));
+    return r;
+}
 
 request certificate_trust(std::string_view secret, std::string_view name, bool is_token) {
     if (secret.empty()) fail_invalid("empty trust password or token");
@@ -34,7 +102,10 @@ request operation_get(std::string_view id) {
     return make_request(verb::get, api_path({"operations", id}));
 }
 
-request operation_cancel(std::string_view id) { return make_request(verb::delete_, api_path({"operations", id})); }
+request operation_cancel(std::string_view id) {
+    if (id.empty()) fail_invalid("empty operation id");
+    return make_request(verb::delete_, api_path({"operations", id}));
+}
 
 request operation_wait(std::string_view id, int server_wait) {
     auto r = make_request(verb::get, api_path({"operations", id, "wait"}), {{"timeout", std::to_string(server_wait)}});

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +14,22 @@
 namespace lxd::protocol {
 
 request server_get();   ///< GET /1.0
+/// PUT /1.0 {"config": config} with If-Match when `etag` is set. Checks every key. A value
+/// that the server sent as a non-string (`original_json`, the config object as read) and that
+/// is unchanged goes back as it came: LXD shows a set trust password as `true` and takes a
+/// boolean `true` back as "unchanged", but the string "true" as a new password.
+request server_put(const std::map<std::string, std::string>& config, std::string_view etag, std::string_view original_json = {});
+/// PATCH /1.0 {"config": changes} with If-Match when `etag` is set. Checks every key.
+request server_patch(const std::map<std::string, std::string>& changes, std::string_view etag);
+/// GET /1.0/resources (not scoped: the host's, whatever the project).
+request resources_get();
+/// A server config key: non-empty, no whitespace, '=' or control character.
+void check_server_config_key(std::string_view key);
+/// Any request (client::raw): `method` one of GET POST PUT PATCH DELETE (as spelled, upper
+/// case), `path` starting with /1.0 (its own query kept verbatim), `query` added escaped,
+/// `body` JSON text (checked to parse) or empty, `etag` as If-Match when set.
+request raw(std::string_view method, std::string_view path, const std::vector<std::pair<std::string, std::string>>& query,
+            std::string_view body, std::string_view etag);
 /// POST /1.0/certificates {"type": "client", "password": secret[, "trust_token": secret]
 /// [, "name"]}. Refuses an empty secret. A token goes in both fields: LXD 5.0 reads it from
 /// "password", Incus (which does not advertise explicit_trust_token in 6.0) only from

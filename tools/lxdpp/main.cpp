@@ -12,6 +12,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/profiles.hpp"
+#include "commands/server_commands.hpp"
 
 using namespace lxdpp_cli;
 
@@ -50,6 +51,11 @@ struct verbs {
     publish_command publish;
     remote_command remote;
     config_command config;
+    trust_command trust;
+    operation_command operation;
+    warning_command warning;
+    query_command query;
+    monitor_command monitor;
     cluster_command cluster;
     profile_command profile;
     project_command project;
@@ -58,7 +64,8 @@ struct verbs {
 
     explicit verbs(context& c)
         : list(c), info(c), create(c), lifecycle(c), remove(c), move(c), exec(c), file(c), snapshot(c), image(c), publish(c), remote(c),
-          config(c), cluster(c), profile(c), project(c), config_device(c, false), meta(c) {}
+          config(c), trust(c), operation(c), warning(c), query(c), monitor(c), cluster(c), profile(c), project(c),
+          config_device(c, false), meta(c) {}
 
     void add(CLI::App& app) {
         list.add(app);
@@ -75,6 +82,11 @@ struct verbs {
         remote.add(app);
         config.add(app);
         config_device.add(*app.get_subcommand("config"));
+        trust.add(app);   // under `config`
+        operation.add(app);
+        warning.add(app);
+        query.add(app);
+        monitor.add(app);
         cluster.add(app);
         profile.add(app);
         project.add(app);

@@ -1,8 +1,11 @@
 // lxd/api/server.hpp — GET /1.0 as a typed value.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include <lxd/api/instance.hpp>
 
 namespace lxd::api {
 
@@ -40,7 +43,36 @@ struct server_info {
     bool is_public = false;
     server_environment environment;   ///< partly empty when untrusted
     std::string config_json;          ///< the server config object, as JSON text
+    config_map config;                ///< the same, as keys and values (non-strings as JSON text)
     std::string raw_json;             ///< the whole metadata object as the server sent it
+};
+
+/// A trusted certificate (GET /1.0/certificates/{fingerprint}).
+struct certificate {
+    std::string pem;                   ///< PEM (the JSON field "certificate")
+    std::string fingerprint;
+    std::string name;
+    std::string type;                  ///< "client" or "metrics"
+    bool restricted = false;
+    std::vector<std::string> projects;
+    std::string description;           ///< Incus
+    std::string raw_json;
+};
+
+/// A server warning (GET /1.0/warnings/{uuid}; the `warnings` extension).
+struct warning {
+    std::string uuid;
+    std::string status;                ///< "new", "acknowledged" or "resolved"
+    std::string severity;              ///< "low", "moderate" or "high"
+    std::string type;                  ///< e.g. "Couldn't find the CGroup memory swap accounting"
+    std::int64_t count = 0;
+    std::string project;
+    std::string location;
+    std::string entity_url;
+    std::string first_seen_at;
+    std::string last_seen_at;
+    std::string last_message;
+    std::string raw_json;
 };
 
 }  // namespace lxd::api

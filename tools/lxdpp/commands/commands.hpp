@@ -36,6 +36,7 @@ public:
 private:
     context& ctx_;
     std::string name_;
+    bool resources_ = false;
 };
 
 /// launch, init: a new instance from an image (or empty).
@@ -224,6 +225,7 @@ public:
     void set();
     void unset();
     void show();
+    void edit();
 
 private:
     context& ctx_;

@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "commands.hpp"
+#include "editor.hpp"
 
 namespace lxdpp_cli {
 
@@ -45,6 +46,26 @@ void config_command::add(CLI::App& app) {
     cshow->add_option("--target", ctx_.target, "Cluster member name");
     cshow->add_flag("-e,--expanded", expanded_, "With profiles applied");
     cshow->callback([this] { show(); });
+    auto* cedit = config->add_subcommand("edit", "[REMOTE:]: the server's configuration as YAML in $EDITOR, or from stdin");
+    cedit->add_option("name", name_, "REMOTE:");
+    cedit->callback([this] { edit(); });
+}
+
+void config_command::edit() {
+    auto [remote, name] = split_remote(ctx_.cfg, name_);
+    if (!name.empty()) throw usage_error("not supported by lxdpp yet: config edit of an instance (give only REMOTE: for the server)");
+    auto server = ctx_.connect(remote).server();   // its ETag guards the save
+    edit_options o;
+    o.header = "### This is a YAML representation of the server configuration.\n### Any line starting with a '# will be ignored.\n###\n";
+    edit_object(json::object{{"config", parse_raw(server.info().config_json)}}, [&](const json::value& v) {
+        auto* cfg = v.is_object() ? v.as_object().if_contains("config") : nullptr;
+        if (cfg && !cfg->is_object() && !cfg->is_null()) throw usage_error("config must be a mapping of keys to values");
+        lxd::server_config edited = server;
+        for (auto& [k, x] : server.config()) edited.unset(k);
+        if (cfg && cfg->is_object())
+            for (auto& [k, x] : cfg->as_object()) edited.set(std::string(k), x.is_string() ? std::string(x.get_string()) : boost::json::serialize(x));
+        edited.save();
+    }, o);
 }
 
 void config_command::get() {
@@ -71,7 +92,11 @@ void config_command::set() {
         changes[kvs[0]] = kvs[1];
     else
         for (auto& kv : kvs) changes.insert(parse_kv(kv));
-    if (name.empty()) throw usage_error("not supported by lxdpp: server configuration (config set without an instance)");
+    if (name.empty()) {   // the server's: PUT /1.0 with the ETag of what was read
+        auto server = ctx_.connect(remote).server();
+        for (auto& [k, v] : changes) server.set(k, v);
+        return server.save();
+    }
     auto i = ctx_.connect(remote).instances().get(name);
     for (auto& [k, v] : changes) i.set_config(k, v);
     i.save();
@@ -80,7 +105,11 @@ void config_command::set() {
 void config_command::unset() {
     auto [remote, name, rest] = config_target(ctx_.cfg, args_, 1);
     if (rest.size() != 1) throw usage_error("usage: lxdpp config unset [REMOTE:][INSTANCE] KEY");
-    if (name.empty()) throw usage_error("not supported by lxdpp: server configuration (config unset without an instance)");
+    if (name.empty()) {   // as lxc: unsetting a key the server does not have is no error
+        auto server = ctx_.connect(remote).server();
+        server.unset(rest[0]);
+        return server.save();
+    }
     auto i = ctx_.connect(remote).instances().get(name);
     if (!i.config().count(rest[0])) throw usage_error("can't unset key '" + rest[0] + "', it's not currently set");
     i.unset_config(rest[0]);

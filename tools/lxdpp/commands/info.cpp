@@ -31,6 +31,10 @@ void print_server(const lxd::client& c) {
     std::cout << printable(to_yaml(v));
 }
 
+/// The host's resources (GET /1.0/resources). lxdpp prints them as YAML; lxc renders them
+/// as prose (not yet matched).
+void print_resources(const lxd::client& c) { std::cout << printable(to_yaml(parse_raw(c.resources()))); }
+
 std::string str(const json::object& o, const char* k) {
     auto* v = o.if_contains(k);
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
@@ -83,7 +87,7 @@ void put_resources(std::ostream& out, const lxd::api::instance_state& st) {
 void info_command::add(CLI::App& app) {
     auto* info = app.add_subcommand("info", "Show an instance (or, with REMOTE:, the server)");
     info->add_option("name", name_, "[REMOTE:]NAME")->required();
-    unsupported_flag(info, "--resources");
+    info->add_flag("--resources", resources_, "Show the resources available to the server");
     unsupported_flag(info, "--show-log");
     info->add_option("--target", ctx_.target, "Cluster member name");
     info->callback([this] { run(); });
@@ -92,6 +96,8 @@ void info_command::add(CLI::App& app) {
 void info_command::run() {
     auto [remote, name] = split_remote(ctx_.cfg, name_);
     auto c = ctx_.connect(remote);
+    if (name.empty() && resources_) return print_resources(c);
+    if (resources_) throw usage_error("--resources is for a server: lxdpp info [REMOTE:] --resources");
     if (name.empty()) return print_server(c);
     if (name.find('/') != std::string::npos) throw usage_error("Invalid instance name");   // as lxc 5.0
     auto i = c.instances().get(name);

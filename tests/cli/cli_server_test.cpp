@@ -1,0 +1,145 @@
+// The CLI's verbs about the server itself (config on the server, config trust, operation,
+// warning, query, monitor) as a process against the sandbox daemons; lxc (or incus)
+// confirms each effect, and prints the same where lxdpp promises lxc's output.
+#include "integration/sandbox.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct result {
+    int status = -1;
+    std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+struct CliServer : sandbox::server_test {
+    fs::path dir;
+    lxd::client c1 = sandbox::unix_client(1);
+
+    void SetUp() override {
+        dir = fs::path("/tmp") / sandbox::unique_name("clis");
+        fs::create_directories(dir / "bin");
+        fs::copy(sandbox::cli_conf(), dir / "conf", fs::copy_options::recursive);
+        fs::create_symlink(LXDPP_CLI_PATH, dir / "bin" / "incus");   // lxdpp reads incus's config as `incus`
+    }
+    void TearDown() override {
+        auto s = c1.server();
+        if (s.config().count("images.remote_cache_expiry")) s.unset("images.remote_cache_expiry").save();
+        sandbox::remove_leftovers(c1);
+        fs::remove_all(dir);
+    }
+    std::string lxdpp() const { return sandbox::on_incus() ? (dir / "bin" / "incus").string() : LXDPP_CLI_PATH; }
+    std::string conf_env() const { return std::string(sandbox::on_incus() ? "INCUS_CONF=" : "LXD_CONF=") + (dir / "conf").string(); }
+    result run_tool(const std::string& tool, const std::string& args, const std::string& input = "") {
+        std::ofstream(dir / "in", std::ios::binary) << input;
+        std::string cmd = conf_env() + " timeout 120 " + tool + " " + args + " <" + (dir / "in").string() + " >" + (dir / "out").string() +
+                          " 2>" + (dir / "err").string();
+        int rc = std::system(cmd.c_str());
+        return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(dir / "out"), slurp(dir / "err")};
+    }
+    result run(const std::string& args, const std::string& input = "") { return run_tool(lxdpp(), args, input); }
+    result lxc_run(const std::string& args) { return run_tool(sandbox::cli_name(), args); }
+    std::string ok(const std::string& args, const std::string& input = "") {
+        auto r = run(args, input);
+        EXPECT_EQ(r.status, 0) << "lxdpp " << args << "\n" << r.err;
+        return r.out;
+    }
+    void same_as_lxc(const std::string& args) {
+        auto l = lxc_run(args);
+        auto r = run(args);
+        EXPECT_EQ(r.status, l.status) << args << "\nlxdpp: " << r.err << "\nlxc: " << l.err;
+        EXPECT_EQ(r.out, l.out) << args;
+        EXPECT_EQ(r.err, l.err) << args;
+    }
+};
+
+
+}  // namespace
+
+struct CliServerLxdOnly : CliServer {};
+
+TEST_P(CliServer, ConfigGetSetUnsetOnTheServer) {
+    ok("config set d1: images.remote_cache_expiry 9");
+    EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "9\n");
+    ok("config set d1: images.remote_cache_expiry=12");   // 10 is the default, which the server does not keep
+    EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "12\n");
+    EXPECT_EQ(ok("config get d1: images.remote_cache_expiry"), "12\n");
+    EXPECT_NE(ok("config show d1:").find("images.remote_cache_expiry: \"12\""), std::string::npos);
+    ok("config unset d1: images.remote_cache_expiry");
+    EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "\n");
+    auto bad = run("config set d1: 'bad key=1'");
+    EXPECT_EQ(bad.status, 1);
+    EXPECT_EQ(bad.err, "Error: 'bad key' is not a server config key (non-empty; no space, '=' or control character)\n");
+    auto unknown = run("config set d1: no.such.key=1");
+    EXPECT_EQ(unknown.status, 1);
+    EXPECT_NE(unknown.err.find("no.such.key"), std::string::npos) << unknown.err;
+}
+
+TEST_P(CliServer, EditVerbsReadYamlFromStdin) {
+    // The whole configuration is replaced, as lxc's edit does: what `config show` printed
+    // (the hidden trust password shown as `true` included) plus the new key.
+    auto shown_before = ok("config show d1:");
+    ok("config edit d1:", shown_before + "  images.remote_cache_expiry: \"31\"\n");
+    EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "31\n");
+    auto refused = run("config edit d1:", shown_before + "  no.such.key: \"1\"\n");
+    EXPECT_EQ(refused.status, 1);
+    EXPECT_EQ(sandbox::lxc("config get d1: images.remote_cache_expiry"), "31\n");
+    // The listener and the trust password are as they were.
+    EXPECT_EQ(sandbox::lxc("config get d1: core.https_address"), sandbox::https_url(1).substr(8) + "\n");
+    if (!sandbox::on_incus()) {
+        lxd::certificate_pair pair;
+        auto stranger = sandbox::untrusted_https_client(1, &pair);
+        stranger.authenticate(sandbox::password());
+        EXPECT_TRUE(stranger.trusted());
+        c1.certificates().get(lxd::certificate_fingerprint(pair.cert_pem)).remove();
+    }
+
+    auto pair = lxd::generate_client_certificate("lxdpp-cli-edit");
+    auto fp = lxd::certificate_fingerprint(pair.cert_pem);
+    c1.certificates().add({.pem = pair.cert_pem, .name = "before"});
+    ok("config trust edit d1:" + fp.substr(0, 12), "name: after\nrestricted: true\nprojects:\n- default\n");
+    auto shown = sandbox::lxc("config trust show d1:" + fp);
+    EXPECT_NE(shown.find("name: after"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("restricted: true"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("- default"), std::string::npos) << shown;
+    c1.certificates().get(fp).remove();
+}
+
+
+// lxc's trust table; incus prints other columns (and lxdpp, lxc's), so LXD only.
+TEST_P(CliServerLxdOnly, TrustListAndShowAsLxc) {
+    same_as_lxc("config trust list d1:");
+    same_as_lxc("config trust list d1: -f yaml");
+    auto fp = c1.certificates().fingerprints().front();
+    same_as_lxc("config trust show d1:" + fp);
+}
+
+
+
+
+
+LXDPP_BOTH_SERVERS(CliServer);
+INSTANTIATE_TEST_SUITE_P(, CliServerLxdOnly, ::testing::Values(sandbox::server::lxd), ::sandbox::param_name);
