@@ -512,7 +512,6 @@ TEST_P(Cli, LxcFlagsLxdppLacksAreRefusedInOneLine) {
              {"copy d1:" + name + " d1:" + name + "-x --refresh", "--refresh"},
              {"copy d1:" + name + " d1:" + name + "-x -p default", "--profile"},
              {"move d1:" + name + " d2: --target-project p", "--target-project"},
-             {"info d1: --resources", "--resources"},
              {"info d1:" + name + " --show-log", "--show-log"},
              {"--debug list d1:", "--debug"},
              {"delete -i d1:" + name, "--interactive"},
@@ -594,14 +593,15 @@ TEST_P(CliAsLxc, LxcFlagsAndFormsLxdppImplements) {
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(lxc_state("d1:" + c), "RUNNING\n");
     EXPECT_NE(lxc_run("image show d1:" + alias).out.find("  k: v\n"), std::string::npos);
-    // Server keys: config get reads them as lxc; set/unset are refused in one line.
+    // Server keys: config get/set/unset without an instance act on the server, as in lxc.
     same_as_lxc("config get d1: core.https_address");
-    r = run("config set d1: core.proxy_ignore_hosts=x");
-    EXPECT_EQ(r.status, 1);
-    EXPECT_EQ(r.err, "Error: not supported by lxdpp: server configuration (config set without an instance)\n");
+    r = run("config set d1: core.proxy_ignore_hosts=x.example");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    EXPECT_EQ(lxc_run("config get d1: core.proxy_ignore_hosts").out, "x.example\n");
     r = run("config unset d1: core.proxy_ignore_hosts");
-    EXPECT_EQ(r.status, 1);
-    EXPECT_EQ(r.err, "Error: not supported by lxdpp: server configuration (config unset without an instance)\n");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(lxc_run("config get d1: core.proxy_ignore_hosts").out, "\n");
     // --force-local: only the local socket, like a fresh configuration.
     same_as_lxc("--force-local list d1:");
 }

@@ -133,7 +133,7 @@ TEST_P(Profiles, AProfileInUseCannotBeDeleted) {
     EXPECT_EQ(e.http_status(), 500);
     EXPECT_EQ(e.server_message(), "Profile is currently in use");
     EXPECT_TRUE(c.profiles().exists(name));
-    c.instances().get(box_name).remove(true);
+    c.instances().get(box_name).remove(true).wait(2min);
     p.remove();
     EXPECT_FALSE(c.profiles().exists(name));
 }
