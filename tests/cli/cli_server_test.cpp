@@ -114,6 +114,16 @@ TEST_P(CliServer, ConfigGetSetUnsetOnTheServer) {
     EXPECT_NE(unknown.err.find("no.such.key"), std::string::npos) << unknown.err;
 }
 
+TEST_P(CliServer, QueryPrintsAsLxc) {
+    same_as_lxc("query d1:/1.0/profiles");              // an array, then a blank line
+    same_as_lxc("query d1:/1.0/profiles/default");      // an object
+    same_as_lxc("query d1:/1.0/instances?recursion=0");
+    same_as_lxc("query d1:/1.0/nope");                  // the server's error, exit 1
+    auto r = run("query d1:1.0");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.out, "");
+}
+
 TEST_P(CliServer, EditVerbsReadYamlFromStdin) {
     // The whole configuration is replaced, as lxc's edit does: what `config show` printed
     // (the hidden trust password shown as `true` included) plus the new key.

@@ -2,6 +2,8 @@
 // `lxdpp monitor` (the events stream, as lxc monitor prints it).
 #include <algorithm>
 #include <ctime>
+#include <string_view>
+#include <vector>
 #include <iostream>
 
 #include "server_commands.hpp"
@@ -16,14 +18,18 @@ namespace {
 void indent(std::string& out, const json::value& v, int depth) {
     auto nl = [&](int d) { out += '\n'; out.append(static_cast<std::size_t>(d), '\t'); };
     if (v.is_object() && !v.get_object().empty()) {
+        // lxc decodes the answer into Go maps and encodes it again: keys come out sorted.
+        std::vector<std::string_view> keys;
+        for (auto& kv : v.get_object()) keys.push_back(kv.key());
+        std::sort(keys.begin(), keys.end());
         out += '{';
         bool first = true;
-        for (auto& [k, x] : v.get_object()) {
+        for (auto k : keys) {
             if (!first) out += ',';
             first = false;
             nl(depth + 1);
             out += json::serialize(json::string(k)) + ": ";
-            indent(out, x, depth + 1);
+            indent(out, v.get_object().at(k), depth + 1);
         }
         nl(depth);
         out += '}';
@@ -145,7 +151,8 @@ void query_command::run() {
     auto answer = c.raw(rq);
     auto meta = parse_raw(answer.metadata_json);
     if (meta.is_null() || (meta.is_object() && meta.get_object().empty())) return;
-    std::cout << printable(go_indent_json(meta)) << "\n";
+    // lxc prints the indented JSON and then a blank line (checked against lxc 5.0 and incus 6).
+    std::cout << printable(go_indent_json(meta)) << "\n\n";
 }
 
 // ---- monitor ---------------------------------------------------------------------------
