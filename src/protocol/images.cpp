@@ -116,7 +116,7 @@ request alias_put(std::string_view name, std::string_view fingerprint, std::stri
     check_alias_name(name);
     check_fingerprint(fingerprint);
     auto r = make_request(verb::put, alias_path(name));
-    if (!etag.empty()) r.headers.emplace_back("If-Match", etag);
+    set_if_match(r, etag);
     return with_body(std::move(r), json::object{{"target", std::string(fingerprint)}, {"description", std::string(description)}});
 }
 

@@ -2,6 +2,7 @@
 
 #include "codecs.hpp"
 #include "errors.hpp"
+#include "json_reader.hpp"
 #include "validation.hpp"
 
 namespace lxd::protocol {
@@ -92,11 +93,7 @@ request instance_create(std::string_view collection, std::string_view type, cons
 request instance_put(std::string_view collection, const api::instance& data, std::string_view etag) {
     // Start from what the server sent, so fields this library does not know go back as
     // they came; overlay the editable fields.
-    boost::system::error_code ec;
-    auto body = json::parse(data.raw_json, ec);
-    if (ec) fail_protocol("", "invalid JSON: " + ec.message());
-    if (!body.is_object()) fail_protocol("", "stored instance is not an object");
-    auto& o = body.get_object();
+    auto o = stored_object(data.raw_json, "instance");
     o["config"] = encode_config(data.config);
     o["devices"] = encode_devices(data.devices);
     o["profiles"] = encode_strings(data.profiles);
@@ -105,9 +102,8 @@ request instance_put(std::string_view collection, const api::instance& data, std
     // Read-only and derived fields are not ours to send.
     for (auto key : {"expanded_config", "expanded_devices", "status", "status_code", "state", "snapshots", "backups"})
         o.erase(key);
-    auto r = make_request(verb::put, instance_path(collection, data.name));
-    r.body = json::serialize(body);
-    if (!etag.empty()) r.headers.emplace_back("If-Match", etag);
+    auto r = json_request(verb::put, instance_path(collection, data.name), json::serialize(o));
+    set_if_match(r, etag);
     return r;
 }
 
@@ -122,7 +118,7 @@ request instance_patch(std::string_view collection, std::string_view name, const
     if (o.empty()) fail_invalid("patch with no fields");
     auto r = make_request(verb::patch, instance_path(collection, name));
     r.body = json::serialize(o);
-    if (!etag.empty()) r.headers.emplace_back("If-Match", etag);
+    set_if_match(r, etag);
     return r;
 }
 

@@ -107,4 +107,15 @@ inline const json::object& as_object(const json::value& v, const std::string& re
     return v.get_object();
 }
 
+/// The object an api value kept from the server (its raw_json), parsed again to send it
+/// back with the editable fields overlaid: fields this library does not know go back as
+/// they came.
+inline json::object stored_object(const std::string& raw, const char* what) {
+    boost::system::error_code ec;
+    auto v = json::parse(raw, ec);
+    if (ec) fail_protocol("", std::string("stored ") + what + " is not JSON: " + ec.message());
+    if (!v.is_object()) fail_protocol("", std::string("stored ") + what + " is not an object");
+    return std::move(v.get_object());
+}
+
 }  // namespace lxd::protocol

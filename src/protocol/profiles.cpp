@@ -27,18 +27,6 @@ void check_devices(const api::device_map& devices) {
     }
 }
 
-void with_etag(request& r, std::string_view etag) {
-    if (!etag.empty()) r.headers.emplace_back("If-Match", std::string(etag));
-}
-
-json::object parse_object(const std::string& raw, const char* what) {
-    boost::system::error_code ec;
-    auto v = json::parse(raw, ec);
-    if (ec) fail_protocol("", std::string("stored ") + what + " is not JSON: " + ec.message());
-    if (!v.is_object()) fail_protocol("", std::string("stored ") + what + " is not an object");
-    return std::move(v.get_object());
-}
-
 }  // namespace
 
 // ---- profiles ---------------------------------------------------------------------------
@@ -71,13 +59,13 @@ request profile_put(const api::profile& data, std::string_view etag) {
     // In the server's order, without the read-only fields; the editable ones overlaid.
     json::object o;
     if (!data.raw_json.empty())
-        for (auto& kv : parse_object(data.raw_json, "profile"))
+        for (auto& kv : stored_object(data.raw_json, "profile"))
             if (kv.key() != "name" && kv.key() != "used_by" && kv.key() != "project") o[kv.key()] = kv.value();
     o["config"] = encode_config(data.config);
     o["devices"] = encode_devices(data.devices);
     o["description"] = data.description;
     auto r = json_request(verb::put, api_path({"profiles", data.name}), json::serialize(o));
-    with_etag(r, etag);
+    set_if_match(r, etag);
     return r;
 }
 
@@ -95,7 +83,7 @@ request profile_patch(std::string_view name, const lxd::profile_patch& p, std::s
     if (p.description) o["description"] = *p.description;
     if (o.empty()) fail_invalid("patch with no fields");
     auto r = json_request(verb::patch, api_path({"profiles", name}), json::serialize(o));
-    with_etag(r, etag);
+    set_if_match(r, etag);
     return r;
 }
 
@@ -135,7 +123,7 @@ request project_put(const api::project& data, std::string_view etag) {
     check_config_keys(data.config);
     json::object o{{"config", encode_config(data.config)}, {"description", data.description}};
     auto r = unscoped(json_request(verb::put, api_path({"projects", data.name}), json::serialize(o)));
-    with_etag(r, etag);
+    set_if_match(r, etag);
     return r;
 }
 

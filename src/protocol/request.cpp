@@ -37,6 +37,10 @@ request json_request(verb m, std::string path, std::string body) {
     return r;
 }
 
+void set_if_match(request& r, std::string_view etag) {
+    if (!etag.empty()) r.headers.emplace_back("If-Match", std::string(etag));
+}
+
 std::string header_of(const request& r, std::string_view name) {
     for (auto& [k, v] : r.headers)
         if (k == name) return v;

@@ -42,6 +42,10 @@ request make_request(verb m, std::string path, query_list query = {});
 /// A request whose body is `body`, already serialized JSON (application/json).
 request json_request(verb m, std::string path, std::string body);
 
+/// Adds If-Match: `etag` (a PUT or PATCH refused with 412 if the object changed since it
+/// was read); nothing when `etag` is empty.
+void set_if_match(request& r, std::string_view etag);
+
 /// The value of a header of `r` ("" if absent).
 std::string header_of(const request& r, std::string_view name);
 

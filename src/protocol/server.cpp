@@ -37,7 +37,7 @@ request server_config_request(verb m, const std::map<std::string, std::string>& 
         else c[k] = v;
     }
     auto r = json_request(m, "/1.0", json::serialize(json::object{{"config", std::move(c)}}));
-    if (!etag.empty()) r.headers.emplace_back("If-Match", std::string(etag));
+    set_if_match(r, etag);
     return r;
 }
 
@@ -74,7 +74,7 @@ request raw(std::string_view method, std::string_view path, const std::vector<st
     }
     auto r = make_request(it->second, std::string(path), query_list(query.begin(), query.end()));
     r.body = std::string(body);
-    if (!etag.empty()) r.headers.emplace_back("If-Match", std::string(etag));
+    set_if_match(r, etag);
     return r;
 }
 

@@ -76,10 +76,7 @@ request certificate_put(const api::certificate& data, std::string_view etag) {
     for (auto& p : data.projects) check_project_name(p);
     json::object o;
     if (!data.raw_json.empty()) {   // fields this library does not know go back as they came
-        boost::system::error_code ec;
-        auto v = json::parse(data.raw_json, ec);
-        if (ec || !v.is_object()) fail_protocol("", "stored certificate is not a JSON object");
-        o = std::move(v.get_object());
+        o = stored_object(data.raw_json, "certificate");
     }
     o["name"] = data.name;
     o["type"] = data.type;
@@ -88,7 +85,7 @@ request certificate_put(const api::certificate& data, std::string_view etag) {
     o["certificate"] = data.pem;
     o.erase("fingerprint");
     auto r = unscoped(json_request(verb::put, std::move(path), json::serialize(o)));
-    if (!etag.empty()) r.headers.emplace_back("If-Match", std::string(etag));
+    set_if_match(r, etag);
     return r;
 }
 
@@ -120,8 +117,7 @@ request warning_status(std::string_view uuid, bool acknowledged) {
 request warning_delete(std::string_view uuid) { return unscoped(make_request(verb::delete_, warning_path(uuid))); }
 
 api::certificate decode_certificate(const json::value& v, const std::string& rl) {
-    if (!v.is_object()) fail_protocol(rl, "certificate is not an object");
-    reader r{v.get_object(), rl};
+    reader r{as_object(v, rl, "certificate"), rl};
     api::certificate c;
     c.pem = r.str("certificate");
     c.fingerprint = r.str("fingerprint");
@@ -135,8 +131,7 @@ api::certificate decode_certificate(const json::value& v, const std::string& rl)
 }
 
 api::warning decode_warning(const json::value& v, const std::string& rl) {
-    if (!v.is_object()) fail_protocol(rl, "warning is not an object");
-    reader r{v.get_object(), rl};
+    reader r{as_object(v, rl, "warning"), rl};
     api::warning w;
     w.uuid = r.str("uuid");
     w.status = r.str("status");
