@@ -1,5 +1,6 @@
 // The lxdpp CLI as a process, against the sandbox daemons; the lxc CLI confirms effects.
 // Each test runs with its own copy of the sandbox's lxc configuration (LXD_CONF).
+#include "cli/cli_support.hpp"
 #include "integration/sandbox.hpp"
 
 #include <gtest/gtest.h>
@@ -24,69 +25,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct result {
-    int status = -1;
-    std::string out, err;
-};
+using cli_support::quote;
+using cli_support::result;
+using cli_support::slurp;
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-struct Cli : sandbox::server_test {
-    fs::path dir;   // scratch: LXD_CONF copy, outputs, files
+struct Cli : cli_support::fixture {
     lxd::client c1 = sandbox::unix_client(1);
     lxd::client c2 = sandbox::unix_client(2);
 
-    void SetUp() override {
-        dir = fs::path("/tmp") / sandbox::unique_name("cli");
-        fs::create_directories(dir);
-        fs::copy(sandbox::cli_conf(), dir / "conf", fs::copy_options::recursive);
-        // For Incus, lxdpp runs as a link named `incus`: it then reads incus's configuration.
-        fs::create_directories(dir / "bin");
-        fs::create_symlink(LXDPP_CLI_PATH, dir / "bin" / "incus");
-    }
+    void SetUp() override { make_scratch("cli"); }
     void TearDown() override {
         sandbox::remove_leftovers(c1);
         sandbox::remove_leftovers(c2);
         fs::remove_all(dir);
-    }
-    /// lxdpp as the test runs it: itself (lxc's configuration) or the link `incus`.
-    std::string lxdpp_path() const { return sandbox::on_incus() ? (dir / "bin" / "incus").string() : LXDPP_CLI_PATH; }
-    /// The variable naming the client configuration: LXD_CONF= or INCUS_CONF=.
-    static std::string conf_var() { return sandbox::on_incus() ? "INCUS_CONF=" : "LXD_CONF="; }
-    /// Runs `lxdpp ARGS` (ARGS already shell-quoted where needed) with stdin from `input`.
-    result run(const std::string& args, const std::string& input = "", const std::string& conf = "") {
-        return run_tool(lxdpp_path(), args, input, conf);
-    }
-    /// The same command line given to lxc, with the same configuration.
-    result lxc_run(const std::string& args, const std::string& input = "", const std::string& conf = "") {
-        return run_tool(sandbox::cli_name(), args, input, conf);
-    }
-    result run_tool(const std::string& tool, const std::string& args, const std::string& input, const std::string& conf) {
-        std::ofstream(dir / "in", std::ios::binary) << input;
-        std::string cmd = conf_var() + quote(conf.empty() ? (dir / "conf").string() : conf) + " timeout 120 " +
-                          tool + " " + args + " <" + (dir / "in").string() + " >" + (dir / "out").string() +
-                          " 2>" + (dir / "err").string();
-        int rc = std::system(cmd.c_str());
-        result r;
-        r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-        r.out = slurp(dir / "out");
-        r.err = slurp(dir / "err");
-        return r;
-    }
-    /// Runs and requires exit status 0.
-    std::string ok(const std::string& args, const std::string& input = "") {
-        auto r = run(args, input);
-        EXPECT_EQ(r.status, 0) << "lxdpp " << args << "\n" << r.err;
-        return r.out;
     }
     std::string lxc_state(const std::string& remote_name) {
         return sandbox::lxc("list " + remote_name + " -c s --format csv");
@@ -102,14 +53,6 @@ struct Cli : sandbox::server_test {
                                   .c_str()),
                   0);
         return out.string();
-    }
-    /// Requires lxdpp and lxc to give the same exit status and the same stdout and stderr.
-    void same_as_lxc(const std::string& args, const std::string& input = "") {
-        auto l = lxc_run(args, input);
-        auto r = run(args, input);
-        EXPECT_EQ(r.status, l.status) << args << "\nlxdpp: " << r.err << "\nlxc: " << l.err;
-        EXPECT_EQ(r.out, l.out) << args;
-        EXPECT_EQ(r.err, l.err) << args;
     }
 };
 

@@ -1,5 +1,6 @@
 // `lxdpp profile`, `project`, `config device` as processes against the sandbox daemons;
 // lxc (or incus) on the same daemon and configuration confirms each effect.
+#include "cli/cli_support.hpp"
 #include "integration/sandbox.hpp"
 
 #include <gtest/gtest.h>
@@ -15,33 +16,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct result {
-    int status = -1;
-    std::string out, err;
-};
+using cli_support::quote;
+using cli_support::slurp;
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-struct ProfileCli : sandbox::server_test {
-    fs::path dir;
+struct ProfileCli : cli_support::fixture {
     lxd::client c1 = sandbox::unix_client(1);
 
-    void SetUp() override {
-        dir = fs::path("/tmp") / sandbox::unique_name("pcli");
-        fs::create_directories(dir / "bin");
-        fs::copy(sandbox::cli_conf(), dir / "conf", fs::copy_options::recursive);
-        // For Incus, lxdpp runs as a link named `incus`: it then reads incus's configuration.
-        fs::create_symlink(LXDPP_CLI_PATH, dir / "bin" / "incus");
-    }
+    void SetUp() override { make_scratch("pcli"); }
     void TearDown() override {
         sandbox::remove_leftovers(c1);
         const std::string mine = "t" + std::to_string(::getpid()) + "-";
@@ -56,35 +37,11 @@ struct ProfileCli : sandbox::server_test {
             if (name.starts_with(mine)) c1.profiles().get(name).remove();
         fs::remove_all(dir);
     }
-    std::string lxdpp_path() const { return sandbox::on_incus() ? (dir / "bin" / "incus").string() : LXDPP_CLI_PATH; }
-    static std::string conf_var() { return sandbox::on_incus() ? "INCUS_CONF=" : "LXD_CONF="; }
-    result run_tool(const std::string& tool, const std::string& args, const std::string& input) {
-        std::ofstream(dir / "in", std::ios::binary) << input;
-        std::string cmd = conf_var() + quote((dir / "conf").string()) + " timeout 120 " + tool + " " + args + " <" +
-                          (dir / "in").string() + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
-        int rc = std::system(cmd.c_str());
-        return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(dir / "out"), slurp(dir / "err")};
-    }
-    result run(const std::string& args, const std::string& input = "") { return run_tool(lxdpp_path(), args, input); }
-    result lxc_run(const std::string& args, const std::string& input = "") { return run_tool(sandbox::cli_name(), args, input); }
-    std::string ok(const std::string& args, const std::string& input = "") {
-        auto r = run(args, input);
-        EXPECT_EQ(r.status, 0) << "lxdpp " << args << "\n" << r.err;
-        return r.out;
-    }
     /// lxc with this test's configuration (which lxdpp may have changed); requires success.
     std::string lxc(const std::string& args) {
         auto r = lxc_run(args);
         EXPECT_EQ(r.status, 0) << sandbox::cli_name() << " " << args << "\n" << r.err;
         return r.out;
-    }
-    /// Requires lxdpp and lxc to give the same exit status, stdout and stderr.
-    void same_as_lxc(const std::string& args) {
-        auto l = lxc_run(args);
-        auto r = run(args);
-        EXPECT_EQ(r.status, l.status) << args << "\nlxdpp: " << r.err << "\nlxc: " << l.err;
-        EXPECT_EQ(r.out, l.out) << args;
-        EXPECT_EQ(r.err, l.err) << args;
     }
 };
 
