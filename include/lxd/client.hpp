@@ -1,6 +1,8 @@
 // lxd/client.hpp — a connection to one LXD (or Incus) server.
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -75,11 +77,11 @@ struct client_options {
 /// /run/incus/unix.socket, /var/lib/incus/unix.socket) are used when `want` is incus, or
 /// when no LXD socket exists. Returns the first that exists; throws errc::connection_failed
 /// listing what was tried when none does.
-std::string find_unix_socket(std::optional<flavour> want = std::nullopt);
+LXDPP_API std::string find_unix_socket(std::optional<flavour> want = std::nullopt);
 
 /// The server certificate of an HTTPS endpoint, fetched WITHOUT verification, for showing
 /// its fingerprint to a human (as `lxc remote add` does). Never use it to skip pinning.
-std::string fetch_server_certificate(std::string_view url, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+LXDPP_API std::string fetch_server_certificate(std::string_view url, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 /// What a certificate add token (`lxc config trust add`, client::create_certificate_token)
 /// carries. The secret is in it: never log it.
@@ -91,7 +93,7 @@ struct certificate_token {
     std::string expires_at;
 };
 /// Decodes a token; nullopt if `text` is not one (e.g. a trust password).
-std::optional<certificate_token> parse_certificate_token(std::string_view text);
+LXDPP_API std::optional<certificate_token> parse_certificate_token(std::string_view text);
 
 namespace detail { struct core; struct scope; struct access; }
 
@@ -101,7 +103,7 @@ namespace detail { struct core; struct scope; struct access; }
 /// use_target() and with_timeout() return such copies with a different scope.
 /// Thread safety: all members are safe to call from several threads at once. Synchronous
 /// members must not be called from lxdpp callbacks (refused: errc::invalid_argument).
-class client {
+class LXDPP_API client {
 public:
     /// Over the Unix socket (`path` empty: find_unix_socket()). Connects lazily: the first
     /// request reports an unreachable socket (errc::connection_failed).

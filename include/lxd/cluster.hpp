@@ -3,6 +3,8 @@
 // instance::migrate(client.use_target("node3")) moves a stopped instance between members.
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,7 +16,7 @@
 namespace lxd {
 
 /// Thread safety: safe to share.
-class cluster {
+class LXDPP_API cluster {
 public:
     explicit cluster(client c) : client_(std::move(c)) {}
 

@@ -7,6 +7,8 @@
 // Secrets (trust passwords, tokens, websocket secrets, keys) never appear in messages.
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <string>
 #include <system_error>
 
@@ -31,7 +33,7 @@ enum class errc {
 };
 
 /// The category of lxd::errc; name() is "lxd".
-const std::error_category& error_category() noexcept;
+LXDPP_API const std::error_category& error_category() noexcept;
 
 inline std::error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), error_category()};
@@ -48,7 +50,7 @@ struct diagnostics {
 
 /// The exception thrown by every synchronous call of lxdpp.
 /// Thread safety: an immutable value; safe to share.
-class error : public std::system_error {
+class LXDPP_API error : public std::system_error {
 public:
     error(errc code, diagnostics diag);
 
@@ -67,7 +69,7 @@ private:
 };
 
 /// Human-readable name of a code ("not_found", ...).
-const char* to_string(errc e) noexcept;
+LXDPP_API const char* to_string(errc e) noexcept;
 
 }  // namespace lxd
 

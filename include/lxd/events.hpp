@@ -1,6 +1,8 @@
 // lxd/events.hpp — the /1.0/events websocket, pull-style or by callback.
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -27,7 +29,7 @@ namespace detail { struct event_channel; struct access; }
 /// and answers the server's pings whether or not the caller is reading).
 /// Destroying the stream or calling close() unsubscribes.
 /// Thread safety: next() from one thread at a time; close() from any thread.
-class event_stream {
+class LXDPP_API event_stream {
 public:
     event_stream() = default;
     event_stream(event_stream&&) noexcept = default;
@@ -50,7 +52,7 @@ private:
 
 /// A callback subscription: `on_event` runs on the I/O thread for each event; `on_error`
 /// (optional) once when the stream ends for one of the reasons next() throws. Destroying it unsubscribes.
-class event_subscription {
+class LXDPP_API event_subscription {
 public:
     event_subscription() = default;
     event_subscription(event_subscription&&) noexcept = default;

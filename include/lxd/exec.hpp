@@ -1,6 +1,8 @@
 // lxd/exec.hpp — running commands in instances.
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -20,7 +22,7 @@ namespace detail { struct exec_signal_state; struct access; }
 /// exec_options::signals, keep one, and call send() from any thread while execute() runs.
 /// A signal sent before the command's control channel is open is held and delivered once it
 /// is; one sent after the command has ended is dropped. Signals go out in the order sent.
-class exec_signals {
+class LXDPP_API exec_signals {
 public:
     exec_signals();
     /// Thread-safe and non-blocking (it only queues; the client's I/O thread writes it).
@@ -90,7 +92,7 @@ namespace detail { struct session_base; struct core; }
 /// terminal). Output (stdout and stderr merged, as a terminal shows them) is queued as it
 /// arrives; input, window size and signals go to the command.
 /// Thread safety: all members may be called from any thread; read() from one at a time.
-class exec_session {
+class LXDPP_API exec_session {
 public:
     exec_session() = default;
     exec_session(exec_session&&) noexcept = default;

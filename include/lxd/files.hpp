@@ -2,6 +2,8 @@
 // recursive transfer. Obtained with instance::files().
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -70,7 +72,7 @@ struct recursive_options {
 };
 
 /// Thread safety: safe to share; each call is independent.
-class files {
+class LXDPP_API files {
 public:
     files(client c, std::string instance_path) : client_(std::move(c)), base_(std::move(instance_path)) {}
 

@@ -3,6 +3,8 @@
 // from instances and snapshots, aliases.
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -54,7 +56,7 @@ struct exported_image {
 };
 
 /// Thread safety: safe to share; each call is independent.
-class images {
+class LXDPP_API images {
 public:
     explicit images(client c) : client_(std::move(c)) {}
 
@@ -111,9 +113,9 @@ private:
 
 /// The fingerprint a finished import or publish operation reports (its metadata's
 /// "fingerprint"). errc::protocol_error if it has none.
-std::string image_fingerprint(const api::operation_info& finished);
+LXDPP_API std::string image_fingerprint(const api::operation_info& finished);
 
 /// SHA-256 of the concatenation of local files, lowercase hex (an image's fingerprint).
-std::string sha256_of_files(const std::vector<std::string>& paths);
+LXDPP_API std::string sha256_of_files(const std::vector<std::string>& paths);
 
 }  // namespace lxd

@@ -2,6 +2,8 @@
 // .virtual_machines()) and the instance handle.
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -100,7 +102,7 @@ struct instance_patch {
 /// One instance as last read from the server, plus the means to change it.
 /// Accessors never do I/O. Setters change only this value; save() sends it.
 /// Thread safety: distinct objects safe; a shared one is not (it is a value).
-class instance {
+class LXDPP_API instance {
 public:
     instance(client c, api::instance data, std::string etag);
 
@@ -217,7 +219,7 @@ private:
 };
 
 /// The instances manager. Thread safety: safe to share.
-class instances {
+class LXDPP_API instances {
 public:
     instances(client c, std::string type_filter) : client_(std::move(c)), type_(std::move(type_filter)) {}
 

@@ -1,6 +1,8 @@
 // lxd/operation.hpp — a handle on a server-side operation.
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <chrono>
 #include <functional>
 #include <future>
@@ -22,7 +24,7 @@ namespace detail { struct operation_state; struct core; struct access; }
 /// Thread safety: handles are cheap copies of one shared state; all members are safe to
 /// call from several threads. Do not call wait() from an lxdpp callback (it would block
 /// the I/O thread that completes it); that is refused with errc::invalid_argument.
-class [[nodiscard]] operation {
+class LXDPP_API [[nodiscard]] operation {
 public:
     operation() = default;
 

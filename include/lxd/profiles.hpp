@@ -2,6 +2,8 @@
 // Profiles live in a project: the client's (client::use_project).
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,7 +29,7 @@ struct profile_patch {
 
 /// One profile as last read, plus the means to change it. Accessors never do I/O.
 /// Thread safety: distinct objects safe; a shared one is not (it is a value).
-class profile {
+class LXDPP_API profile {
 public:
     profile(client c, api::profile data, std::string etag);
 
@@ -68,7 +70,7 @@ private:
 };
 
 /// The profiles manager of the client's project. Thread safety: safe to share.
-class profiles {
+class LXDPP_API profiles {
 public:
     explicit profiles(client c) : client_(std::move(c)) {}
 

@@ -2,6 +2,8 @@
 // Projects are server-wide: the client's own project does not scope these requests.
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,7 +24,7 @@ struct project_create {
 
 /// One project as last read. Accessors never do I/O.
 /// Thread safety: distinct objects safe; a shared one is not (it is a value).
-class project {
+class LXDPP_API project {
 public:
     project(client c, api::project data, std::string etag);
 
@@ -59,7 +61,7 @@ private:
 };
 
 /// The projects manager. Thread safety: safe to share.
-class projects {
+class LXDPP_API projects {
 public:
     explicit projects(client c) : client_(std::move(c)) {}
 

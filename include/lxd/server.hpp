@@ -2,6 +2,8 @@
 // its trust store (client.certificates()) and its warnings (client.warnings()).
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,7 +19,7 @@ namespace lxd {
 /// The server's configuration (GET /1.0) as last read, plus the means to change it.
 /// Accessors never do I/O; set()/unset() change only this value; save() sends it.
 /// Thread safety: a value (distinct objects are independent; a shared one is not).
-class server_config {
+class LXDPP_API server_config {
 public:
     server_config(client c, api::server_info info, std::string etag);
 
@@ -47,7 +49,7 @@ private:
 
 /// A trusted certificate (GET /1.0/certificates/{fingerprint}) and its verbs.
 /// Thread safety: a value, as server_config.
-class certificate {
+class LXDPP_API certificate {
 public:
     certificate(client c, api::certificate data, std::string etag);
 
@@ -90,7 +92,7 @@ struct certificate_add {
 };
 
 /// The trust store: client.certificates(). Thread safety: safe to share.
-class certificates {
+class LXDPP_API certificates {
 public:
     explicit certificates(client c) : client_(std::move(c)) {}
 
@@ -115,7 +117,7 @@ private:
 
 /// The server's warnings: client.warnings(). Needs the `warnings` API extension (checked:
 /// errc::unsupported). Thread safety: safe to share.
-class warnings {
+class LXDPP_API warnings {
 public:
     explicit warnings(client c) : client_(std::move(c)) {}
 

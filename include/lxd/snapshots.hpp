@@ -1,6 +1,8 @@
 // lxd/snapshots.hpp — an instance's snapshots (instance::snapshots()).
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +23,7 @@ struct image_publish;
 
 /// One snapshot as last read. Accessors do no I/O.
 /// Thread safety: distinct objects safe; a shared one is not (it is a value).
-class snapshot {
+class LXDPP_API snapshot {
 public:
     snapshot(client c, std::string instance_path, std::string instance_name, api::snapshot data);
 
@@ -61,7 +63,7 @@ private:
 };
 
 /// Thread safety: safe to share.
-class snapshots {
+class LXDPP_API snapshots {
 public:
     snapshots(client c, std::string instance_path, std::string instance_name)
         : client_(std::move(c)), base_(std::move(instance_path)), instance_(std::move(instance_name)) {}

@@ -1,6 +1,8 @@
 // lxd/tls.hpp — client certificates and server identity for HTTPS connections.
 #pragma once
 
+#include <lxd/export.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -10,7 +12,7 @@ namespace lxd {
 /// Exactly one way of checking the server must be given: a pinned certificate, a pinned
 /// fingerprint, or a CA. There is no "don't verify" switch; to learn a new server's
 /// certificate use fetch_server_certificate() and show its fingerprint to a human.
-struct tls_options {
+struct LXDPP_API tls_options {
     std::string client_cert_pem;     ///< PEM; may be empty for untrusted access (GET /1.0, trust)
     std::string client_key_pem;      ///< PEM; never logged or printed
     std::string server_cert_pem;     ///< pin: exactly this certificate
@@ -27,11 +29,11 @@ struct certificate_pair {
     std::string cert_pem;
     std::string key_pem;   ///< private key: keep it secret (write it with mode 0600)
 };
-certificate_pair generate_client_certificate(std::string_view common_name = {});
+LXDPP_API certificate_pair generate_client_certificate(std::string_view common_name = {});
 
 /// Lowercase hex SHA-256 of a PEM certificate's DER bytes (LXD's fingerprint).
 /// Throws errc::invalid_argument when the PEM does not hold a certificate.
-std::string certificate_fingerprint(std::string_view cert_pem);
+LXDPP_API std::string certificate_fingerprint(std::string_view cert_pem);
 
 /// What `lxc config trust list` shows of a certificate: its subject's common name and its
 /// validity, as RFC 3339 UTC times ("2026-11-30T01:49:48Z"). errc::invalid_argument when
@@ -41,9 +43,9 @@ struct certificate_details {
     std::string not_before;
     std::string not_after;
 };
-certificate_details describe_certificate(std::string_view cert_pem);
+LXDPP_API certificate_details describe_certificate(std::string_view cert_pem);
 
 /// Reads a whole file; throws errc::invalid_argument naming the path when it cannot.
-std::string read_text_file(const std::string& path);
+LXDPP_API std::string read_text_file(const std::string& path);
 
 }  // namespace lxd
