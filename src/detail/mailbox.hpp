@@ -48,7 +48,11 @@ public:
     /// drained (closed() then tells which).
     std::optional<T> pop(clock::time_point deadline) {
         std::unique_lock lk(mu_);
-        cv_.wait_until(lk, deadline, [&] { return !queue_.empty() || closed_; });
+        auto ready = [&] { return !queue_.empty() || closed_; };
+        if (deadline == clock::time_point::max())
+            cv_.wait(lk, ready);   // no deadline: no clock arithmetic at the far end
+        else
+            cv_.wait_until(lk, deadline, ready);
         return take(lk);
     }
     template <class Rep, class Period>
@@ -58,7 +62,11 @@ public:
     /// As pop(deadline), also ending (nullopt) when `stop` is requested.
     std::optional<T> pop(std::stop_token stop, clock::time_point deadline) {
         std::unique_lock lk(mu_);
-        cv_.wait_until(lk, stop, deadline, [&] { return !queue_.empty() || closed_; });
+        auto ready = [&] { return !queue_.empty() || closed_; };
+        if (deadline == clock::time_point::max())
+            cv_.wait(lk, stop, ready);
+        else
+            cv_.wait_until(lk, stop, deadline, ready);
         return take(lk);
     }
 
@@ -66,7 +74,7 @@ public:
     /// No deadline: waits as long as it takes.
     bool wait_closed(std::optional<clock::time_point> deadline = std::nullopt) {
         std::unique_lock lk(mu_);
-        if (!deadline) {
+        if (!deadline || *deadline == clock::time_point::max()) {
             cv_.wait(lk, [&] { return closed_; });
             return true;
         }

@@ -102,8 +102,13 @@ TEST(Mailbox, HugeTimeoutsDoNotOverflow) {
     EXPECT_EQ(m.pop(std::chrono::milliseconds::max()), 7);
     EXPECT_EQ(mailbox<int>::deadline_after(std::chrono::milliseconds::max()), std::chrono::steady_clock::time_point::max());
     EXPECT_EQ(mailbox<int>::deadline_after(std::chrono::hours::max()), std::chrono::steady_clock::time_point::max());
-    m.close();
-    EXPECT_EQ(m.pop(std::chrono::milliseconds::max()), std::nullopt);
+    std::thread closer([&] {
+        std::this_thread::sleep_for(20ms);
+        m.close();
+    });
+    EXPECT_EQ(m.pop(std::chrono::milliseconds::max()), std::nullopt);   // waits, then sees the close
+    closer.join();
+    EXPECT_TRUE(m.wait_closed(std::chrono::steady_clock::time_point::max()));
 }
 
 // Several producers and consumers at once (run under TSan in the tsan preset): every value
