@@ -294,14 +294,7 @@ std::string client::token_from_operation(const api::operation_info& op) {
 std::vector<api::operation_info> client::operations() const {
     return core_->run([](core* c, detail::scope sc) -> asio::awaitable<std::vector<api::operation_info>> {
         auto [env, res] = co_await c->call(protocol::operation_list(), std::move(sc));
-        std::vector<api::operation_info> out;
-        if (env.metadata.is_null()) co_return out;
-        if (!env.metadata.is_object()) protocol::fail_protocol(res.request_line, "operations are not an object");
-        for (auto& kv : env.metadata.get_object()) {   // status -> [operations]
-            if (!kv.value().is_array()) protocol::fail_protocol(res.request_line, "operations list is not an array");
-            for (auto& op : kv.value().get_array()) out.push_back(protocol::decode_operation(op, res.request_line));
-        }
-        co_return out;
+        co_return protocol::decode_operation_list(env.metadata, res.request_line);
     }(core_.get(), *scope_));
 }
 

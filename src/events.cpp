@@ -19,10 +19,10 @@ void event_channel::close() {
             on_event = nullptr;
             on_error = nullptr;
         }
+        events.close();   // a failure that came first stays the one next() reports
         if (!owner->on_io_thread()) cv.wait(lk, [&] { return !in_callback; });
     }
     if (c) asio::post(owner->io(), c);
-    cv.notify_all();
 }
 
 namespace {
@@ -34,14 +34,12 @@ void fail_channel(event_channel& ch, errc code, const std::string& rl, std::stri
     std::exception_ptr failure;
     {
         std::lock_guard lk(ch.mu);
-        ch.ended = true;
         if (!ch.closing) {
             failure = std::make_exception_ptr(protocol::make_error(code, std::move(detail), rl));
-            ch.failure = failure;
             on_error = ch.on_error;
         }
+        ch.events.close(failure);
     }
-    ch.cv.notify_all();
     if (on_error) on_error(failure);
 }
 
@@ -82,7 +80,7 @@ asio::awaitable<void> read_events(ws_stream& ws, std::weak_ptr<event_channel> we
             std::lock_guard lk(ch->mu);
             if (ch->closing) co_return;
             cb = ch->on_event;
-            if (!cb) ch->queue.push_back(std::move(ev));
+            if (!cb) ch->events.push(std::move(ev));
             ch->in_callback = static_cast<bool>(cb);
         }
         if (cb) {
@@ -95,8 +93,8 @@ asio::awaitable<void> read_events(ws_stream& ws, std::weak_ptr<event_channel> we
                 std::lock_guard lk(ch->mu);
                 ch->in_callback = false;
             }
+            ch->cv.notify_all();
         }
-        ch->cv.notify_all();
     }
 }
 
@@ -164,15 +162,9 @@ std::optional<api::event> event_stream::next(std::chrono::milliseconds timeout) 
     if (!ch_) {
         protocol::fail_invalid("empty event stream");
     }
-    std::unique_lock lk(ch_->mu);
-    ch_->cv.wait_for(lk, timeout, [&] { return !ch_->queue.empty() || ch_->ended || ch_->closing; });
-    if (!ch_->queue.empty()) {
-        auto ev = std::move(ch_->queue.front());
-        ch_->queue.pop_front();
-        return ev;
-    }
-    if (ch_->failure) std::rethrow_exception(ch_->failure);
-    if (ch_->closing || ch_->ended) {
+    if (auto ev = ch_->events.pop(timeout)) return ev;
+    if (ch_->events.closed()) {
+        ch_->events.rethrow_failure();
         protocol::fail(errc::connection_lost, "the event stream is closed");
     }
     return std::nullopt;

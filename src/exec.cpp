@@ -7,6 +7,7 @@
 
 #include <climits>
 #include <deque>
+#include <functional>
 #include <mutex>
 
 #include <fcntl.h>
@@ -238,6 +239,72 @@ private:
     std::shared_ptr<asio::steady_timer> timer_;
 };
 
+/// The one writer of the control websocket: sends the caller's signals (through `link`)
+/// and the watchdog's (`own`), in order, so two writes never overlap. Ends when cancelled.
+asio::awaitable<void> forward_signals(ws_stream& control, signal_link& link, std::deque<int>& own) {
+    for (;;) {
+        auto queued = link.take();
+        queued.insert(queued.begin(), own.begin(), own.end());
+        own.clear();
+        // While a write is under way a wake-up finds no wait to cancel: after writing,
+        // look again. With nothing to write, take() and the wait below follow with no
+        // suspension between them, so a wake-up posted meanwhile cancels that wait.
+        for (int sig : queued) co_await send_signal(control, sig);
+        if (!queued.empty()) continue;
+        boost::system::error_code ec;
+        link.timer().expires_at(asio::steady_timer::time_point::max());
+        co_await link.timer().async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
+        if (cs.cancelled() != asio::cancellation_type::none) co_return;
+    }
+}
+
+/// The exec's timeout: SIGTERM at o.timeout, SIGKILL 2 s later, then a timeout error if
+/// the command has still not ended drain_timeout after that. Without a timeout it only
+/// waits (to be cancelled).
+asio::awaitable<void> watch_timeout(asio::steady_timer& timer, const exec_options& o, bool& timed_out,
+                                    const std::function<void(int)>& signal_command, const std::string& rl) {
+    if (!o.timeout) {
+        timer.expires_at(asio::steady_timer::time_point::max());
+        co_await timer.async_wait(asio::use_awaitable);
+        co_return;
+    }
+    timer.expires_after(*o.timeout);
+    co_await timer.async_wait(asio::use_awaitable);
+    timed_out = true;
+    signal_command(15);
+    timer.expires_after(std::chrono::seconds(2));
+    co_await timer.async_wait(asio::use_awaitable);
+    signal_command(9);
+    // A killed command ends at once; if it has not after drain_timeout, the server
+    // cannot finish it (e.g. its output is stuck on a stalled connection): give up.
+    timer.expires_after(o.drain_timeout);
+    co_await timer.async_wait(asio::use_awaitable);
+    protocol::fail(errc::timeout,
+                   "the command did not end within " + std::to_string(o.timeout->count()) + " ms, nor " +
+                       std::to_string(o.drain_timeout.count()) + " ms after SIGKILL (its output is not flowing)",
+                   rl);
+}
+
+/// Once the operation is final the command has exited and LXD has its last output: each
+/// stream must then make progress (or end) within drain_timeout, or it is lost. `drain`
+/// is re-armed by each step of progress; this fails when it expires.
+asio::awaitable<void> guard_drain(asio::steady_timer& drain, const stream_progress& out_p, const stream_progress& err_p,
+                                  const exec_options& o, const std::string& rl) {
+    for (;;) {
+        boost::system::error_code ec;
+        co_await drain.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == asio::error::operation_aborted) {
+            asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
+            if (cs.cancelled() != asio::cancellation_type::none) co_return;
+            continue;   // re-armed by progress
+        }
+        auto& stuck = !out_p.ended ? out_p : err_p;
+        fail_stream(rl, stuck.name,
+                    "did not reach its end within " + std::to_string(o.drain_timeout.count()) + " ms of the command's end");
+    }
+}
+
 asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique_ptr<ws_stream>> ws, std::string op_id,
                                       std::string rl, exec_options o) {
     auto& in = *ws[0];
@@ -247,75 +314,19 @@ asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique
     exec_result result;
     bool timed_out = false;
     asio::steady_timer timer(c->io());
-    // The control websocket has one writer, `forwarder`: the caller's signals (exec_signals)
-    // and the watchdog's go through it, so two writes never overlap.
+    // The control websocket has one writer, forward_signals: the caller's signals
+    // (exec_signals) and the watchdog's go through it.
     signal_link link(o.signals, c->io().get_executor());
     std::deque<int> own_signals;
-    auto signal_command = [&](int sig) {
+    std::function<void(int)> signal_command = [&](int sig) {
         own_signals.push_back(sig);
         link.timer().cancel();
     };
-    auto forwarder = [&]() -> asio::awaitable<void> {
-        for (;;) {
-            auto queued = link.take();
-            queued.insert(queued.begin(), own_signals.begin(), own_signals.end());
-            own_signals.clear();
-            // While a write is under way a wake-up finds no wait to cancel: after writing,
-            // look again. With nothing to write, take() and the wait below follow with no
-            // suspension between them, so a wake-up posted meanwhile cancels that wait.
-            for (int sig : queued) co_await send_signal(control, sig);
-            if (!queued.empty()) continue;
-            boost::system::error_code ec;
-            link.timer().expires_at(asio::steady_timer::time_point::max());
-            co_await link.timer().async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
-            if (cs.cancelled() != asio::cancellation_type::none) co_return;
-        }
-    };
-    auto watchdog = [&]() -> asio::awaitable<void> {
-        if (!o.timeout) {
-            timer.expires_at(asio::steady_timer::time_point::max());
-            co_await timer.async_wait(asio::use_awaitable);
-            co_return;
-        }
-        timer.expires_after(*o.timeout);
-        co_await timer.async_wait(asio::use_awaitable);
-        timed_out = true;
-        signal_command(15);
-        timer.expires_after(std::chrono::seconds(2));
-        co_await timer.async_wait(asio::use_awaitable);
-        signal_command(9);
-        // A killed command ends at once; if it has not after drain_timeout, the server
-        // cannot finish it (e.g. its output is stuck on a stalled connection): give up.
-        timer.expires_after(o.drain_timeout);
-        co_await timer.async_wait(asio::use_awaitable);
-        protocol::fail(errc::timeout,
-                       "the command did not end within " + std::to_string(o.timeout->count()) + " ms, nor " +
-                           std::to_string(o.drain_timeout.count()) + " ms after SIGKILL (its output is not flowing)",
-                       rl);
-    };
-    // Once the operation is final the command has exited and LXD has its last output:
-    // each stream must then make progress (or end) within drain_timeout, or it is lost.
     stream_progress out_p{"stdout"}, err_p{"stderr"};
     bool final_seen = false;
     asio::steady_timer drain(c->io(), asio::steady_timer::time_point::max());
     auto progress = [&] {
         if (final_seen) drain.expires_after(o.drain_timeout);
-    };
-    auto drain_guard = [&]() -> asio::awaitable<void> {
-        for (;;) {
-            boost::system::error_code ec;
-            co_await drain.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            if (ec == asio::error::operation_aborted) {
-                asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
-                if (cs.cancelled() != asio::cancellation_type::none) co_return;
-                continue;   // re-armed by progress
-            }
-            auto& stuck = !out_p.ended ? out_p : err_p;
-            fail_stream(rl, stuck.name,
-                        "did not reach its end within " + std::to_string(o.drain_timeout.count()) +
-                            " ms of the command's end");
-        }
     };
     std::optional<api::operation_info> info;
     std::exception_ptr failure;
@@ -333,8 +344,9 @@ asio::awaitable<exec_result> run_exec(core* c, scope sc, std::vector<std::unique
     // watchdog, the control reader and the input feeder never finish first, so `||` ends
     // with `streams` (or its failure, or the drain guard's) and cancels the rest: an input
     // that never ends cannot hold exec open, and a failure cannot leave it waiting.
-    co_await (captured(streams(), failure) || captured(drain_guard(), failure) || captured(watchdog(), failure) || drain_control(control) ||
-              feed_stdin(in, o) || forwarder());
+    co_await (captured(streams(), failure) || captured(guard_drain(drain, out_p, err_p, o, rl), failure) ||
+              captured(watch_timeout(timer, o, timed_out, signal_command, rl), failure) || drain_control(control) ||
+              feed_stdin(in, o) || forward_signals(control, link, own_signals));
     for (auto& w : ws) beast::get_lowest_layer(*w).close();
     if (failure) std::rethrow_exception(failure);
     if (!info || !out_p.ended || !err_p.ended) fail_stream(rl, !out_p.ended ? "stdout" : "stderr", "ended early");

@@ -11,13 +11,10 @@ using namespace detail;
 namespace detail {
 
 struct session_base {
-    std::mutex mu;
-    std::condition_variable cv;
-    std::deque<std::string> output;
-    bool eof = false;        // the terminal's output has ended
-    bool finished = false;   // the operation is final
-    int exit_code = -1;
-    std::exception_ptr failure;
+    mailbox<std::string> output;   // the terminal's output; closed at its end
+    mailbox<int> ended;            // closed once the operation is final, with its failure if any
+    std::mutex mu;                 // guards exit_code and stream_failure
+    int exit_code = -1;            // set before `ended` closes
     std::exception_ptr stream_failure;   // the terminal's output broke before its end
     bool closing = false;                // we closed the sockets ourselves (I/O thread only)
     virtual ~session_base() = default;
@@ -97,17 +94,9 @@ struct session_impl : session_base, std::enable_shared_from_this<session_impl> {
             if (ec || (self->data->got_text() && buf.size() == 0)) break;
             std::string chunk = beast::buffers_to_string(buf.data());
             buf.consume(buf.size());
-            {
-                std::lock_guard lk(self->mu);
-                self->output.push_back(std::move(chunk));
-            }
-            self->cv.notify_all();
+            self->output.push(std::move(chunk));
         }
-        {
-            std::lock_guard lk(self->mu);
-            self->eof = true;
-        }
-        self->cv.notify_all();
+        self->output.close();   // after stream_failure: wait() sees both
         // LXD finishes the operation only when both directions of the terminal have ended:
         // answer its end of output with ours (the empty text frame), then close.
         self->post_data_eof();
@@ -146,11 +135,9 @@ struct session_impl : session_base, std::enable_shared_from_this<session_impl> {
         }
         {
             std::lock_guard lk(self->mu);
-            self->finished = true;
             self->exit_code = code;
-            self->failure = failure;
         }
-        self->cv.notify_all();
+        self->ended.close(failure);
         // The PTY's output ends when the command does; should the server keep the socket
         // open, give it two seconds and close it ourselves so that wait() cannot hang.
         asio::steady_timer grace(self->c->io(), std::chrono::seconds(2));
@@ -158,7 +145,7 @@ struct session_impl : session_base, std::enable_shared_from_this<session_impl> {
         co_await grace.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
         {
             std::lock_guard lk(self->mu);
-            if (!self->eof && !self->failure && !self->stream_failure) {
+            if (!self->output.closed() && !failure && !self->stream_failure) {
                 self->stream_failure = std::make_exception_ptr(protocol::make_error(
                     errc::connection_lost, "the terminal's output did not end within 2 s of the command's end; output may be incomplete"));
             }
@@ -212,12 +199,9 @@ void exec_session::write(std::string_view data) {
 
 std::optional<std::string> exec_session::read(std::chrono::milliseconds timeout) {
     if (!s_) no_session();
-    std::unique_lock lk(s_->mu);
-    if (!s_->cv.wait_for(lk, timeout, [&] { return !s_->output.empty() || s_->eof; })) return std::nullopt;
-    if (s_->output.empty()) return std::string();
-    auto chunk = std::move(s_->output.front());
-    s_->output.pop_front();
-    return chunk;
+    if (auto chunk = s_->output.pop(timeout)) return chunk;
+    if (s_->output.closed()) return std::string();   // the end of the output
+    return std::nullopt;
 }
 
 void exec_session::resize(unsigned width, unsigned height) {
@@ -234,24 +218,20 @@ void exec_session::signal(int signal_number) {
 int exec_session::wait(std::optional<std::chrono::milliseconds> timeout) {
     if (!s_) no_session();
     core_->refuse_on_io_thread();
-    std::unique_lock lk(s_->mu);
-    auto ready = [&] { return s_->finished && s_->eof; };
-    if (timeout) {
-        if (!s_->cv.wait_for(lk, *timeout, ready)) {
-            protocol::fail(errc::timeout, "the command did not end within " + std::to_string(timeout->count()) + " ms (it goes on)");
-        }
-    } else {
-        s_->cv.wait(lk, ready);
+    std::optional<mailbox<int>::clock::time_point> deadline;
+    if (timeout) deadline = mailbox<int>::deadline_after(*timeout);
+    if (!s_->ended.wait_closed(deadline) || !s_->output.wait_closed(deadline)) {
+        protocol::fail(errc::timeout, "the command did not end within " + std::to_string(timeout->count()) + " ms (it goes on)");
     }
-    if (s_->failure) std::rethrow_exception(s_->failure);
+    s_->ended.rethrow_failure();
+    std::lock_guard lk(s_->mu);
     if (s_->stream_failure) std::rethrow_exception(s_->stream_failure);
     return s_->exit_code;
 }
 
 bool exec_session::done() const {
     if (!s_) no_session();
-    std::lock_guard lk(s_->mu);
-    return s_->finished && s_->eof;
+    return s_->ended.closed() && s_->output.closed();
 }
 
 exec_session instance::execute_interactive(std::vector<std::string> argv, interactive_options options) {

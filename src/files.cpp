@@ -3,25 +3,16 @@
 #include <lxd/files.hpp>
 #include <lxd/instances.hpp>
 
-#include <atomic>
-#include <deque>
-#include <map>
-#include <filesystem>
-#include <mutex>
-#include <thread>
-
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "detail/calls.hpp"
-#include "detail/local_file.hpp"
+#include "detail/file_transfer.hpp"
 
 namespace lxd {
 
 using namespace detail;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -44,25 +35,8 @@ void check_file_answer(std::string_view path, const http_response& res) {
     with_path(path, [&] { check_answer(res); });
 }
 
-
 file_info info_from(const client& c, const http_response& res) {
-    auto pre = lower_prefix(c);
-    file_info i;
-    auto num = [&](const char* name, int base) -> std::uint32_t {
-        auto v = res.field(pre + name);
-        if (v.empty()) return 0;
-        try {
-            return static_cast<std::uint32_t>(std::stoul(v, nullptr, base));
-        } catch (...) {
-            protocol::fail_protocol(res.request_line, "bad " + std::string(name) + " header: " + v);
-        }
-    };
-    i.uid = num("uid", 10);
-    i.gid = num("gid", 10);
-    i.mode = num("mode", 8);
-    i.type = res.field(pre + "type");
-    if (i.type.empty()) i.type = "file";
-    return i;
+    return protocol::decode_file_info(res.fields, lower_prefix(c), res.request_line);
 }
 
 /// The upload request of `path` (protocol::file_push), with the extension `append` needs.
@@ -72,62 +46,6 @@ http_request push_request(const client& c, const std::string& base, std::string_
     auto r = protocol::file_push(base, path, header_prefix(c), o, type, std::move(body));
     if (o.append) c.assert_has_api_extension("file_append");
     return r;
-}
-
-/// Throws for any answer that is not success.
-std::vector<std::string> decode_listing(const http_response& res) {
-    auto env = protocol::parse_envelope(res.status, res.content_type, res.body, res.request_line);
-    std::vector<std::string> out;
-    if (env.metadata.is_null()) return out;
-    if (!env.metadata.is_array()) protocol::fail_protocol(res.request_line, "directory listing is not an array");
-    for (auto& v : env.metadata.get_array()) {
-        if (!v.is_string()) protocol::fail_protocol(res.request_line, "directory entry is not a string");
-        out.emplace_back(v.get_string());
-    }
-    return out;
-}
-
-std::string join(std::string_view dir, std::string_view name) {
-    std::string out(dir);
-    if (out.empty() || out.back() != '/') out.push_back('/');
-    out += name;
-    return out;
-}
-
-/// True if `p` (lexically normalized) is `root` or below it.
-bool inside(const fs::path& root, const fs::path& p) {
-    auto r = root.lexically_normal(), q = p.lexically_normal();
-    auto [a, b] = std::mismatch(r.begin(), r.end(), q.begin(), q.end());
-    return a == r.end() || (std::next(a) == r.end() && a->empty());
-}
-
-/// Runs jobs on `parallel` threads (each job makes synchronous calls; the client's I/O
-/// thread multiplexes them). The first failure is rethrown after all threads stop.
-void run_parallel(std::size_t count, unsigned parallel, const std::function<void(std::size_t)>& job) {
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr first;
-    std::mutex mu;
-    auto worker = [&] {
-        for (;;) {
-            {
-                std::lock_guard lk(mu);
-                if (first) return;
-            }
-            auto i = next++;
-            if (i >= count) return;
-            try {
-                job(i);
-            } catch (...) {
-                std::lock_guard lk(mu);
-                if (!first) first = std::current_exception();
-            }
-        }
-    };
-    std::vector<std::thread> threads;
-    for (unsigned t = 1; t < std::max(1u, parallel) && t < count; ++t) threads.emplace_back(worker);
-    worker();
-    for (auto& t : threads) t.join();
-    if (first) std::rethrow_exception(first);
 }
 
 /// LXD 5.0 drops the setuid, setgid and sticky bits of X-LXD-mode (Go's FileMode keeps
@@ -150,10 +68,6 @@ void apply_special_bits(const client& c, const std::string& base, std::string_vi
         throw error(errc::unsupported, std::move(d));
     }
     if (r.exit_code != 0) fail(errc::unsupported, "chmod " + std::string(mode) + " in the instance failed: " + r.err);
-}
-
-void check_stop(const std::stop_token& stop) {
-    if (stop.stop_requested()) fail(errc::operation_cancelled, "the transfer was stopped");
 }
 
 /// Runs an upload; if it fails after its bytes may have started to reach the server (the
@@ -198,7 +112,7 @@ file_contents files::get(std::string_view path) const {
     file_contents out;
     out.info = info_from(client_, res);
     if (out.info.type == "directory")
-        out.entries = with_path(path, [&] { return decode_listing(res); });
+        out.entries = with_path(path, [&] { return protocol::decode_file_listing(res.status, res.content_type, res.body, res.request_line); });
     else if (out.info.type == "symlink")
         out.target = std::move(res.body);
     else
@@ -265,10 +179,13 @@ void files::put(std::string_view path, const std::function<std::size_t(char*, st
     apply_special_bits(client_, base_, path, o);
 }
 
-namespace {
+void detail::check_stop(const std::stop_token& stop) {
+    if (stop.stop_requested()) fail(errc::operation_cancelled, "the transfer was stopped");
+}
+
 /// Streams an opened local file to `path` (the mode defaults to the file's own).
-void put_reader(const lxd::files& f, const client& c, const std::string& base, std::string_view path, local_reader& in,
-                put_options o) {
+void detail::put_reader(const lxd::files& f, const client& c, const std::string& base, std::string_view path,
+                        local_reader& in, put_options o) {
     if (!o.mode) o.mode = in.mode();
     auto r = push_request(c, base, path, o, "file");
     guarded_upload(f, c, path, o, [&] {
@@ -288,7 +205,6 @@ void put_reader(const lxd::files& f, const client& c, const std::string& base, s
     });
     apply_special_bits(c, base, path, o);
 }
-}  // namespace
 
 void files::put_file(std::string_view path, const std::string& local_path, put_options o) const {
     local_reader in(local_path);
@@ -356,244 +272,6 @@ bool files::exists(std::string_view path) const {
 void files::remove(std::string_view path) const {
     client_.assert_has_api_extension("file_delete");
     check_file_answer(path, exchange_sync(client_, protocol::file_delete(base_, path)));
-}
-
-namespace {
-
-struct local_entry {
-    std::string rel;      // '/'-separated, relative to the root
-    struct stat st;
-    std::string link;     // symlinks: the target
-};
-
-/// Lists a local tree through descriptors (never following a symlink): directories in
-/// pre-order (parents first), then files and links.
-void walk_local(int dir_fd, const std::string& rel, const std::string& display_root, std::vector<local_entry>& dirs,
-                std::vector<local_entry>& regular, std::vector<local_entry>& links) {
-    unique_fd copy(::fcntl(dir_fd, F_DUPFD_CLOEXEC, 3));
-    DIR* d = copy ? ::fdopendir(copy.get()) : nullptr;
-    if (!d) fail(errc::invalid_argument, "cannot read directory " + display_root + "/" + rel);
-    copy.release();   // owned by d now
-    std::vector<std::string> names;
-    while (auto* ent = ::readdir(d)) {
-        std::string n = ent->d_name;
-        if (n != "." && n != "..") names.push_back(std::move(n));
-    }
-    ::closedir(d);
-    std::sort(names.begin(), names.end());
-    for (auto& n : names) {
-        local_entry e{rel.empty() ? n : rel + "/" + n, {}, {}};
-        if (::fstatat(dir_fd, n.c_str(), &e.st, AT_SYMLINK_NOFOLLOW) != 0)
-            fail(errc::invalid_argument, "cannot stat " + display_root + "/" + e.rel);
-        if (S_ISDIR(e.st.st_mode)) {
-            unique_fd sub(::openat(dir_fd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-            if (!sub) fail(errc::invalid_argument, "refusing " + display_root + "/" + e.rel + ": it changed while being read");
-            dirs.push_back(e);
-            walk_local(sub.get(), e.rel, display_root, dirs, regular, links);
-        } else if (S_ISREG(e.st.st_mode)) {
-            regular.push_back(std::move(e));
-        } else if (S_ISLNK(e.st.st_mode)) {
-            std::vector<char> buf(static_cast<std::size_t>(std::max<off_t>(e.st.st_size, 255)) + 2);
-            auto len = ::readlinkat(dir_fd, n.c_str(), buf.data(), buf.size());
-            if (len < 0 || static_cast<std::size_t>(len) >= buf.size())
-                fail(errc::invalid_argument, "cannot read symlink " + display_root + "/" + e.rel);
-            e.link.assign(buf.data(), static_cast<std::size_t>(len));
-            links.push_back(std::move(e));
-        }   // sockets, fifos and devices are not files to copy
-    }
-}
-
-std::vector<std::string> components(std::string_view p) {
-    std::vector<std::string> out;
-    std::size_t pos = 0;
-    while (pos <= p.size()) {
-        auto slash = p.find('/', pos);
-        auto c = p.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
-        if (!c.empty()) out.emplace_back(c);
-        if (slash == std::string_view::npos) break;
-        pos = slash + 1;
-    }
-    return out;
-}
-
-/// Resolves the symlink at `link_rel` (relative to the tree's root) as the kernel would,
-/// through the other symlinks of the same tree (`links`: relative path -> relative
-/// target); true if the resolution never leaves the tree. Lexical checks are not enough:
-/// with l2 -> . and l1 -> l2/.., "l1/../x" looks inside but is two levels above.
-bool resolves_inside(const std::map<std::string, std::string>& links, const std::string& link_rel) {
-    auto start = components(link_rel);
-    if (start.empty()) return false;
-    start.pop_back();   // the link's directory
-    std::vector<std::string> stack = start;
-    auto it0 = links.find(link_rel);
-    if (it0 == links.end() || (!it0->second.empty() && it0->second.front() == '/')) return false;
-    std::deque<std::string> todo;
-    for (auto& c : components(it0->second)) todo.push_back(c);
-    int expansions = 0;
-    while (!todo.empty()) {
-        auto c = std::move(todo.front());
-        todo.pop_front();
-        if (c == ".") continue;
-        if (c == "..") {
-            if (stack.empty()) return false;   // above the root
-            stack.pop_back();
-            continue;
-        }
-        stack.push_back(c);
-        std::string key;
-        for (auto& s : stack) key += (key.empty() ? "" : "/") + s;
-        if (auto it = links.find(key); it != links.end()) {
-            if (++expansions > 40) return false;   // a loop (the kernel gives up at 40 too)
-            if (!it->second.empty() && it->second.front() == '/') return false;
-            stack.pop_back();
-            auto more = components(it->second);
-            for (auto r = more.rbegin(); r != more.rend(); ++r) todo.push_front(*r);
-        }
-    }
-    return true;
-}
-
-}  // namespace
-
-void files::recursive_put(const std::string& local_dir, std::string_view remote_dir, const recursive_options& o) const {
-    fs::path root = fs::absolute(local_dir).lexically_normal();
-    unique_fd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!root_fd) fail(errc::invalid_argument, local_dir + " is not a directory");
-    std::vector<local_entry> dirs, regular, links;
-    // Walk and check everything first: a refused entry must leave the remote side untouched.
-    walk_local(root_fd.get(), "", root.string(), dirs, regular, links);
-    for (auto& l : links) {
-        fs::path target(l.link);
-        auto resolved = target.is_absolute() ? target : (root / l.rel).parent_path() / target;
-        if (!inside(root, resolved))
-            fail(errc::invalid_argument, "refusing symlink " + (root / l.rel).string() + " -> " + l.link + ": it leaves " + root.string());
-    }
-    auto owner = [&](const struct stat& st, put_options p) {
-        if (o.preserve_owner) { p.uid = st.st_uid; p.gid = st.st_gid; }
-        p.stop = o.stop;
-        return p;
-    };
-    auto remote = [&](const std::string& rel) { return join(remote_dir, rel); };
-    check_stop(o.stop);
-    if (!exists(remote_dir)) mkdir(remote_dir, {.mode = 0755, .parents = true});
-    for (auto& d : dirs) {   // pre-order: parents first
-        check_stop(o.stop);
-        auto p = owner(d.st, {});
-        mkdir(remote(d.rel), {.mode = d.st.st_mode & 07777, .uid = p.uid, .gid = p.gid});
-    }
-    run_parallel(regular.size(), o.parallel, [&](std::size_t i) {
-        check_stop(o.stop);
-        auto& f = regular[i];
-        // Opened now, component by component without following symlinks: what is sent is
-        // what is in the tree at this moment, or nothing.
-        auto display = (root / f.rel).string();
-        local_reader in(open_beneath(root_fd.get(), f.rel, false, display), display);
-        put_reader(*this, client_, base_, remote(f.rel), in, owner(f.st, {.mode = in.mode()}));
-    });
-    for (auto& l : links) {
-        check_stop(o.stop);
-        symlink(remote(l.rel), l.link, owner(l.st, {}));
-    }
-}
-
-void files::recursive_get(std::string_view remote_dir, const std::string& local_dir, const recursive_options& o) const {
-    fs::path root = fs::absolute(local_dir).lexically_normal();
-    const std::string rroot(remote_dir);
-    struct node {
-        std::string rel, remote;
-        file_info info;
-        std::string target;   // symlinks, relative to the link's directory
-    };
-    std::vector<node> dirs, regular, links;
-    std::map<std::string, std::string> link_map;
-    // 1. List and check the whole remote tree: nothing is written if anything is refused.
-    std::function<void(const std::string&, const std::string&)> walk = [&](const std::string& rdir, const std::string& rel) {
-        for (auto& name : list(rdir)) {
-            check_stop(o.stop);
-            // A malicious or confused server must not steer writes out of the target.
-            if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
-                name.find('\0') != std::string::npos)
-                fail(errc::protocol_error, "refusing directory entry '" + name + "' in " + rdir);
-            node n{rel.empty() ? name : rel + "/" + name, join(rdir, name), stat(join(rdir, name)), {}};
-            if (n.info.type == "directory") {
-                dirs.push_back(n);
-                walk(n.remote, n.rel);
-            } else if (n.info.type == "symlink") {
-                // LXD answers with the target made absolute (joined to the link's directory):
-                // inside the copied tree it becomes relative again; anywhere else is refused.
-                auto target = fs::path(readlink(n.remote));
-                if (target.is_absolute()) {
-                    auto rel_to_tree = target.lexically_normal().lexically_relative(fs::path(rroot).lexically_normal());
-                    if (rel_to_tree.empty() || *rel_to_tree.begin() == "..")
-                        fail(errc::protocol_error, "refusing symlink " + n.remote + " -> " + target.string() + ": it leaves " + rroot);
-                    target = rel_to_tree.lexically_relative(fs::path(n.rel).parent_path());
-                    if (target.empty()) target = ".";
-                }
-                n.target = target.string();
-                link_map[n.rel] = n.target;
-                links.push_back(std::move(n));
-            } else {
-                regular.push_back(std::move(n));
-            }
-        }
-    };
-    walk(rroot, "");
-    for (auto& l : links)
-        if (!resolves_inside(link_map, l.rel))
-            fail(errc::protocol_error, "refusing symlink " + l.remote + " -> " + l.target + ": it leaves the target");
-
-    // 2. Write, every path relative to its parent's descriptor, never through a symlink.
-    fs::create_directories(root);
-    unique_fd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!root_fd) fail(errc::invalid_argument, "cannot open " + root.string());
-    const bool chown_ok = o.preserve_owner && ::geteuid() == 0;
-    auto mode_of = [&](const file_info& i) { return i.mode & (o.keep_special_bits ? 07777u : 0777u); };
-    auto display = [&](const std::string& rel) { return (root / rel).string(); };
-    for (auto& d : dirs) {
-        check_stop(o.stop);
-        auto [parent, name] = split_parent(d.rel);
-        auto pfd = open_beneath(root_fd.get(), parent, true, display(parent));
-        if (::mkdirat(pfd.get(), name.c_str(), 0700) != 0 && errno != EEXIST)
-            fail(errc::invalid_argument, "cannot create " + display(d.rel) + ": " + std::strerror(errno));
-        (void)open_beneath(pfd.get(), name, true, display(d.rel));   // a directory, not a symlink to one
-    }
-    run_parallel(regular.size(), o.parallel, [&](std::size_t i) {
-        check_stop(o.stop);
-        auto& f = regular[i];
-        auto [parent, name] = split_parent(f.rel);
-        auto pfd = open_beneath(root_fd.get(), parent, true, display(parent));
-        local_writer out(pfd.get(), name, display(f.rel));
-        auto info = get(f.remote, [&](std::string_view chunk) {
-            check_stop(o.stop);
-            out.write(chunk);
-        });
-        check_stop(o.stop);
-        std::optional<std::pair<std::uint32_t, std::uint32_t>> own;
-        if (chown_ok) own = std::pair{info.uid, info.gid};
-        out.commit(mode_of(info), own);
-    });
-    for (auto& l : links) {
-        check_stop(o.stop);
-        auto [parent, name] = split_parent(l.rel);
-        auto pfd = open_beneath(root_fd.get(), parent, true, display(parent));
-        // Made under a temporary name and renamed into place: an existing link is replaced.
-        auto temp = "." + name.substr(0, 200) + ".lxdpp-link";
-        ::unlinkat(pfd.get(), temp.c_str(), 0);
-        if (::symlinkat(l.target.c_str(), pfd.get(), temp.c_str()) != 0)
-            fail(errc::invalid_argument, "cannot create symlink " + display(l.rel) + ": " + std::strerror(errno));
-        if (chown_ok) (void)::fchownat(pfd.get(), temp.c_str(), l.info.uid, l.info.gid, AT_SYMLINK_NOFOLLOW);
-        if (::renameat(pfd.get(), temp.c_str(), pfd.get(), name.c_str()) != 0) {
-            int e = errno;
-            ::unlinkat(pfd.get(), temp.c_str(), 0);
-            fail(errc::invalid_argument, "cannot create symlink " + display(l.rel) + ": " + std::strerror(e));
-        }
-    }
-    // Directory owners and modes last, deepest first, so a read-only directory could still be filled.
-    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
-        auto fd = open_beneath(root_fd.get(), it->rel, true, display(it->rel));
-        if (chown_ok) (void)::fchown(fd.get(), it->info.uid, it->info.gid);
-        ::fchmod(fd.get(), mode_of(it->info));
-    }
 }
 
 }  // namespace lxd

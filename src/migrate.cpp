@@ -12,19 +12,6 @@ using namespace detail;
 
 namespace {
 
-/// The secrets of a migration operation (metadata of the operation object).
-json::object secrets_of(const protocol::envelope& env, const std::string& rl) {
-    if (!env.metadata.is_object()) protocol::fail_protocol(rl, "migration without an operation");
-    auto& op = env.metadata.get_object();
-    auto it = op.find("metadata");
-    if (it == op.end() || !it->value().is_object()) protocol::fail_protocol(rl, "migration operation without websocket secrets");
-    json::object out;
-    for (auto& kv : it->value().get_object())
-        if (kv.value().is_string()) out[kv.key()] = kv.value();
-    if (!out.contains("control") || !out.contains("fs")) protocol::fail_protocol(rl, "migration secrets lack control or fs");
-    return out;
-}
-
 std::string https_operation_url(const client& c, const std::string& op_id) {
     auto info = c.host_info();
     if (info.environment.addresses.empty())
@@ -213,6 +200,174 @@ void cancel_operation(const client& c, const std::string& id) {
     }
 }
 
+/// How a transfer goes: the mode (automatic resolved) and the snapshot config keys the
+/// relay drops. Refuses, before anything is transferred, what cannot work.
+struct transfer_plan {
+    migration_mode mode;
+    std::vector<std::string> drop;
+};
+
+transfer_plan plan_transfer(const client& source, const client& target, const api::instance& data, const migrate_options& o,
+                            bool move) {
+    if (move) {
+        // A source that cannot be deleted would leave two instances (and its copy would be
+        // protected too): refused before anything is copied.
+        auto it = data.expanded_config.find("security.protection.delete");
+        if (it != data.expanded_config.end() && (it->second == "true" || it->second == "1" || it->second == "yes" || it->second == "on"))
+            fail_invalid("the instance is protected against deletion (security.protection.delete): it cannot be moved");
+    }
+    // Snapshot config keys the target would refuse (e.g. Incus -> LXD 5.0): only the relay
+    // can drop them; the other modes are refused before anything is transferred.
+    transfer_plan plan{o.mode, {}};
+    if (!o.instance_only) {
+        plan.drop = keys_unknown_to(source, target);
+        if (!plan.drop.empty() &&
+            parse_json(source.raw_get(protocol::api_path({collection(source), data.name, "snapshots"}))).as_array().empty())
+            plan.drop.clear();
+    }
+    if (plan.mode == migration_mode::automatic)
+        plan.mode = (!core_of(source)->where().tls || !core_of(target)->where().tls || !plan.drop.empty()) ? migration_mode::relay
+                                                                                                          : migration_mode::pull;
+    if (!plan.drop.empty() && plan.mode != migration_mode::relay) {
+        std::string keys;
+        for (auto& k : plan.drop) keys += (keys.empty() ? "" : ", ") + k;
+        fail_invalid("the target server does not know the snapshot config key(s) " + keys +
+                     " that the source sets (it lacks the API extension): move it in relay mode, which drops them, or "
+                     "without snapshots (instance_only)");
+    }
+    if (plan.mode == migration_mode::push) target.assert_has_api_extension("container_push_target");
+    if (!target.has_api_extension("instances") && data.type != "container") fail_invalid("the target server only knows containers");
+    return plan;
+}
+
+/// The two operations of a started transfer: the source's id and the target's answer.
+struct started_transfer {
+    std::string src_op_id;
+    envelope_and_response tgt;
+};
+
+envelope_and_response source_post(const client& source, const api::instance& data, const migrate_options& o, json::object extra) {
+    return call_sync(source, protocol::migration_source(collection(source), data.name, o, extra));
+}
+
+/// Pull mode: the source opens its websockets and the target connects to them.
+started_transfer start_pull(const client& source, const client& target, const api::instance& data, const migrate_options& o) {
+    auto src = source_post(source, data, o, {});
+    auto secrets = protocol::migration_secrets(src.first, src.second.request_line);
+    started_transfer out{operation_id_of(src.first.operation), {}};
+    json::object from{{"mode", "pull"},
+                      {"operation", https_operation_url(source, out.src_op_id)},
+                      {"certificate", source.host_info().environment.certificate},
+                      {"secrets", secrets}};
+    auto r = protocol::migration_target(collection(target), data, o.new_name, o, std::move(from));
+    try {
+        out.tgt = call_sync(target, std::move(r));
+    } catch (const error&) {
+        cancel_operation(source, out.src_op_id);   // the source instance is untouched by a cancelled source operation
+        throw;
+    }
+    return out;
+}
+
+/// Push and relay: the target waits for the data first; the source connects to it (push)
+/// or this client pipes the two servers' websockets together (relay).
+started_transfer start_push_or_relay(const client& source, const client& target, const api::instance& data,
+                                     const migrate_options& o, const transfer_plan& plan) {
+    started_transfer out;
+    out.tgt = call_sync(target, protocol::migration_target(collection(target), data, o.new_name, o, json::object{{"mode", "push"}}));
+    auto tgt_secrets = protocol::migration_secrets(out.tgt.first, out.tgt.second.request_line);
+    auto tgt_op_id = operation_id_of(out.tgt.first.operation);
+    envelope_and_response src;
+    try {
+        if (plan.mode == migration_mode::push) {
+            json::object to{{"operation", https_operation_url(target, tgt_op_id)},
+                            {"certificate", target.host_info().environment.certificate},
+                            {"secrets", tgt_secrets}};
+            src = source_post(source, data, o, {{"target", to}});
+        } else {
+            src = source_post(source, data, o, {});
+            auto src_secrets = protocol::migration_secrets(src.first, src.second.request_line);
+            auto tc = core_of(target);
+            auto sc = core_of(source);
+            asio::co_spawn(tc->io(),
+                           [](std::shared_ptr<core> s, std::shared_ptr<core> t, scope ss, scope ts, std::string so, std::string to,
+                              json::object a, json::object b, std::vector<std::string> d) -> asio::awaitable<void> {
+                               co_await relay(s.get(), t.get(), ss, ts, so, to, a, b, std::move(d));
+                           }(sc, tc, scope_of(source), scope_of(target), operation_id_of(src.first.operation), tgt_op_id,
+                             src_secrets, tgt_secrets, plan.drop),
+                           asio::detached);
+        }
+    } catch (const error&) {
+        // The source refused (e.g. live without CRIU): the target must not keep a half
+        // created instance waiting for data.
+        cancel_operation(target, tgt_op_id);
+        try {
+            wait_if_async(target, call_sync(target, protocol::instance_delete(collection(target), o.new_name)));
+        } catch (const error&) {
+        }
+        throw;
+    }
+    out.src_op_id = operation_id_of(src.first.operation);
+    return out;
+}
+
+/// What the last step of a transfer needs, captured before it runs on the I/O thread.
+struct transfer_end {
+    std::shared_ptr<core> src_core;
+    scope src_scope;
+    std::string src_op_id, src_col, src_name;
+    std::shared_ptr<core> tgt_core;
+    scope tgt_scope;
+    std::string tgt_col, tgt_name;
+    bool move = false, restart = false;
+    std::shared_ptr<instance_news> news;
+    client tgt_client;
+};
+
+/// For a move: stops (if `restart`) and deletes the source, then starts the copy (if
+/// `restart`). Until the source is gone, any failure removes the copy again, so there is
+/// always exactly one instance; the first failure is the one reported.
+asio::awaitable<void> replace_source(const transfer_end& e) {
+    std::exception_ptr failed;
+    try {
+        if (e.restart) co_await call_and_wait(e.src_core, e.src_scope, forced(e.src_col, e.src_name, "stop"));
+        co_await call_and_wait(e.src_core, e.src_scope, protocol::instance_delete(e.src_col, e.src_name));
+    } catch (...) {
+        failed = std::current_exception();
+    }
+    if (failed) {
+        // The clean-up steps are each tried.
+        try {
+            co_await call_and_wait(e.tgt_core, e.tgt_scope, protocol::instance_delete(e.tgt_col, e.tgt_name));
+        } catch (...) {
+        }
+        if (e.restart) {
+            try {
+                co_await call_and_wait(e.src_core, e.src_scope, forced(e.src_col, e.src_name, "start"));
+            } catch (...) {
+            }
+        }
+        std::rethrow_exception(failed);
+    }
+    if (e.restart) co_await call_and_wait(e.tgt_core, e.tgt_scope, forced(e.tgt_col, e.tgt_name, "start"));
+}
+
+/// When the target reports success: lets the source side end, then (for a move) replaces
+/// the source with the copy and makes the handle the target's instance. Runs on the
+/// target's I/O thread; source calls go to the source's.
+asio::awaitable<std::string> finish_transfer(transfer_end e) {
+    try {
+        co_await asio::co_spawn(e.src_core->io(), wait_operation_final(e.src_core.get(), e.src_scope, e.src_op_id, "migration"),
+                                asio::use_awaitable);
+    } catch (const error& x) {
+        if (x.code_value() != errc::not_found) throw;   // already gone: it ended with the target
+    }
+    if (!e.move) co_return std::string();
+    co_await replace_source(e);
+    co_await learn_instance(e.news, e.tgt_client, e.tgt_col, e.tgt_name);   // the handle is now the target's instance
+    co_return std::string();
+}
+
 }  // namespace
 
 operation instance::copy(const client& target, migrate_options o) {
@@ -253,138 +408,16 @@ operation instance::migrate(const client& target, migrate_options o) {
 
 operation instance::transfer(const client& target, const migrate_options& o, bool move) {
     refresh();   // the target is created from the source's current configuration
-    if (move) {
-        // A source that cannot be deleted would leave two instances (and its copy would be
-        // protected too): refused before anything is copied.
-        auto it = data_.expanded_config.find("security.protection.delete");
-        if (it != data_.expanded_config.end() && (it->second == "true" || it->second == "1" || it->second == "yes" || it->second == "on"))
-            fail_invalid("the instance is protected against deletion (security.protection.delete): it cannot be moved");
-    }
-    // Snapshot config keys the target would refuse (e.g. Incus -> LXD 5.0): only the relay
-    // can drop them; the other modes are refused before anything is transferred.
-    std::vector<std::string> drop;
-    if (!o.instance_only) {
-        drop = keys_unknown_to(client_, target);
-        if (!drop.empty() && parse_json(client_.raw_get(protocol::api_path({collection(client_), data_.name, "snapshots"}))).as_array().empty())
-            drop.clear();
-    }
-    auto mode = o.mode;
-    if (mode == migration_mode::automatic)
-        mode = (!core_of(client_)->where().tls || !core_of(target)->where().tls || !drop.empty()) ? migration_mode::relay : migration_mode::pull;
-    if (!drop.empty() && mode != migration_mode::relay) {
-        std::string keys;
-        for (auto& k : drop) keys += (keys.empty() ? "" : ", ") + k;
-        fail_invalid("the target server does not know the snapshot config key(s) " + keys +
-                     " that the source sets (it lacks the API extension): move it in relay mode, which drops them, or "
-                     "without snapshots (instance_only)");
-    }
-    if (mode == migration_mode::push) target.assert_has_api_extension("container_push_target");
-    if (!target.has_api_extension("instances") && data_.type != "container") fail_invalid("the target server only knows containers");
-
-    auto source_post = [&](json::object extra) {
-        return call_sync(client_, protocol::migration_source(collection(client_), data_.name, o, extra));
-    };
-    // The source instance is untouched by a cancelled source operation.
-    auto cancel_source = [&](const std::string& id) { cancel_operation(client_, id); };
-
-    std::string src_op_id;
-    envelope_and_response tgt;
-    if (mode == migration_mode::pull) {
-        auto src = source_post({});
-        auto secrets = secrets_of(src.first, src.second.request_line);
-        src_op_id = operation_id_of(src.first.operation);
-        json::object source{{"mode", "pull"},
-                            {"operation", https_operation_url(client_, src_op_id)},
-                            {"certificate", client_.host_info().environment.certificate},
-                            {"secrets", secrets}};
-        auto r = protocol::migration_target(collection(target), data_, o.new_name, o, std::move(source));
-        try {
-            tgt = call_sync(target, std::move(r));
-        } catch (const error&) {
-            cancel_source(src_op_id);
-            throw;
-        }
-    } else {
-        // push and relay: the target waits for the data first.
-        tgt = call_sync(target, protocol::migration_target(collection(target), data_, o.new_name, o, json::object{{"mode", "push"}}));
-        auto tgt_secrets = secrets_of(tgt.first, tgt.second.request_line);
-        auto tgt_op_id = operation_id_of(tgt.first.operation);
-        envelope_and_response src;
-        try {
-        if (mode == migration_mode::push) {
-            json::object to{{"operation", https_operation_url(target, tgt_op_id)},
-                            {"certificate", target.host_info().environment.certificate},
-                            {"secrets", tgt_secrets}};
-            src = source_post({{"target", to}});
-        } else {
-            src = source_post({});
-            auto src_secrets = secrets_of(src.first, src.second.request_line);
-            auto tc = core_of(target);
-            auto sc = core_of(client_);
-            asio::co_spawn(tc->io(),
-                           [](std::shared_ptr<core> s, std::shared_ptr<core> t, scope ss, scope ts, std::string so, std::string to,
-                              json::object a, json::object b, std::vector<std::string> d) -> asio::awaitable<void> {
-                               co_await relay(s.get(), t.get(), ss, ts, so, to, a, b, std::move(d));
-                           }(sc, tc, scope_of(client_), scope_of(target), operation_id_of(src.first.operation), tgt_op_id,
-                             src_secrets, tgt_secrets, drop),
-                           asio::detached);
-        }
-        } catch (const error&) {
-            // The source refused (e.g. live without CRIU): the target must not keep a half
-            // created instance waiting for data.
-            cancel_operation(target, tgt_op_id);
-            try {
-                wait_if_async(target, call_sync(target, protocol::instance_delete(collection(target), o.new_name)));
-            } catch (const error&) {
-            }
-            throw;
-        }
-        src_op_id = operation_id_of(src.first.operation);
-    }
-
-    // When the target reports success: let the source side end, then (for a move) delete
-    // the source. Runs on the target's I/O thread; source calls go to the source's.
+    auto plan = plan_transfer(client_, target, data_, o, move);
+    auto started = plan.mode == migration_mode::pull ? start_pull(client_, target, data_, o)
+                                                     : start_push_or_relay(client_, target, data_, o, plan);
     // A running source moved without `live` was copied as it is on disk: it is stopped and
-    // deleted, then the copy started. Until the source is gone, any failure removes the copy
-    // again, so there is always exactly one instance.
-    bool restart = move && !o.live && data_.status_code == api::status_code::running;
-    auto then = [src_core = core_of(client_), src_scope = scope_of(client_), src_op_id,
-                 src_col = collection(client_), src_name = data_.name, tgt_core = core_of(target),
-                 tgt_scope = scope_of(target), tgt_col = collection(target), tgt_name = o.new_name, move,
-                 restart, news = news_, tgt_client = target](const api::operation_info&) -> asio::awaitable<std::string> {
-        try {
-            co_await asio::co_spawn(src_core->io(), wait_operation_final(src_core.get(), src_scope, src_op_id, "migration"),
-                                    asio::use_awaitable);
-        } catch (const error& e) {
-            if (e.code_value() != errc::not_found) throw;   // already gone: it ended with the target
-        }
-        if (!move) co_return std::string();
-        std::exception_ptr failed;
-        try {
-            if (restart) co_await call_and_wait(src_core, src_scope, forced(src_col, src_name, "stop"));
-            co_await call_and_wait(src_core, src_scope, protocol::instance_delete(src_col, src_name));
-        } catch (...) {
-            failed = std::current_exception();
-        }
-        if (failed) {
-            // The first failure is the one reported; the clean-up steps are each tried.
-            try {
-                co_await call_and_wait(tgt_core, tgt_scope, protocol::instance_delete(tgt_col, tgt_name));
-            } catch (...) {
-            }
-            if (restart) {
-                try {
-                    co_await call_and_wait(src_core, src_scope, forced(src_col, src_name, "start"));
-                } catch (...) {
-                }
-            }
-            std::rethrow_exception(failed);
-        }
-        if (restart) co_await call_and_wait(tgt_core, tgt_scope, forced(tgt_col, tgt_name, "start"));
-        co_await learn_instance(news, tgt_client, tgt_col, tgt_name);   // the handle is now the target's instance
-        co_return std::string();
-    };
-    return as_operation(target, tgt, std::move(then));
+    // deleted, then the copy started.
+    transfer_end end{core_of(client_), scope_of(client_), started.src_op_id, collection(client_), data_.name,
+                     core_of(target), scope_of(target), collection(target), o.new_name, move,
+                     move && !o.live && data_.status_code == api::status_code::running, news_, target};
+    return as_operation(target, started.tgt,
+                        [end = std::move(end)](const api::operation_info&) { return finish_transfer(end); });
 }
 
 }  // namespace lxd

@@ -22,7 +22,7 @@ void operation_state::finish(const api::operation_info& info, std::exception_ptr
     std::vector<std::function<void(const api::operation_info&)>> cbs;
     {
         std::lock_guard lk(mu);
-        if (final) return;
+        if (ended.closed()) return;
         latest = info;
         cbs = std::move(progress);
         progress.clear();
@@ -32,8 +32,7 @@ void operation_state::finish(const api::operation_info& info, std::exception_ptr
     for (auto& cb : cbs) cb(info);
     {
         std::lock_guard lk(mu);
-        final = true;
-        failure = fail;
+        ended.close(fail);   // under mu: on_progress sees it and the list below together
         cbs = std::move(progress);   // registered while the others ran
         progress.clear();
     }
@@ -42,7 +41,6 @@ void operation_state::finish(const api::operation_info& info, std::exception_ptr
         promise.set_exception(fail);
     else
         promise.set_value(info);
-    cv.notify_all();
 }
 
 namespace {
@@ -235,16 +233,19 @@ const std::string& operation::id() const {
 api::operation_info operation::wait(std::optional<std::chrono::milliseconds> timeout) const {
     if (!st_) no_operation();
     core_->refuse_on_io_thread();
-    std::unique_lock lk(st_->mu);
-    if (timeout) {
-        if (!st_->cv.wait_for(lk, *timeout, [&] { return st_->final; })) {
-            protocol::fail(errc::timeout, "the operation did not finish within " + std::to_string(timeout->count()) + " ms (it goes on)",
-                           "", {.operation_id = st_->id});
+    std::optional<mailbox<api::operation_info>::clock::time_point> deadline;
+    if (timeout) deadline = mailbox<api::operation_info>::deadline_after(*timeout);
+    if (!st_->ended.wait_closed(deadline)) {
+        std::string op_id;
+        {
+            std::lock_guard lk(st_->mu);
+            op_id = st_->id;
         }
-    } else {
-        st_->cv.wait(lk, [&] { return st_->final; });
+        protocol::fail(errc::timeout, "the operation did not finish within " + std::to_string(timeout->count()) + " ms (it goes on)",
+                       "", {.operation_id = op_id});
     }
-    if (st_->failure) std::rethrow_exception(st_->failure);
+    st_->ended.rethrow_failure();
+    std::lock_guard lk(st_->mu);
     return st_->latest;
 }
 
@@ -277,8 +278,7 @@ api::operation_info operation::info() const {
 
 bool operation::done() const {
     if (!st_) no_operation();
-    std::lock_guard lk(st_->mu);
-    return st_->final;
+    return st_->ended.closed();
 }
 
 void operation::on_progress(std::function<void(const api::operation_info&)> callback) const {
@@ -286,7 +286,7 @@ void operation::on_progress(std::function<void(const api::operation_info&)> call
     api::operation_info final_state;
     {
         std::lock_guard lk(st_->mu);
-        if (!st_->final) {
+        if (!st_->ended.closed()) {
             st_->progress.push_back(std::move(callback));
             return;
         }

@@ -30,6 +30,7 @@
 #include "../transport/http_client.hpp"
 #include "../transport/websocket.hpp"
 #include "access.hpp"
+#include "mailbox.hpp"
 
 namespace lxd::detail {
 
@@ -77,12 +78,12 @@ inline std::string operation_id_of(std::string_view url) { return protocol::last
 
 /// Shared between the operation handles and the watcher coroutine.
 struct operation_state {
-    std::mutex mu;
-    std::condition_variable cv;
+    std::mutex mu;                // guards what follows, but `ended`
     std::string id;
     api::operation_info latest;
-    bool final = false;
-    std::exception_ptr failure;   // set with final when the operation did not succeed
+    /// Closed (under `mu`, with the failure when the operation did not succeed) once the
+    /// operation is final; `latest` is then its final state. Nothing is queued in it.
+    mailbox<api::operation_info> ended;
     std::promise<api::operation_info> promise;
     std::shared_future<api::operation_info> future = promise.get_future().share();
     std::vector<std::function<void(const api::operation_info&)>> progress;
@@ -111,11 +112,9 @@ using protocol::operation_failure;
 // ---- events -----------------------------------------------------------------------------
 
 struct event_channel {
-    std::mutex mu;
-    std::condition_variable cv;
-    std::deque<api::event> queue;
-    bool ended = false;
-    std::exception_ptr failure;
+    mailbox<api::event> events;   ///< stream mode; closed at the end (with its failure, if any)
+    std::mutex mu;                ///< guards what follows
+    std::condition_variable cv;   ///< in_callback turned false
     bool closing = false;
     std::function<void()> closer;                           // set on the I/O thread
     std::function<void(const api::event&)> on_event;        // callback mode

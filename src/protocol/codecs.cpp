@@ -275,6 +275,17 @@ json::array encode_strings(const std::vector<std::string>& v) {
 
 namespace lxd::protocol {
 
+std::vector<api::operation_info> decode_operation_list(const json::value& v, const std::string& request_line) {
+    std::vector<api::operation_info> out;
+    if (v.is_null()) return out;
+    if (!v.is_object()) fail_protocol(request_line, "operations are not an object");
+    for (auto& kv : v.get_object()) {   // status -> [operations]
+        if (!kv.value().is_array()) fail_protocol(request_line, "operations list is not an array");
+        for (auto& op : kv.value().get_array()) out.push_back(decode_operation(op, request_line));
+    }
+    return out;
+}
+
 std::exception_ptr operation_failure(const api::operation_info& info, const std::string& rl) {
     if (info.code == api::status_code::success) return nullptr;
     error_extra extra{.server_message = info.err, .operation_id = info.id};

@@ -29,6 +29,9 @@ api::cluster_info decode_cluster_info(const json::value& v, const std::string& r
 api::cluster_member decode_cluster_member(const json::value& v, const std::string& request_line);
 api::image decode_image(const json::value& v, const std::string& request_line);
 api::image_alias decode_image_alias(const json::value& v, const std::string& request_line);
+/// The metadata of GET /1.0/operations?recursion=1 (status -> [operation]) as one list, in
+/// the answer's order; null is no operation.
+std::vector<api::operation_info> decode_operation_list(const json::value& v, const std::string& request_line);
 
 /// The exception for a final operation that did not succeed (nullptr on success):
 /// operation_cancelled, or operation_failed with the server's message and the operation id.

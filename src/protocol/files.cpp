@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "envelope.hpp"
+#include "errors.hpp"
 #include "validation.hpp"
 
 namespace lxd::protocol {
@@ -38,6 +40,45 @@ request file_push(std::string_view base, std::string_view path, std::string_view
     r.body = std::move(body);
     r.content_type = "application/octet-stream";
     return r;
+}
+
+file_info decode_file_info(const std::vector<std::pair<std::string, std::string>>& fields, std::string_view lower_prefix,
+                           const std::string& request_line) {
+    auto field = [&](std::string_view name) -> std::string {
+        std::string key = std::string(lower_prefix) + std::string(name);
+        for (auto& [k, v] : fields)
+            if (k == key) return v;
+        return {};
+    };
+    auto num = [&](const char* name, int base) -> std::uint32_t {
+        auto v = field(name);
+        if (v.empty()) return 0;
+        try {
+            return static_cast<std::uint32_t>(std::stoul(v, nullptr, base));
+        } catch (...) {
+            fail_protocol(request_line, "bad " + std::string(name) + " header: " + v);
+        }
+    };
+    file_info i;
+    i.uid = num("uid", 10);
+    i.gid = num("gid", 10);
+    i.mode = num("mode", 8);
+    i.type = field("type");
+    if (i.type.empty()) i.type = "file";
+    return i;
+}
+
+std::vector<std::string> decode_file_listing(int http_status, std::string_view content_type, std::string_view body,
+                                             const std::string& request_line) {
+    auto env = parse_envelope(http_status, content_type, body, request_line);
+    std::vector<std::string> out;
+    if (env.metadata.is_null()) return out;
+    if (!env.metadata.is_array()) fail_protocol(request_line, "directory listing is not an array");
+    for (auto& v : env.metadata.get_array()) {
+        if (!v.is_string()) fail_protocol(request_line, "directory entry is not a string");
+        out.emplace_back(v.get_string());
+    }
+    return out;
 }
 
 }  // namespace lxd::protocol

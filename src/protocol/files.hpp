@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <lxd/files.hpp>
 
@@ -24,5 +26,17 @@ request file_delete(std::string_view base, std::string_view path);
 /// small file's bytes; streamed uploads leave it empty.
 request file_push(std::string_view base, std::string_view path, std::string_view header_prefix, const put_options& o,
                   std::string_view type, std::string body = {});
+
+/// The file information in the headers of a files answer (GET or HEAD). `fields` are the
+/// answer's headers with lowercased names; `lower_prefix` is "x-lxd-" or "x-incus-". uid and
+/// gid are decimal, mode octal; a missing one is 0, a missing type is "file". A number that
+/// does not parse is errc::protocol_error naming `request_line`.
+file_info decode_file_info(const std::vector<std::pair<std::string, std::string>>& fields, std::string_view lower_prefix,
+                           const std::string& request_line);
+/// The names in a directory's GET answer (an envelope whose metadata is an array of
+/// strings; null is an empty directory). An error envelope is thrown as parse_envelope
+/// does; any other shape is errc::protocol_error.
+std::vector<std::string> decode_file_listing(int http_status, std::string_view content_type, std::string_view body,
+                                             const std::string& request_line);
 
 }  // namespace lxd::protocol

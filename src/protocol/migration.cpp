@@ -1,6 +1,7 @@
 #include "migration.hpp"
 
 #include "codecs.hpp"
+#include "errors.hpp"
 #include "validation.hpp"
 
 namespace lxd::protocol {
@@ -40,6 +41,18 @@ request migration_source(std::string_view collection, std::string_view name, con
 request migration_member_move(std::string_view collection, std::string_view name, std::string_view new_name) {
     check_instance_name(new_name);
     return json_request(verb::post, api_path({collection, name}), json::serialize(json::object{{"name", std::string(new_name)}, {"migration", true}}));
+}
+
+json::object migration_secrets(const envelope& answer, const std::string& request_line) {
+    if (!answer.metadata.is_object()) fail_protocol(request_line, "migration without an operation");
+    auto& op = answer.metadata.get_object();
+    auto it = op.find("metadata");
+    if (it == op.end() || !it->value().is_object()) fail_protocol(request_line, "migration operation without websocket secrets");
+    json::object out;
+    for (auto& kv : it->value().get_object())
+        if (kv.value().is_string()) out[kv.key()] = kv.value();
+    if (!out.contains("control") || !out.contains("fs")) fail_protocol(request_line, "migration secrets lack control or fs");
+    return out;
 }
 
 }  // namespace lxd::protocol

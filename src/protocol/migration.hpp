@@ -10,6 +10,7 @@
 
 #include <lxd/instances.hpp>
 
+#include "envelope.hpp"
 #include "request.hpp"
 
 namespace lxd::protocol {
@@ -26,5 +27,10 @@ request migration_source(std::string_view collection, std::string_view name, con
 /// POST {"name": new_name, "migration": true}: moves the instance to the member the client
 /// targets. Checks the new name.
 request migration_member_move(std::string_view collection, std::string_view name, std::string_view new_name);
+
+/// The websocket secrets of a migration operation (the answer to migration_source, or to
+/// migration_target in push mode): the string members of the operation's metadata, which
+/// must name "control" and "fs". Anything else is a protocol_error naming `request_line`.
+boost::json::object migration_secrets(const envelope& answer, const std::string& request_line);
 
 }  // namespace lxd::protocol

@@ -52,6 +52,28 @@ std::string header_parameter(std::string_view value, std::string_view name) {
     return {};
 }
 
+namespace {
+
+/// The name and file name of a part, from its header block (lines without the blank one).
+multipart_reader::part part_from_headers(std::string_view block, const std::string& request_line) {
+    multipart_reader::part p;
+    while (!block.empty()) {
+        auto nl = block.find("\r\n");
+        auto line = block.substr(0, nl);
+        block = nl == std::string_view::npos ? std::string_view{} : block.substr(nl + 2);
+        auto colon = line.find(':');
+        if (colon == std::string_view::npos) fail_protocol(request_line, "malformed multipart part header");
+        if (iequals(trim(line.substr(0, colon)), "content-disposition")) {
+            auto value = line.substr(colon + 1);
+            p.name = header_parameter(value, "name");
+            p.filename = header_parameter(value, "filename");
+        }
+    }
+    return p;
+}
+
+}  // namespace
+
 std::string safe_file_name(std::string_view suggested) {
     auto slash = suggested.find_last_of("/\\");
     auto base = slash == std::string_view::npos ? suggested : suggested.substr(slash + 1);
@@ -117,20 +139,7 @@ void multipart_reader::feed(std::string_view chunk, const std::function<void(con
                     return;
                 }
             }
-            part p;
-            std::string_view block(buf_.data(), end);
-            while (!block.empty()) {
-                auto nl = block.find("\r\n");
-                auto line = block.substr(0, nl);
-                block = nl == std::string_view::npos ? std::string_view{} : block.substr(nl + 2);
-                auto colon = line.find(':');
-                if (colon == std::string_view::npos) fail_protocol(rl_, "malformed multipart part header");
-                if (iequals(trim(line.substr(0, colon)), "content-disposition")) {
-                    auto value = line.substr(colon + 1);
-                    p.name = header_parameter(value, "name");
-                    p.filename = header_parameter(value, "filename");
-                }
-            }
+            auto p = part_from_headers(std::string_view(buf_.data(), end), rl_);
             buf_.erase(0, end + skip);
             state_ = state::body;
             on_part(p);

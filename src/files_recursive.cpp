@@ -1,0 +1,343 @@
+// Recursive transfers between a local directory and an instance: the local tree is read
+// through descriptors and the remote one listed and checked before anything is written.
+#include <lxd/files.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "detail/file_transfer.hpp"
+
+namespace lxd {
+
+using namespace detail;
+namespace fs = std::filesystem;
+
+namespace {
+
+using protocol::fail;
+
+std::string join(std::string_view dir, std::string_view name) {
+    std::string out(dir);
+    if (out.empty() || out.back() != '/') out.push_back('/');
+    out += name;
+    return out;
+}
+
+/// True if `p` (lexically normalized) is `root` or below it.
+bool inside(const fs::path& root, const fs::path& p) {
+    auto r = root.lexically_normal(), q = p.lexically_normal();
+    auto [a, b] = std::mismatch(r.begin(), r.end(), q.begin(), q.end());
+    return a == r.end() || (std::next(a) == r.end() && a->empty());
+}
+
+/// Runs jobs on `parallel` threads (each job makes synchronous calls; the client's I/O
+/// thread multiplexes them). The first failure is rethrown after all threads stop.
+void run_parallel(std::size_t count, unsigned parallel, const std::function<void(std::size_t)>& job) {
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr first;
+    std::mutex mu;
+    auto worker = [&] {
+        for (;;) {
+            {
+                std::lock_guard lk(mu);
+                if (first) return;
+            }
+            auto i = next++;
+            if (i >= count) return;
+            try {
+                job(i);
+            } catch (...) {
+                std::lock_guard lk(mu);
+                if (!first) first = std::current_exception();
+            }
+        }
+    };
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < std::max(1u, parallel) && t < count; ++t) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+    if (first) std::rethrow_exception(first);
+}
+
+struct local_entry {
+    std::string rel;      // '/'-separated, relative to the root
+    struct stat st;
+    std::string link;     // symlinks: the target
+};
+
+/// Lists a local tree through descriptors (never following a symlink): directories in
+/// pre-order (parents first), then files and links.
+void walk_local(int dir_fd, const std::string& rel, const std::string& display_root, std::vector<local_entry>& dirs,
+                std::vector<local_entry>& regular, std::vector<local_entry>& links) {
+    unique_fd copy(::fcntl(dir_fd, F_DUPFD_CLOEXEC, 3));
+    DIR* d = copy ? ::fdopendir(copy.get()) : nullptr;
+    if (!d) fail(errc::invalid_argument, "cannot read directory " + display_root + "/" + rel);
+    copy.release();   // owned by d now
+    std::vector<std::string> names;
+    while (auto* ent = ::readdir(d)) {
+        std::string n = ent->d_name;
+        if (n != "." && n != "..") names.push_back(std::move(n));
+    }
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    for (auto& n : names) {
+        local_entry e{rel.empty() ? n : rel + "/" + n, {}, {}};
+        if (::fstatat(dir_fd, n.c_str(), &e.st, AT_SYMLINK_NOFOLLOW) != 0)
+            fail(errc::invalid_argument, "cannot stat " + display_root + "/" + e.rel);
+        if (S_ISDIR(e.st.st_mode)) {
+            unique_fd sub(::openat(dir_fd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            if (!sub) fail(errc::invalid_argument, "refusing " + display_root + "/" + e.rel + ": it changed while being read");
+            dirs.push_back(e);
+            walk_local(sub.get(), e.rel, display_root, dirs, regular, links);
+        } else if (S_ISREG(e.st.st_mode)) {
+            regular.push_back(std::move(e));
+        } else if (S_ISLNK(e.st.st_mode)) {
+            std::vector<char> buf(static_cast<std::size_t>(std::max<off_t>(e.st.st_size, 255)) + 2);
+            auto len = ::readlinkat(dir_fd, n.c_str(), buf.data(), buf.size());
+            if (len < 0 || static_cast<std::size_t>(len) >= buf.size())
+                fail(errc::invalid_argument, "cannot read symlink " + display_root + "/" + e.rel);
+            e.link.assign(buf.data(), static_cast<std::size_t>(len));
+            links.push_back(std::move(e));
+        }   // sockets, fifos and devices are not files to copy
+    }
+}
+
+std::vector<std::string> components(std::string_view p) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos <= p.size()) {
+        auto slash = p.find('/', pos);
+        auto c = p.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
+        if (!c.empty()) out.emplace_back(c);
+        if (slash == std::string_view::npos) break;
+        pos = slash + 1;
+    }
+    return out;
+}
+
+/// Resolves the symlink at `link_rel` (relative to the tree's root) as the kernel would,
+/// through the other symlinks of the same tree (`links`: relative path -> relative
+/// target); true if the resolution never leaves the tree. Lexical checks are not enough:
+/// with l2 -> . and l1 -> l2/.., "l1/../x" looks inside but is two levels above.
+bool resolves_inside(const std::map<std::string, std::string>& links, const std::string& link_rel) {
+    auto start = components(link_rel);
+    if (start.empty()) return false;
+    start.pop_back();   // the link's directory
+    std::vector<std::string> stack = start;
+    auto it0 = links.find(link_rel);
+    if (it0 == links.end() || (!it0->second.empty() && it0->second.front() == '/')) return false;
+    std::deque<std::string> todo;
+    for (auto& c : components(it0->second)) todo.push_back(c);
+    int expansions = 0;
+    while (!todo.empty()) {
+        auto c = std::move(todo.front());
+        todo.pop_front();
+        if (c == ".") continue;
+        if (c == "..") {
+            if (stack.empty()) return false;   // above the root
+            stack.pop_back();
+            continue;
+        }
+        stack.push_back(c);
+        std::string key;
+        for (auto& s : stack) key += (key.empty() ? "" : "/") + s;
+        if (auto it = links.find(key); it != links.end()) {
+            if (++expansions > 40) return false;   // a loop (the kernel gives up at 40 too)
+            if (!it->second.empty() && it->second.front() == '/') return false;
+            stack.pop_back();
+            auto more = components(it->second);
+            for (auto r = more.rbegin(); r != more.rend(); ++r) todo.push_front(*r);
+        }
+    }
+    return true;
+}
+
+/// The remote tree below a directory, listed and checked (names, symlink targets).
+struct remote_node {
+    std::string rel, remote;
+    file_info info;
+    std::string target;   // symlinks, relative to the link's directory
+};
+struct remote_tree {
+    std::vector<remote_node> dirs, regular, links;   // dirs in pre-order (parents first)
+    std::map<std::string, std::string> link_map;     // rel -> target, for resolves_inside
+};
+
+/// The target of the remote symlink `n`, relative to its directory. LXD answers with the
+/// target made absolute (joined to the link's directory): inside the copied tree it becomes
+/// relative again; anywhere else is refused.
+std::string relative_link_target(const lxd::files& f, const remote_node& n, const std::string& rroot) {
+    auto target = fs::path(f.readlink(n.remote));
+    if (target.is_absolute()) {
+        auto rel_to_tree = target.lexically_normal().lexically_relative(fs::path(rroot).lexically_normal());
+        if (rel_to_tree.empty() || *rel_to_tree.begin() == "..")
+            fail(errc::protocol_error, "refusing symlink " + n.remote + " -> " + target.string() + ": it leaves " + rroot);
+        target = rel_to_tree.lexically_relative(fs::path(n.rel).parent_path());
+        if (target.empty()) target = ".";
+    }
+    return target.string();
+}
+
+/// Lists `rdir` (at `rel` in the tree) and everything below it into `t`.
+void list_remote(const lxd::files& f, const std::string& rroot, const std::string& rdir, const std::string& rel,
+                 const recursive_options& o, remote_tree& t) {
+    for (auto& name : f.list(rdir)) {
+        check_stop(o.stop);
+        // A malicious or confused server must not steer writes out of the target.
+        if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+            name.find('\0') != std::string::npos)
+            fail(errc::protocol_error, "refusing directory entry '" + name + "' in " + rdir);
+        remote_node n{rel.empty() ? name : rel + "/" + name, join(rdir, name), f.stat(join(rdir, name)), {}};
+        if (n.info.type == "directory") {
+            t.dirs.push_back(n);
+            list_remote(f, rroot, n.remote, n.rel, o, t);
+        } else if (n.info.type == "symlink") {
+            n.target = relative_link_target(f, n, rroot);
+            t.link_map[n.rel] = n.target;
+            t.links.push_back(std::move(n));
+        } else {
+            t.regular.push_back(std::move(n));
+        }
+    }
+}
+
+/// Where a recursive get writes: every path relative to its parent's descriptor, never
+/// through a symlink.
+struct local_target {
+    fs::path root;
+    unique_fd root_fd;
+    bool chown_ok;
+    bool keep_special_bits;
+    std::uint32_t mode_of(const file_info& i) const { return i.mode & (keep_special_bits ? 07777u : 0777u); }
+    std::string display(const std::string& rel) const { return (root / rel).string(); }
+    unique_fd parent_of(const std::string& rel, std::string& name) const {
+        auto [parent, last] = split_parent(rel);
+        name = last;
+        return open_beneath(root_fd.get(), parent, true, display(parent));
+    }
+};
+
+void make_local_dirs(const local_target& t, const std::vector<remote_node>& dirs, const std::stop_token& stop) {
+    for (auto& d : dirs) {
+        check_stop(stop);
+        std::string name;
+        auto pfd = t.parent_of(d.rel, name);
+        if (::mkdirat(pfd.get(), name.c_str(), 0700) != 0 && errno != EEXIST)
+            fail(errc::invalid_argument, "cannot create " + t.display(d.rel) + ": " + std::strerror(errno));
+        (void)open_beneath(pfd.get(), name, true, t.display(d.rel));   // a directory, not a symlink to one
+    }
+}
+
+void fetch_local_file(const lxd::files& f, const local_target& t, const remote_node& n, const std::stop_token& stop) {
+    check_stop(stop);
+    std::string name;
+    auto pfd = t.parent_of(n.rel, name);
+    local_writer out(pfd.get(), name, t.display(n.rel));
+    auto info = f.get(n.remote, [&](std::string_view chunk) {
+        check_stop(stop);
+        out.write(chunk);
+    });
+    check_stop(stop);
+    std::optional<std::pair<std::uint32_t, std::uint32_t>> own;
+    if (t.chown_ok) own = std::pair{info.uid, info.gid};
+    out.commit(t.mode_of(info), own);
+}
+
+/// Made under a temporary name and renamed into place: an existing link is replaced.
+void make_local_link(const local_target& t, const remote_node& l) {
+    std::string name;
+    auto pfd = t.parent_of(l.rel, name);
+    auto temp = "." + name.substr(0, 200) + ".lxdpp-link";
+    ::unlinkat(pfd.get(), temp.c_str(), 0);
+    if (::symlinkat(l.target.c_str(), pfd.get(), temp.c_str()) != 0)
+        fail(errc::invalid_argument, "cannot create symlink " + t.display(l.rel) + ": " + std::strerror(errno));
+    if (t.chown_ok) (void)::fchownat(pfd.get(), temp.c_str(), l.info.uid, l.info.gid, AT_SYMLINK_NOFOLLOW);
+    if (::renameat(pfd.get(), temp.c_str(), pfd.get(), name.c_str()) != 0) {
+        int e = errno;
+        ::unlinkat(pfd.get(), temp.c_str(), 0);
+        fail(errc::invalid_argument, "cannot create symlink " + t.display(l.rel) + ": " + std::strerror(e));
+    }
+}
+
+}  // namespace
+
+void files::recursive_put(const std::string& local_dir, std::string_view remote_dir, const recursive_options& o) const {
+    fs::path root = fs::absolute(local_dir).lexically_normal();
+    unique_fd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!root_fd) fail(errc::invalid_argument, local_dir + " is not a directory");
+    std::vector<local_entry> dirs, regular, links;
+    // Walk and check everything first: a refused entry must leave the remote side untouched.
+    walk_local(root_fd.get(), "", root.string(), dirs, regular, links);
+    for (auto& l : links) {
+        fs::path target(l.link);
+        auto resolved = target.is_absolute() ? target : (root / l.rel).parent_path() / target;
+        if (!inside(root, resolved))
+            fail(errc::invalid_argument, "refusing symlink " + (root / l.rel).string() + " -> " + l.link + ": it leaves " + root.string());
+    }
+    auto owner = [&](const struct stat& st, put_options p) {
+        if (o.preserve_owner) { p.uid = st.st_uid; p.gid = st.st_gid; }
+        p.stop = o.stop;
+        return p;
+    };
+    auto remote = [&](const std::string& rel) { return join(remote_dir, rel); };
+    check_stop(o.stop);
+    if (!exists(remote_dir)) mkdir(remote_dir, {.mode = 0755, .parents = true});
+    for (auto& d : dirs) {   // pre-order: parents first
+        check_stop(o.stop);
+        auto p = owner(d.st, {});
+        mkdir(remote(d.rel), {.mode = d.st.st_mode & 07777, .uid = p.uid, .gid = p.gid});
+    }
+    run_parallel(regular.size(), o.parallel, [&](std::size_t i) {
+        check_stop(o.stop);
+        auto& f = regular[i];
+        // Opened now, component by component without following symlinks: what is sent is
+        // what is in the tree at this moment, or nothing.
+        auto display = (root / f.rel).string();
+        local_reader in(open_beneath(root_fd.get(), f.rel, false, display), display);
+        put_reader(*this, client_, base_, remote(f.rel), in, owner(f.st, {.mode = in.mode()}));
+    });
+    for (auto& l : links) {
+        check_stop(o.stop);
+        symlink(remote(l.rel), l.link, owner(l.st, {}));
+    }
+}
+
+void files::recursive_get(std::string_view remote_dir, const std::string& local_dir, const recursive_options& o) const {
+    // 1. List and check the whole remote tree: nothing is written if anything is refused.
+    const std::string rroot(remote_dir);
+    remote_tree tree;
+    list_remote(*this, rroot, rroot, "", o, tree);
+    for (auto& l : tree.links)
+        if (!resolves_inside(tree.link_map, l.rel))
+            fail(errc::protocol_error, "refusing symlink " + l.remote + " -> " + l.target + ": it leaves the target");
+
+    // 2. Write, every path relative to its parent's descriptor, never through a symlink.
+    local_target t{fs::absolute(local_dir).lexically_normal(), {}, o.preserve_owner && ::geteuid() == 0, o.keep_special_bits};
+    fs::create_directories(t.root);
+    t.root_fd = unique_fd(::open(t.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!t.root_fd) fail(errc::invalid_argument, "cannot open " + t.root.string());
+    make_local_dirs(t, tree.dirs, o.stop);
+    run_parallel(tree.regular.size(), o.parallel, [&](std::size_t i) { fetch_local_file(*this, t, tree.regular[i], o.stop); });
+    for (auto& l : tree.links) {
+        check_stop(o.stop);
+        make_local_link(t, l);
+    }
+    // Directory owners and modes last, deepest first, so a read-only directory could still be filled.
+    for (auto it = tree.dirs.rbegin(); it != tree.dirs.rend(); ++it) {
+        auto fd = open_beneath(t.root_fd.get(), it->rel, true, t.display(it->rel));
+        if (t.chown_ok) (void)::fchown(fd.get(), it->info.uid, it->info.gid);
+        ::fchmod(fd.get(), t.mode_of(it->info));
+    }
+}
+
+}  // namespace lxd
