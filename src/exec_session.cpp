@@ -235,7 +235,9 @@ int exec_session::wait(std::optional<std::chrono::milliseconds> timeout) {
     if (!s_) no_session();
     core_->refuse_on_io_thread();
     std::unique_lock lk(s_->mu);
-    auto ready = [&] { return s_->finished && s_->eof; };
+    // A broken output stream ends the wait at once: the output is incomplete whatever the
+    // command does next (Incus keeps such a command, and its operation, going for a while).
+    auto ready = [&] { return (s_->finished && s_->eof) || s_->stream_failure; };
     if (timeout) {
         if (!s_->cv.wait_for(lk, *timeout, ready)) {
             protocol::fail(errc::timeout, "the command did not end within " + std::to_string(timeout->count()) + " ms (it goes on)");
@@ -243,8 +245,9 @@ int exec_session::wait(std::optional<std::chrono::milliseconds> timeout) {
     } else {
         s_->cv.wait(lk, ready);
     }
-    if (s_->failure) std::rethrow_exception(s_->failure);
+    // The broken stream first: an operation that failed after it (Incus) failed because of it.
     if (s_->stream_failure) std::rethrow_exception(s_->stream_failure);
+    if (s_->failure) std::rethrow_exception(s_->failure);
     return s_->exit_code;
 }
 
