@@ -220,12 +220,24 @@ int exec_session::wait(std::optional<std::chrono::milliseconds> timeout) {
     core_->refuse_on_io_thread();
     std::optional<mailbox<int>::clock::time_point> deadline;
     if (timeout) deadline = mailbox<int>::deadline_after(*timeout);
-    if (!s_->ended.wait_closed(deadline) || !s_->output.wait_closed(deadline)) {
+    auto timed_out = [&] {
         protocol::fail(errc::timeout, "the command did not end within " + std::to_string(timeout->count()) + " ms (it goes on)");
+    };
+    // A broken output stream ends the wait at once: the output is incomplete whatever the
+    // command does next (Incus keeps such a command, and its operation, going for a while).
+    if (!s_->output.wait_closed(deadline)) timed_out();
+    {
+        std::lock_guard lk(s_->mu);
+        if (s_->stream_failure) std::rethrow_exception(s_->stream_failure);
+    }
+    if (!s_->ended.wait_closed(deadline)) timed_out();
+    {
+        // The broken stream first: an operation that failed after it (Incus) failed because of it.
+        std::lock_guard lk(s_->mu);
+        if (s_->stream_failure) std::rethrow_exception(s_->stream_failure);
     }
     s_->ended.rethrow_failure();
     std::lock_guard lk(s_->mu);
-    if (s_->stream_failure) std::rethrow_exception(s_->stream_failure);
     return s_->exit_code;
 }
 

@@ -65,6 +65,18 @@ struct wait_pacer {
     }
 };
 
+// Incus 6.0 answers the wait of a failed operation with an error envelope (code 500, the
+// operation's `err` as its message) where LXD answers with the operation, status Failure.
+// Both become a failed operation (`base` with that status and message), so a caller gets
+// errc::operation_failed with the server's words on either server.
+std::optional<api::operation_info> failed_by_wait(const error& e, api::operation_info base) {
+    if (e.code_value() != errc::server_error || e.http_status() != 500 || e.server_message().empty()) return std::nullopt;
+    base.code = api::status_code::failure;
+    base.status = "Failure";
+    base.err = e.server_message();
+    return base;
+}
+
 asio::awaitable<void> pause(std::chrono::milliseconds d) {
     if (d.count() <= 0) co_return;
     asio::steady_timer t(co_await asio::this_coro::executor, d);
@@ -82,19 +94,23 @@ asio::awaitable<api::operation_info> wait_operation_final(core* c, scope sc, std
         auto t0 = clock::now();
         std::optional<std::pair<protocol::envelope, http_response>> got;
         std::optional<error> lost;
+        std::optional<api::operation_info> failed;
         try {
             got = co_await c->call(std::move(r), sc);
         } catch (const error& e) {
-            // The operation exists: a connection the server now refuses (it died or
-            // restarted) means we lost it, with the operation's outcome unknown.
-            if (e.code_value() != errc::connection_failed) throw;
-            diagnostics d = e.diag();
-            d.operation_id = id;
-            d.detail = "lost the server while waiting for the operation (" + d.detail + ")";
-            lost.emplace(errc::connection_lost, std::move(d));
+            failed = failed_by_wait(e, api::operation_info{.id = id});
+            if (!failed) {
+                // The operation exists: a connection the server now refuses (it died or
+                // restarted) means we lost it, with the operation's outcome unknown.
+                if (e.code_value() != errc::connection_failed) throw;
+                diagnostics d = e.diag();
+                d.operation_id = id;
+                d.detail = "lost the server while waiting for the operation (" + d.detail + ")";
+                lost.emplace(errc::connection_lost, std::move(d));
+            }
         }
         if (lost) throw *lost;
-        auto info = protocol::decode_operation(got->first.metadata, got->second.request_line);
+        auto info = failed ? std::move(*failed) : protocol::decode_operation(got->first.metadata, got->second.request_line);
         if (api::is_final(info.code)) co_return info;
         co_await pause(pace.after(clock::now() - t0, server_wait));
     }
@@ -135,6 +151,16 @@ asio::awaitable<void> watch(core* c, std::shared_ptr<operation_state> st, std::s
             auto [env, res] = co_await c->call(std::move(r), sc);
             info = protocol::decode_operation(env.metadata, res.request_line);
         } catch (const error& e) {
+            api::operation_info last;
+            {
+                std::lock_guard lk(st->mu);
+                last = st->latest;
+            }
+            if (last.id.empty()) last.id = id;
+            if (auto failed = failed_by_wait(e, last)) {
+                st->finish(*failed, operation_failure(*failed, rl));
+                co_return;
+            }
             // The wait itself failed (connection lost, server restarted: the operation's
             // outcome is unknown). Report that, with the operation id.
             diagnostics d = e.diag();
@@ -143,11 +169,6 @@ asio::awaitable<void> watch(core* c, std::shared_ptr<operation_state> st, std::s
             auto code = e.code_value() == errc::not_found || e.code_value() == errc::connection_failed ? errc::connection_lost
                                                                                                     : e.code_value();
             if (e.code_value() == errc::not_found) d.detail = "the server no longer knows the operation (restarted?)";
-            api::operation_info last;
-            {
-                std::lock_guard lk(st->mu);
-                last = st->latest;
-            }
             st->finish(last, std::make_exception_ptr(error(code, std::move(d))));
             co_return;
         } catch (...) {

@@ -21,7 +21,9 @@ constexpr int threads = 8;
 constexpr int rounds = 6;   // each thread does every kind of call once
 }  // namespace
 
-TEST(Concurrency, EightThreadsShareOneClientForMixedCalls) {
+struct Concurrency : sandbox::server_test {};
+
+TEST_P(Concurrency, EightThreadsShareOneClientForMixedCalls) {
     auto c = sandbox::unix_client(1);
     sandbox::remove_leftovers(c);
     const auto name = sandbox::unique_name("conc");
@@ -102,10 +104,13 @@ TEST(Concurrency, EightThreadsShareOneClientForMixedCalls) {
 
 // The daemon answers the stream's pings: a quiet event stream outlives several idle limits
 // (a ping every 500 ms here) without an error.
-TEST(Concurrency, QuietEventStreamOfTheDaemonOutlivesItsIdleLimit) {
+TEST_P(Concurrency, QuietEventStreamOfTheDaemonOutlivesItsIdleLimit) {
     auto c = sandbox::unix_client(1);
     auto events = c.events({.types = {"lifecycle"}, .idle_limit = 1s});
     const auto until = std::chrono::steady_clock::now() + 3500ms;
     for (auto now = std::chrono::steady_clock::now(); now < until; now = std::chrono::steady_clock::now())
         (void)events.next(std::chrono::duration_cast<std::chrono::milliseconds>(until - now));
 }
+
+// Every case against LXD and Incus (Concurrency.Case/lxd, /incus).
+LXDPP_BOTH_SERVERS(Concurrency);

@@ -49,30 +49,45 @@ struct print_outcomes : ::testing::Environment {
 };
 [[maybe_unused]] auto* const registered = ::testing::AddGlobalTestEnvironment(new print_outcomes);
 
-class DaemonFaults : public ::testing::Test {
+/// Each server (LXD, Incus) gets its own running container and trusted client certificate,
+/// made by the first test that runs against it and removed after the last.
+struct faults_target {
+    std::unique_ptr<lxd::client> direct;
+    std::unique_ptr<lxd::instance> box;
+    std::string name;
+    lxd::certificate_pair pair;
+};
+
+class DaemonFaults : public sandbox::server_test {
 protected:
-    static void SetUpTestSuite() {
-        direct_ = std::make_unique<lxd::client>(sandbox::unix_client(1));
-        name_ = sandbox::unique_name("faults");
-        box_ = std::make_unique<lxd::instance>(sandbox::make_container(*direct_, name_, true));
-        pair_ = lxd::generate_client_certificate("lxdpp-faults");
-        lxd::tls_options tls;
-        tls.client_cert_pem = pair_.cert_pem;
-        tls.client_key_pem = pair_.key_pem;
-        tls.server_cert_pem = sandbox::server_cert(1);
-        lxd::client::connect_https(sandbox::https_url(1), tls).authenticate(sandbox::password(), "lxdpp-faults");
-    }
     static void TearDownTestSuite() {
-        try {
-            box_->remove(true);
-        } catch (...) {
+        for (auto& [srv, t] : targets_) {
+            try {
+                t.box->remove(true).wait(std::chrono::minutes(2));
+            } catch (...) {
+            }
         }
-        box_.reset();
-        direct_.reset();
+        targets_.clear();
     }
 
     void SetUp() override {
-        auto hp = sandbox::env("LXDPP_TEST_HTTPS_1");
+        auto& t = targets_[srv()];
+        if (!t.box) {
+            t.direct = std::make_unique<lxd::client>(sandbox::unix_client(1));
+            t.name = sandbox::unique_name("faults");
+            t.box = std::make_unique<lxd::instance>(sandbox::make_container(*t.direct, t.name, true));
+            t.pair = lxd::generate_client_certificate("lxdpp-faults");
+            lxd::tls_options tls;
+            tls.client_cert_pem = t.pair.cert_pem;
+            tls.client_key_pem = t.pair.key_pem;
+            tls.server_cert_pem = sandbox::server_cert(1);
+            lxd::client::connect_https(sandbox::https_url(1), tls).authenticate(sandbox::trust_secret(1), "lxdpp-faults");
+        }
+        direct_ = t.direct.get();
+        box_ = t.box.get();
+        name_ = t.name;
+        pair_ = t.pair;
+        auto hp = sandbox::https_url(1).substr(std::string("https://").size());
         auto colon = hp.rfind(':');
         proxy_ = std::make_unique<tcp_proxy>(hp.substr(0, colon), static_cast<std::uint16_t>(std::stoi(hp.substr(colon + 1))));
         lxd::tls_options tls;
@@ -111,10 +126,11 @@ protected:
         return out;
     }
 
-    static inline std::unique_ptr<lxd::client> direct_;
-    static inline std::unique_ptr<lxd::instance> box_;
-    static inline std::string name_;
-    static inline lxd::certificate_pair pair_;
+    static inline std::map<sandbox::server, faults_target> targets_;
+    lxd::client* direct_ = nullptr;
+    lxd::instance* box_ = nullptr;
+    std::string name_;
+    lxd::certificate_pair pair_;
     std::unique_ptr<tcp_proxy> proxy_;
     std::unique_ptr<lxd::client> client_;
     std::unique_ptr<lxd::instance> via_proxy_;
@@ -123,14 +139,14 @@ protected:
 
 const std::vector<std::string> big_output = {"sh", "-c", "head -c 33554432 /dev/zero"};
 
-TEST_F(DaemonFaults, ExecStdoutResetMidStreamIsConnectionLostNotShortSuccess) {
+TEST_P(DaemonFaults, ExecStdoutResetMidStreamIsConnectionLostNotShortSuccess) {
     proxy_->arm(fault::reset, dir::to_client, 4 << 20);
     lxd::errc code = timed("exec-reset", [&] { (void)via_proxy_->execute(big_output); }, 60s);
     EXPECT_EQ(code, lxd::errc::connection_lost);
     EXPECT_EQ(proxy_->faults_applied(), 1);
 }
 
-TEST_F(DaemonFaults, ExecStdoutCutMidStreamIsConnectionLostNamingTheStream) {
+TEST_P(DaemonFaults, ExecStdoutCutMidStreamIsConnectionLostNamingTheStream) {
     proxy_->arm(fault::cut, dir::to_client, 4 << 20);
     try {
         (void)via_proxy_->execute(big_output);
@@ -141,7 +157,7 @@ TEST_F(DaemonFaults, ExecStdoutCutMidStreamIsConnectionLostNamingTheStream) {
     }
 }
 
-TEST_F(DaemonFaults, ExecStdoutStallWithTimeoutEndsWithinTheDeadline) {
+TEST_P(DaemonFaults, ExecStdoutStallWithTimeoutEndsWithinTheDeadline) {
     proxy_->arm(fault::stall, dir::to_client, 4 << 20);
     lxd::exec_options o;
     o.timeout = 3s;
@@ -150,7 +166,7 @@ TEST_F(DaemonFaults, ExecStdoutStallWithTimeoutEndsWithinTheDeadline) {
     EXPECT_TRUE(code == lxd::errc::connection_lost || code == lxd::errc::timeout) << lxd::make_error_code(code).message();
 }
 
-TEST_F(DaemonFaults, ExecWhenTheDaemonDiesIsConnectionLostPromptly) {
+TEST_P(DaemonFaults, ExecWhenTheDaemonDiesIsConnectionLostPromptly) {
     auto fut = std::async(std::launch::async, [&] { return code_of([&] { (void)via_proxy_->execute({"sleep", "30"}); }); });
     std::this_thread::sleep_for(1500ms);   // the command is running
     proxy_->die();
@@ -160,7 +176,7 @@ TEST_F(DaemonFaults, ExecWhenTheDaemonDiesIsConnectionLostPromptly) {
     outcomes()["exec-daemon-dies:" + lxd::make_error_code(code).message()]++;
 }
 
-TEST_F(DaemonFaults, ExecAfterTheFaultWorksAgain) {
+TEST_P(DaemonFaults, ExecAfterTheFaultWorksAgain) {
     proxy_->arm(fault::reset, dir::to_client, 4 << 20);
     EXPECT_EQ(code_of([&] { (void)via_proxy_->execute(big_output); }), lxd::errc::connection_lost);
     auto r = via_proxy_->execute({"sh", "-c", "echo fine"});
@@ -168,7 +184,7 @@ TEST_F(DaemonFaults, ExecAfterTheFaultWorksAgain) {
     EXPECT_EQ(r.out, "fine\n");
 }
 
-TEST_F(DaemonFaults, InteractiveOutputResetIsConnectionLostNotAnExitCode) {
+TEST_P(DaemonFaults, InteractiveOutputResetIsConnectionLostNotAnExitCode) {
     proxy_->arm(fault::reset, dir::to_client, 4 << 20);
     auto code = timed("pty-reset",
                       [&] {
@@ -183,7 +199,7 @@ TEST_F(DaemonFaults, InteractiveOutputResetIsConnectionLostNotAnExitCode) {
     EXPECT_EQ(code, lxd::errc::connection_lost) << lxd::make_error_code(code).message();
 }
 
-TEST_F(DaemonFaults, FileGetCutKeepsTheExistingLocalFileAndLeavesNoPartial) {
+TEST_P(DaemonFaults, FileGetCutKeepsTheExistingLocalFileAndLeavesNoPartial) {
     std::string big(8 << 20, 'x');
     box_->files().put("/root/big", big);
     auto local = dir_ / "big";
@@ -197,7 +213,7 @@ TEST_F(DaemonFaults, FileGetCutKeepsTheExistingLocalFileAndLeavesNoPartial) {
     EXPECT_EQ(entries_of(dir_), std::vector<std::string>{"big"});
 }
 
-TEST_F(DaemonFaults, FileGetStallHitsTheDeadline) {
+TEST_P(DaemonFaults, FileGetStallHitsTheDeadline) {
     std::string big(8 << 20, 'y');
     box_->files().put("/root/big2", big);
     proxy_->arm(fault::stall, dir::to_client, 2 << 20);
@@ -207,7 +223,7 @@ TEST_F(DaemonFaults, FileGetStallHitsTheDeadline) {
     EXPECT_TRUE(entries_of(dir_).empty());
 }
 
-TEST_F(DaemonFaults, FilePutResetLeavesNoPartialFileInTheInstance) {
+TEST_P(DaemonFaults, FilePutResetLeavesNoPartialFileInTheInstance) {
     auto local = dir_ / "up";
     { std::ofstream(local) << std::string(16 << 20, 'z'); }
     box_->files().put("/root/up", "old");
@@ -217,7 +233,7 @@ TEST_F(DaemonFaults, FilePutResetLeavesNoPartialFileInTheInstance) {
     EXPECT_FALSE(box_->files().exists("/root/up")) << "a partial upload stayed under the final name";
 }
 
-TEST_F(DaemonFaults, FileGetStoppedLeavesTheTargetUntouched) {
+TEST_P(DaemonFaults, FileGetStoppedLeavesTheTargetUntouched) {
     std::string big(8 << 20, 'w');
     box_->files().put("/root/big3", big);
     auto local = dir_ / "big3";
@@ -244,7 +260,7 @@ TEST_F(DaemonFaults, FileGetStoppedLeavesTheTargetUntouched) {
 
 // A directory of the tree being pushed is swapped for a symlink to a directory outside it
 // while the push runs. Whatever the timing, the outside file must never reach the instance.
-TEST_F(DaemonFaults, RecursivePutNeverFollowsASymlinkSwappedIntoTheTree) {
+TEST_P(DaemonFaults, RecursivePutNeverFollowsASymlinkSwappedIntoTheTree) {
     auto outside = dir_ / "outside";
     fs::create_directories(outside);
     { std::ofstream(outside / "secret") << "TOP-SECRET"; }
@@ -288,23 +304,32 @@ TEST_F(DaemonFaults, RecursivePutNeverFollowsASymlinkSwappedIntoTheTree) {
 
 namespace {
 
-// The daemon itself killed with SIGKILL (daemon 2 of the sandbox, over its Unix socket),
-// during each kind of call; then revived, and the next call works.
-class DaemonKilled : public ::testing::Test {
+// The daemon itself killed with SIGKILL (daemon 2 of the sandbox's LXD or Incus daemons,
+// over its Unix socket), during each kind of call; then revived, and the next call works.
+class DaemonKilled : public sandbox::server_test {
 protected:
-    static void SetUpTestSuite() {
+    void SetUp() override {
+        auto& n = names_[srv()];
+        if (!n.empty()) return;
         auto c = sandbox::unix_client(2);
-        name_ = sandbox::unique_name("killed");
-        (void)sandbox::make_container(c, name_, true);
+        n = sandbox::unique_name("killed");
+        (void)sandbox::make_container(c, n, true);
     }
     static void TearDownTestSuite() {
-        try {
-            sandbox::unix_client(2).instances().get(name_).remove(true).wait(std::chrono::minutes(2));
-        } catch (...) {
+        for (auto& [srv, n] : names_) {
+            sandbox::use(srv);
+            try {
+                sandbox::unix_client(2).instances().get(n).remove(true).wait(std::chrono::minutes(2));
+            } catch (...) {
+            }
         }
+        names_.clear();
     }
+    /// The running container of the current server's daemon 2.
+    static const std::string& name() { return names_[sandbox::current()]; }
     static void sandbox_cmd(const std::string& verb) {
-        std::string cmd = std::string(LXDPP_SOURCE_DIR) + "/scripts/sandbox " + verb + " " + sandbox::env("LXDPP_TEST_ROOT") + " 2";
+        std::string k = sandbox::on_incus() ? "i2" : "2";
+        std::string cmd = std::string(LXDPP_SOURCE_DIR) + "/scripts/sandbox " + verb + " " + sandbox::env("LXDPP_TEST_ROOT") + " " + k;
         ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     }
     /// Starts `call` on its own thread, kills the daemon after `delay`, and checks the call
@@ -326,23 +351,23 @@ protected:
         outcomes()[std::string("kill-") + label + ":" + lxd::make_error_code(code).message()]++;
         EXPECT_EQ(code, lxd::errc::connection_lost) << label << ": " << lxd::make_error_code(code).message();
         EXPECT_LT(took, bound);
-        EXPECT_EQ(c->instances().get(name_).name(), name_);   // the same client recovers
+        EXPECT_EQ(c->instances().get(name()).name(), name());   // the same client recovers
     }
-    static inline std::string name_;
+    static inline std::map<sandbox::server, std::string> names_;
 };
 
-TEST_F(DaemonKilled, DuringExec) {
-    kill_during("exec", [](lxd::client& c) { (void)c.instances().get(name_).execute({"sleep", "60"}); }, 1500ms, 15s);
+TEST_P(DaemonKilled, DuringExec) {
+    kill_during("exec", [](lxd::client& c) { (void)c.instances().get(name()).execute({"sleep", "60"}); }, 1500ms, 15s);
 }
 
-TEST_F(DaemonKilled, DuringOperationWait) {
+TEST_P(DaemonKilled, DuringOperationWait) {
     kill_during("operation-wait",
                 [](lxd::client& c) {
                     // An operation that runs until the daemon dies: a stop with a long timeout
                     // of a container whose init ignores the request (sleep as PID 1 is not
                     // used: the busybox init honours SIGPWR slowly, so a running exec is
                     // the operation waited on instead).
-                    auto inst = c.instances().get(name_);
+                    auto inst = c.instances().get(name());
                     lxd::exec_options o;
                     o.record_output = true;   // no websockets: only the operation wait is left
                     (void)inst.execute({"sleep", "60"}, o);
@@ -350,17 +375,17 @@ TEST_F(DaemonKilled, DuringOperationWait) {
                 1500ms, 15s);
 }
 
-TEST_F(DaemonKilled, DuringFileGet) {
+TEST_P(DaemonKilled, DuringFileGet) {
     {
         auto c = sandbox::unix_client(2);
-        (void)c.instances().get(name_).execute({"sh", "-c", "head -c 268435456 /dev/zero > /root/big"});
+        (void)c.instances().get(name()).execute({"sh", "-c", "head -c 268435456 /dev/zero > /root/big"});
     }
     auto local = fs::temp_directory_path() / sandbox::unique_name("killget");
     { std::ofstream(local) << "before"; }
     kill_during("file-get",
                 [local](lxd::client& c) {
-                    (void)c.instances().get(name_).files().get_to_file("/root/big", local.string());
-                    (void)c.instances().get(name_).files().get_to_file("/root/big", local.string());
+                    (void)c.instances().get(name()).files().get_to_file("/root/big", local.string());
+                    (void)c.instances().get(name()).files().get_to_file("/root/big", local.string());
                 },
                 300ms, 15s);
     std::ifstream in(local);
@@ -369,7 +394,7 @@ TEST_F(DaemonKilled, DuringFileGet) {
     fs::remove(local);
 }
 
-TEST_F(DaemonKilled, DuringEvents) {
+TEST_P(DaemonKilled, DuringEvents) {
     kill_during("events",
                 [](lxd::client& c) {
                     auto s = c.events();
@@ -379,3 +404,7 @@ TEST_F(DaemonKilled, DuringEvents) {
 }
 
 }  // namespace
+
+// Every case against LXD and Incus (Suite.Case/lxd, /incus).
+LXDPP_BOTH_SERVERS(DaemonFaults);
+LXDPP_BOTH_SERVERS(DaemonKilled);

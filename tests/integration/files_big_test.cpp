@@ -35,7 +35,9 @@ std::string sha256_file(const std::string& path) {
 }
 }  // namespace
 
-TEST(FilesBig, OneGiBRoundTripInConstantMemory) {
+struct FilesBig : sandbox::server_test {};
+
+TEST_P(FilesBig, OneGiBRoundTripInConstantMemory) {
     auto c = sandbox::unix_client(1);
     auto name = sandbox::unique_name("big");
     auto box = sandbox::make_container(c, name, false);
@@ -72,3 +74,6 @@ TEST(FilesBig, OneGiBRoundTripInConstantMemory) {
     ::unlink(dst.c_str());
     box.remove(true).wait(std::chrono::minutes(2));
 }
+
+// The same body against LXD and Incus (FilesBig.OneGiBRoundTripInConstantMemory/lxd, /incus).
+LXDPP_BOTH_SERVERS(FilesBig);

@@ -276,8 +276,8 @@ TEST_P(Instances, StatefulStopReportsTheCriuFailure) {
     } catch (const lxd::error& e) {
         if (sandbox::on_incus()) {
             // Incus refuses before trying CRIU (migration.stateful is not set), as an HTTP 500
-            // answer to the wait.
-            EXPECT_EQ(e.code_value(), lxd::errc::server_error) << e.what();
+            // answer to the wait: a failed operation.
+            EXPECT_EQ(e.code_value(), lxd::errc::operation_failed) << e.what();
             EXPECT_EQ(e.server_message(), "Stateful stop requires the instance to have migration.stateful be set to true");
         } else {
             EXPECT_TRUE(e.code_value() == lxd::errc::operation_failed || e.code_value() == lxd::errc::bad_request) << e.what();
@@ -303,7 +303,7 @@ TEST_P(Instances, RenameStoppedAndRefusedWhileRunning) {
         FAIL();
     } catch (const lxd::error& e) {
         if (sandbox::on_incus()) {
-            EXPECT_EQ(e.code_value(), lxd::errc::server_error) << e.what();   // HTTP 500 from the wait
+            EXPECT_EQ(e.code_value(), lxd::errc::operation_failed) << e.what();   // HTTP 500 from the wait
             EXPECT_EQ(e.server_message(), "Renaming of running instance not allowed");
         } else {
             EXPECT_TRUE(e.code_value() == lxd::errc::bad_request || e.code_value() == lxd::errc::operation_failed) << e.what();
@@ -361,8 +361,10 @@ TEST_P(Instances, ErrorsCarryTheServersMessage) {
         FAIL();
     } catch (const lxd::error& e) {
         if (sandbox::on_incus()) {
-            // Incus 6.0.4: the database's words, as an HTTP 500 answer to the wait.
-            EXPECT_EQ(e.code_value(), lxd::errc::server_error) << e.what();
+            // Incus 6.0.4: the database's words, as an HTTP 500 answer to the wait (a failed
+            // operation, as on LXD).
+            EXPECT_EQ(e.code_value(), lxd::errc::operation_failed) << e.what();
+            EXPECT_FALSE(e.operation_id().empty()) << e.what();
             EXPECT_NE(e.server_message().find("UNIQUE constraint failed: instances.project_id, instances.name"), std::string::npos)
                 << e.what();
         } else {

@@ -67,9 +67,11 @@ TEST_P(OperationsEvents, FailureCarriesTheServersMessage) {
         FAIL() << "created from a missing image";
     } catch (const lxd::error& e) {
         if (sandbox::on_incus()) {
-            // Incus 6.0 answers the wait of a failed operation with an HTTP 500 error.
-            EXPECT_EQ(e.code_value(), lxd::errc::server_error) << e.what();
+            // Incus 6.0 answers the wait of a failed operation with an HTTP 500 error: lxdpp
+            // reports it as the failed operation it is, with the operation's id.
+            EXPECT_EQ(e.code_value(), lxd::errc::operation_failed) << e.what();
             EXPECT_EQ(e.server_message(), "Image not provided for instance creation");
+            EXPECT_FALSE(e.operation_id().empty()) << e.what();
         } else {
             // LXD refuses this either at once (404) or in the operation; either way its words.
             EXPECT_TRUE(e.code_value() == lxd::errc::not_found || e.code_value() == lxd::errc::operation_failed) << e.what();

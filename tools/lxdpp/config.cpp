@@ -76,6 +76,14 @@ bool incus_client() {
 
 }  // namespace
 
+bool config::incus_flavour() noexcept {
+    try {
+        return incus_client();
+    } catch (...) {
+        return false;
+    }
+}
+
 config config::load() {
     config c;
     c.incus_ = incus_client();
@@ -142,6 +150,12 @@ config config::load() {
 }
 
 void config::force_local() {
+    // incus 6 --force-local keeps the remotes (`d1:` still works) and makes `local` the default.
+    if (incus_) {
+        default_ = "local";
+        read_only_ = true;
+        return;
+    }
     // As lxc --force-local: a fresh configuration, only the local socket.
     remotes_.clear();
     remotes_["local"] = builtin("local", "unix://", "", false);

@@ -33,6 +33,9 @@ public:
     /// socket ($INCUS_SOCKET, $INCUS_DIR, /run/incus, /var/lib/incus). A missing config.yml
     /// gives that client's built-in remotes.
     static config load();
+    /// True when the rule above picks incus's (an unknown $LXDPP_CLIENT counts as lxc's here;
+    /// load() refuses it). Decides which verb forms the command line offers.
+    static bool incus_flavour() noexcept;
     bool is_incus() const { return incus_; }
 
     const std::string& dir() const { return dir_; }
@@ -43,7 +46,8 @@ public:
 
     /// The `aliases:` section of config.yml (alias → command words).
     const std::map<std::string, std::string>& aliases() const { return aliases_; }
-    /// --force-local: only the local socket, as a fresh configuration; never saved.
+    /// --force-local: only the local socket, as a fresh configuration (incus: the remotes stay,
+    /// `local` is the default); never saved.
     void force_local();
 
     void add(const remote& r);

@@ -22,7 +22,10 @@ std::size_t display_width(const std::string& s) {
 }
 
 std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    // As Go's encoding/csv (lxc's and incus's): quoted when it holds a separator, a quote or a
+    // line end, or begins with white space (incus's blank " " for "never expires").
+    bool leading_space = !s.empty() && (s[0] == ' ' || s[0] == '\t');
+    if (!leading_space && s.find_first_of(",\"\n\r") == std::string::npos) return s;
     std::string q = "\"";
     for (char c : s) {
         if (c == '"') q += '"';

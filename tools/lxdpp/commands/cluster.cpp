@@ -27,7 +27,8 @@ void cluster_command::add(CLI::App& app) {
 
 void cluster_command::list() {
     auto c = ctx_.connect(ctx_.remote_arg_name(member_));
-    if (!c.cluster().enabled()) throw usage_error("LXD server isn't part of a cluster");
+    // incus 6 drops the "LXD " from lxc's words.
+    if (!c.cluster().enabled()) throw usage_error(ctx_.cfg.is_incus() ? "Server isn't part of a cluster" : "LXD server isn't part of a cluster");
     listing out{{{"NAME", "URL", "ROLES", "ARCHITECTURE", "FAILURE DOMAIN", "DESCRIPTION", "STATE", "MESSAGE"}, {}}, boost::json::array()};
     for (auto& m : c.cluster().members()) {
         std::string roles;

@@ -136,7 +136,7 @@ private:
     int uid_ = -1, gid_ = -1;
 };
 
-/// snapshot, snapshots, restore.
+/// snapshot, snapshots, restore (lxc); snapshot create|delete|list|rename|restore|show (incus).
 class snapshot_command {
 public:
     explicit snapshot_command(context& ctx) : ctx_(ctx) {}
@@ -146,8 +146,12 @@ public:
     void restore();
 
 private:
+    void add_incus(CLI::App& app);   // incus 6's `snapshot create|delete|list|rename|restore|show`
+    void remove();
+    void rename();
+    void show();
     context& ctx_;
-    std::string name_, snapshot_, expiry_, format_ = "table";
+    std::string name_, snapshot_, new_name_, expiry_, format_ = "table";
     bool stateful_ = false, no_expiry_ = false, reuse_ = false;
 };
 

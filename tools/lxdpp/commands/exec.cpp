@@ -191,7 +191,15 @@ int exec_command::run() {
         int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (devnull >= 0) ::dup2(devnull, 0);
     }
-    return tty ? run_interactive(inst, environment, signals) : run_piped(inst, environment, signals);
+    try {
+        return tty ? run_interactive(inst, environment, signals) : run_piped(inst, environment, signals);
+    } catch (const lxd::error& e) {
+        // Incus refuses a command it cannot find (exit status 127) as a failed request with
+        // these words; the incus CLI prints them and exits 127, as lxc does for LXD's 127.
+        if (e.code_value() != lxd::errc::bad_request || e.server_message() != "Command not found") throw;
+        std::cerr << "Error: Command not found\n";
+        return 127;
+    }
 }
 
 int exec_command::run_piped(lxd::instance& inst, const std::map<std::string, std::string>& environment,

@@ -41,13 +41,14 @@ std::size_t read_stdin(char* b, std::size_t cap, const std::stop_token& stop) {
     }
 }
 
-/// Creates the missing directories of `d` in the instance; lxc makes them 0750.
-void make_parents(lxd::files& files, std::string d) {
+/// Creates the missing directories of `d` in the instance with `mode`: lxc makes them 0750,
+/// incus 6 0755.
+void make_parents(lxd::files& files, std::string d, std::uint32_t mode) {
     if (d.size() > 1 && d.back() == '/') d.pop_back();
     std::vector<std::string> chain;
     for (auto p = d; p != "/" && !p.empty(); p = parent_of(p)) chain.push_back(p);
     for (auto it = chain.rbegin(); it != chain.rend(); ++it)
-        if (!files.exists(*it)) files.mkdir(*it, {.mode = 0750});
+        if (!files.exists(*it)) files.mkdir(*it, {.mode = mode});
 }
 
 }  // namespace
@@ -77,7 +78,7 @@ void file_command::push_one(lxd::files& files, const std::string& local, const s
                             const std::stop_token& stop) {
     fs::path lp(local);
     auto dest = into_dir ? (path.back() == '/' ? path : path + "/") + lp.filename().string() : path;
-    if (parents_) make_parents(files, into_dir ? path : parent_of(path));
+    if (parents_) make_parents(files, into_dir ? path : parent_of(path), ctx_.cfg.is_incus() ? 0755 : 0750);
     if (recursive_) {
         if (!fs::is_directory(lp)) throw usage_error(local + " is not a directory");
         files.recursive_put(local, dest, {.stop = stop});

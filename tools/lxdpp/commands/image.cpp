@@ -32,8 +32,9 @@ std::string image_column_header(char ch) {
     return "";
 }
 
-/// One row of `image list`, its cells as lxc writes them.
-std::vector<std::string> image_row(const lxd::api::image& i, const std::string& columns) {
+/// One row of `image list`, its cells as lxc writes them (incus 6: sizes in MiB, upload
+/// dates as in `info`).
+std::vector<std::string> image_row(const lxd::api::image& i, const std::string& columns, bool incus) {
     std::vector<std::string> names;
     for (auto& a : i.aliases) names.push_back(a.name);
     std::sort(names.begin(), names.end());
@@ -45,7 +46,7 @@ std::vector<std::string> image_row(const lxd::api::image& i, const std::string& 
     if (names.size() > 1) shortest += " (" + std::to_string(names.size() - 1) + " more)";
     auto d = i.properties.find("description");
     char size[32];
-    std::snprintf(size, sizeof size, "%.2fMB", static_cast<double>(i.size) / 1024.0 / 1024.0);
+    std::snprintf(size, sizeof size, incus ? "%.2fMiB" : "%.2fMB", static_cast<double>(i.size) / 1024.0 / 1024.0);
     std::vector<std::string> row;
     for (char ch : columns) {
         switch (ch) {
@@ -58,7 +59,7 @@ std::vector<std::string> image_row(const lxd::api::image& i, const std::string& 
         case 'a': row.push_back(i.architecture); break;
         case 's': row.push_back(size); break;
         case 't': row.push_back(i.type == "virtual-machine" ? "VIRTUAL-MACHINE" : "CONTAINER"); break;
-        case 'u': row.push_back(local_time(i.uploaded_at, "%b %-d, %Y at %-I:%M%P (%Z)")); break;
+        case 'u': row.push_back(local_time(i.uploaded_at, incus ? "%Y/%m/%d %H:%M %Z" : "%b %-d, %Y at %-I:%M%P (%Z)")); break;
         }
     }
     return row;
@@ -158,7 +159,7 @@ void image_command::list() {
     } else {
         if (format_ != "table" && format_ != "csv" && format_ != "compact") throw usage_error("Invalid format \"" + format_ + "\"");
         for (char ch : columns_) out.rows.header.push_back(image_column_header(ch));
-        for (auto& i : shown) out.add_row(image_row(i, columns_));
+        for (auto& i : shown) out.add_row(image_row(i, columns_, ctx_.cfg.is_incus()));
         // lxc sorts the rows by their cells, left to right.
         std::sort(out.rows.rows.begin(), out.rows.rows.end());
     }

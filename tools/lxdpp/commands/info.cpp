@@ -1,6 +1,7 @@
 // tools/lxdpp/commands/info.cpp — `lxdpp info`: an instance, or the server, as lxc shows them.
 #include <iostream>
 #include <sstream>
+#include <ctime>
 
 #include "commands.hpp"
 
@@ -11,6 +12,16 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* info_time = "%Y/%m/%d %H:%M %Z";
+
+/// The Unix epoch in local time (local_time() prints it as nothing, as lxc does).
+std::string epoch_time(const char* layout) {
+    std::time_t t = 0;
+    std::tm local{};
+    ::localtime_r(&t, &local);
+    char buf[64];
+    std::strftime(buf, sizeof buf, layout, &local);
+    return buf;
+}
 
 /// The server's description as YAML; lxc writes the storage driver entries under their
 /// YAML names (the JSON's are capitalised).
@@ -103,14 +114,25 @@ void info_command::run() {
     auto i = c.instances().get(name);
     auto st = i.state();
     std::ostringstream out;
-    out << "Name: " << i.name() << "\n"
-        << "Status: " << upper(i.status()) << "\n"
+    out << "Name: " << i.name() << "\n";
+    if (ctx_.cfg.is_incus()) out << "Description: " << i.description() << "\n";   // incus 6 prints it, even empty
+    out << "Status: " << upper(i.status()) << "\n"
         << "Type: " << i.type() << (i.ephemeral() ? " (ephemeral)" : "") << "\n"
         << "Architecture: " << i.architecture() << "\n";
     if (!i.location().empty() && i.location() != "none") out << "Location: " << i.location() << "\n";
     if (st.pid) out << "PID: " << st.pid << "\n";
     out << "Created: " << local_time(i.created_at(), info_time) << "\n";
-    if (auto used = local_time(i.last_used_at(), info_time); !used.empty()) out << "Last Used: " << used << "\n";
+    if (auto used = local_time(i.last_used_at(), info_time); !used.empty())
+        out << "Last Used: " << used << "\n";
+    else if (ctx_.cfg.is_incus() && i.last_used_at().rfind("1970-01-01T00:00:00", 0) == 0)
+        out << "Last Used: " << epoch_time(info_time) << "\n";   // incus prints "never used" as the epoch
+    if (ctx_.cfg.is_incus()) {
+        // incus 6: when the state has it (Incus servers), the time the instance started.
+        auto state = parse_raw(st.raw_json);
+        auto* at = state.is_object() ? state.as_object().if_contains("started_at") : nullptr;
+        if (at && at->is_string())
+            if (auto started = local_time(std::string(at->as_string()), info_time); !started.empty()) out << "Started: " << started << "\n";
+    }
     if (st.status_code == lxd::api::status_code::running) put_resources(out, st);
     auto snaps = i.snapshots().all();
     if (!snaps.empty()) {

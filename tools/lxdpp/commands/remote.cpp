@@ -96,8 +96,10 @@ void remote_command::add(CLI::App& app) {
 void remote_command::add_remote() {
     const auto& name = name_;
     std::string url = url_;
-    std::string protocol = protocol_.empty() ? "lxd" : protocol_;
-    if (protocol != "lxd" && protocol != "simplestreams") throw usage_error("Invalid protocol: " + protocol);
+    // The server protocol as each CLI names it: lxc's "lxd", incus's "incus".
+    const std::string native = ctx_.cfg.is_incus() ? "incus" : "lxd";
+    std::string protocol = protocol_.empty() ? native : protocol_;
+    if (protocol != native && protocol != "simplestreams") throw usage_error("Invalid protocol: " + protocol);
     if (!auth_type_.empty() && auth_type_ != "tls") throw usage_error("not supported by lxdpp: --auth-type " + auth_type_);
     if (ctx_.cfg.has(name)) throw usage_error("Remote " + name + " exists as <" + ctx_.cfg.get(name).addr + ">");
     // `remote add NAME TOKEN`, as lxc: the token names the server's addresses and certificate.
@@ -176,9 +178,12 @@ void remote_command::add_https(remote r, const std::string& url, const std::stri
 void remote_command::list() {
     listing out{{{"NAME", "URL", "PROTOCOL", "AUTH TYPE", "PUBLIC", "STATIC", "GLOBAL"}, {}}, json::object()};
     auto& obj = out.items.as_object();
-    for (auto& [name, r] : ctx_.cfg.remotes()) {
+    const bool incus = ctx_.cfg.is_incus();
+    for (auto [name, r] : ctx_.cfg.remotes()) {
+        // incus fills in "tls" for a private HTTPS remote whose config.yml entry has no auth_type.
+        if (incus && r.auth_type.empty() && !r.is_public && r.addr.rfind("https://", 0) == 0) r.auth_type = "tls";
         auto auth = !r.auth_type.empty() ? r.auth_type : r.is_unix() ? "file access" : r.protocol == "simplestreams" ? "none" : "tls";
-        out.add_row({name + (name == ctx_.cfg.default_remote() ? " (current)" : ""), r.addr, r.protocol.empty() ? "lxd" : r.protocol,
+        out.add_row({name + (name == ctx_.cfg.default_remote() ? " (current)" : ""), r.addr, r.protocol.empty() ? (incus ? "incus" : "lxd") : r.protocol,
                                  auth, r.is_public ? "YES" : "NO", r.is_static ? "YES" : "NO", "NO"});
         if (format_ == "yaml") {
             // lxc's config.yml form: empty fields left out.
@@ -189,8 +194,18 @@ void remote_command::list() {
             y["public"] = r.is_public;
             obj[name] = y;
         } else {
-            obj[name] = json::object{{"Addr", r.addr}, {"AuthType", r.auth_type}, {"Domain", ""}, {"Project", r.project},
-                                     {"Protocol", r.protocol}, {"Public", r.is_public}, {"Global", false}, {"Static", r.is_static}};
+            // Go's struct, encoded: lxc 5.0 has a Domain field where incus 6 has KeepAlive.
+            json::object o{{"Addr", r.addr}, {"AuthType", r.auth_type}};
+            if (incus)
+                o["KeepAlive"] = 0;
+            else
+                o["Domain"] = "";
+            o["Project"] = r.project;
+            o["Protocol"] = r.protocol;
+            o["Public"] = r.is_public;
+            o["Global"] = false;
+            o["Static"] = r.is_static;
+            obj[name] = std::move(o);
         }
     }
     out.print(std::cout, format_);
