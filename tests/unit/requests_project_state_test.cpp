@@ -13,14 +13,15 @@ using lxd::errc;
 using test_support::code_of;
 
 TEST(ProjectStateRequests, GetIsUnscopedOnItsPath) {
-    auto r = project_state_get("web tier");
+    auto r = project_state_get("web-tier.1");
     EXPECT_EQ(r.method, verb::get);
-    EXPECT_EQ(r.path, "/1.0/projects/web%20tier/state");
+    EXPECT_EQ(r.path, "/1.0/projects/web-tier.1/state");
     EXPECT_TRUE(r.query.empty());
     EXPECT_EQ(r.body, "");
     EXPECT_FALSE(r.scoped);
     EXPECT_EQ(code_of([] { project_state_get("a/b"); }), errc::invalid_argument);
     EXPECT_EQ(code_of([] { project_state_get(""); }), errc::invalid_argument);
+    EXPECT_EQ(code_of([] { project_state_get("web tier"); }), errc::invalid_argument);
 }
 
 TEST(ProjectStateRequests, DecodesLimitsAndUsage) {
