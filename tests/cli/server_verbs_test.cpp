@@ -105,6 +105,10 @@ struct ServerVerbs : cli_support::fixture {
             } catch (const lxd::error&) {
             }
         }
+        // The profiles a monitor test made, even when it stopped early.
+        auto mine = "t" + std::to_string(::getpid()) + "-mon";
+        for (auto& n : c1.profiles().names())
+            if (n.rfind(mine, 0) == 0) c1.profiles().get(n).remove();
         sandbox::remove_leftovers(c1);
         fs::remove_all(dir);
     }
@@ -146,12 +150,15 @@ TEST_P(ServerVerbs, WarningsListShowAckDeleteAsLxc) {
     same_as_lxc("warning list d1: --all");
     c1.warnings().acknowledge(first, false);
 
-    auto last = all.back().uuid;
-    EXPECT_EQ(ok("warning delete d1:" + last), "");
-    EXPECT_EQ(sandbox::lxc("warning list d1: -a -f csv").find(last), std::string::npos);
-    auto again = run("warning delete d1:" + last);
-    EXPECT_EQ(again.status, 1);
-    EXPECT_EQ(again.err, "Error: Warning not found\n");
+    // Deleting: the daemons cannot be made to raise a new warning on demand, and every real
+    // deletion uses one of the few they start with (the library's test deletes one:
+    // Server.WarningsListShowAcknowledgeAndRemove), so the CLI is checked on an unknown UUID,
+    // where lxc and lxdpp must give the server's refusal alike, and on its argument rules.
+    same_as_lxc("warning delete d1:00000000-0000-0000-0000-000000000000");
+    auto none = run("warning delete d1:");
+    EXPECT_EQ(none.status, 1);
+    EXPECT_EQ(none.err, "Error: give either a warning UUID or --all\n");
+    EXPECT_EQ(c1.warnings().all().size(), all.size());
 }
 
 TEST_P(ServerVerbs, OperationListShowDeleteAsLxc) {
