@@ -279,13 +279,14 @@ std::string client::token_from_operation(const api::operation_info& op) {
     auto meta = parse_json(op.metadata_json);
     if (!meta.is_object()) protocol::fail_protocol("", "token operation without metadata");
     auto& m = meta.get_object();
+    // The keys in the order lxc and incus encode them, so that the token is theirs byte for
+    // byte. LXD 5.0 and Incus keep the name in metadata.request; a token needs it.
     json::object t;
-    for (auto key : {"client_name", "fingerprint", "addresses", "secret", "expires_at"})
+    if (auto it = m.find("client_name"); it != m.end()) t["client_name"] = it->value();
+    else if (auto rq = m.find("request"); rq != m.end() && rq->value().is_object())
+        if (auto n = rq->value().get_object().find("name"); n != rq->value().get_object().end()) t["client_name"] = n->value();
+    for (auto key : {"fingerprint", "addresses", "secret", "expires_at"})
         if (auto it = m.find(key); it != m.end()) t[key] = it->value();
-    // LXD 5.0 keeps the name in metadata.request; the server refuses tokens without it.
-    if (!t.contains("client_name"))
-        if (auto rq = m.find("request"); rq != m.end() && rq->value().is_object())
-            if (auto n = rq->value().get_object().find("name"); n != rq->value().get_object().end()) t["client_name"] = n->value();
     if (!t.contains("expires_at")) t["expires_at"] = "0001-01-01T00:00:00Z";
     if (!t.contains("secret")) protocol::fail_protocol("", "token operation without a secret");
     return base64_encode(json::serialize(t));

@@ -4,6 +4,8 @@
 
 #include <lxd/export.hpp>
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,8 +13,11 @@
 
 #include <lxd/api/profile.hpp>
 #include <lxd/client.hpp>
+#include <lxd/operation.hpp>
 
 namespace lxd {
+
+namespace detail { struct project_news; }
 
 struct project_create {
     std::string name;
@@ -22,18 +27,19 @@ struct project_create {
     api::config_map config;
 };
 
-/// One project as last read. Accessors never do I/O.
+/// One project as last read. Accessors never do I/O; copies of a handle share what its
+/// own rename learns (as instance handles do).
 /// Thread safety: distinct objects safe; a shared one is not (it is a value).
 class LXDPP_API project {
 public:
     project(client c, api::project data, std::string etag);
 
-    const std::string& name() const { return data_.name; }
-    const std::string& description() const { return data_.description; }
-    const api::config_map& config() const { return data_.config; }
-    const std::vector<std::string>& used_by() const { return data_.used_by; }
-    const std::string& etag() const { return etag_; }
-    const api::project& data() const { return data_; }
+    const std::string& name() const { return fresh().name; }
+    const std::string& description() const { return fresh().description; }
+    const api::config_map& config() const { return fresh().config; }
+    const std::vector<std::string>& used_by() const { return fresh().used_by; }
+    const std::string& etag() const { fresh(); return etag_; }
+    const api::project& data() const { return fresh(); }
 
     project& set_config(std::string key, std::string value);
     project& unset_config(const std::string& key);
@@ -44,20 +50,27 @@ public:
     /// since it was read), then a re-read.
     void save();
     void refresh();
-    /// POST {name}, waiting for it (an operation on LXD 5.0 and Incus); the handle then holds
-    /// the new name. The server refuses "default" and a project in use.
-    void rename(std::string_view new_name);
+    /// POST {name}: an operation on LXD 5.0 and Incus, returned as instance::rename returns
+    /// its own. When it succeeds, its last step re-reads the project (before any waiter is
+    /// released), so after `rename(n).wait(...)` this handle and its copies hold the new name.
+    /// The server refuses "default" and a project in use.
+    [[nodiscard]] operation rename(std::string_view new_name);
     /// DELETE. The server refuses "default" and a project that is not empty.
     void remove();
+    /// GET /1.0/projects/{name}/state: its resource limits and usage (`lxc project info`).
+    api::project_state state() const;
     /// A client of the same server scoped to this project.
     client scoped_client() const { return client_.use_project(data_.name); }
 
     const client& owner() const { return client_; }
 
 private:
-    client client_;
-    api::project data_;
-    std::string etag_;
+    const api::project& fresh() const;   // takes in what the handle's own rename learned
+    mutable client client_;
+    mutable api::project data_;
+    mutable std::string etag_;
+    std::shared_ptr<detail::project_news> news_;
+    mutable std::uint64_t seen_ = 0;
 };
 
 /// The projects manager. Thread safety: safe to share.

@@ -138,6 +138,11 @@ request project_delete(std::string_view name) {
     return unscoped(make_request(verb::delete_, api_path({"projects", name})));
 }
 
+request project_state_get(std::string_view name) {
+    check_project_name(name);
+    return unscoped(make_request(verb::get, api_path({"projects", name, "state"})));
+}
+
 // ---- decoders ---------------------------------------------------------------------------
 
 api::profile decode_profile(const json::value& v, const std::string& rl) {
@@ -164,6 +169,20 @@ api::project decode_project(const json::value& v, const std::string& rl) {
     p.raw_json = json::serialize(v);
     if (p.name.empty()) fail_protocol(rl, "project without a name");
     return p;
+}
+
+api::project_state decode_project_state(const json::value& v, const std::string& rl) {
+    reader r{as_object(v, rl, "project state"), rl};
+    api::project_state st;
+    if (auto* res = r.find("resources")) {
+        if (!res->is_object()) r.wrong("resources", "an object");
+        for (auto& kv : res->get_object()) {
+            reader one{as_object(kv.value(), rl, "project resource"), rl};
+            st.resources[std::string(kv.key())] = {one.find("Limit") ? one.integer("Limit") : -1, one.integer("Usage")};
+        }
+    }
+    st.raw_json = json::serialize(v);
+    return st;
 }
 
 }  // namespace lxd::protocol

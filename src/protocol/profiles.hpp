@@ -41,8 +41,12 @@ request project_put(const api::project& data, std::string_view etag);
 /// POST {name: new_name}. Checks the new name.
 request project_rename(std::string_view name, std::string_view new_name);
 request project_delete(std::string_view name);
+/// GET /1.0/projects/{name}/state.
+request project_state_get(std::string_view name);
 
 api::profile decode_profile(const boost::json::value& v, const std::string& request_line);
 api::project decode_project(const boost::json::value& v, const std::string& request_line);
+/// {"resources": {NAME: {"Limit": n, "Usage": n}}} (the servers capitalise those two keys).
+api::project_state decode_project_state(const boost::json::value& v, const std::string& request_line);
 
 }  // namespace lxd::protocol

@@ -233,17 +233,37 @@ TEST_P(Projects, AProjectIsolatesInstancesImagesAndProfiles) {
 TEST_P(Projects, RenameAndDeleteFollowTheServer) {
     auto name = sandbox::unique_name("pmv");
     auto p = c.projects().create({.name = name});
-    p.rename(name + "-b");   // an operation on both servers; waited for
-    EXPECT_EQ(p.name(), name + "-b");
+    auto copy = p;
+    auto op = p.rename(name + "-b");   // an operation on both servers, as instance::rename's
+    EXPECT_EQ(op.wait(std::chrono::minutes(1)).status, "Success");
+    EXPECT_EQ(p.name(), name + "-b");      // learned by the operation's last step
+    EXPECT_EQ(copy.name(), name + "-b");   // by every copy of the handle
+    EXPECT_EQ(sandbox::lxc("project list d1: -f csv").find(name + ","), std::string::npos);
     EXPECT_FALSE(c.projects().exists(name));
     auto def = c.projects().get("default");
     auto e = thrown_by([&] { def.remove(); });
     EXPECT_EQ(e.server_message(), "The 'default' project cannot be deleted");
-    e = thrown_by([&] { def.rename("x"); });
+    e = thrown_by([&] { def.rename("x").wait(std::chrono::minutes(1)); });
     EXPECT_EQ(e.server_message(), "The 'default' project cannot be renamed");
     p.remove();
     EXPECT_FALSE(c.projects().exists(name + "-b"));
 }
 
 LXDPP_BOTH_SERVERS(Profiles);
+TEST_P(Projects, StateShowsLimitsAndUsage) {
+    auto name = sandbox::unique_name("pst");
+    auto p = c.projects().create({.name = name, .config = {{"limits.memory", "1GiB"}, {"limits.instances", "5"}}});
+    auto st = p.state();
+    EXPECT_EQ(st.resources.at("memory").limit, 1073741824);
+    EXPECT_EQ(st.resources.at("memory").usage, 0);
+    EXPECT_EQ(st.resources.at("instances").limit, 5);
+    EXPECT_EQ(st.resources.at("instances").usage, 0);
+    EXPECT_EQ(st.resources.at("cpu").limit, -1);   // no limit
+    auto csv = sandbox::lxc("project info d1:" + name + " -f csv");
+    EXPECT_NE(csv.find("MEMORY,1.00GiB,0B\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("INSTANCES,5,0\n"), std::string::npos) << csv;
+    EXPECT_EQ(st.resources.size(), static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')));
+    p.remove();
+}
+
 LXDPP_BOTH_SERVERS(Projects);

@@ -215,7 +215,9 @@ void config::ensure_client_certificate() const {
 lxd::client config::connect(const std::string& name, const lxd::client_options& o) const {
     const auto& r = get(name);
     auto opts = o;
-    if (opts.project.empty() && !r.project.empty()) opts.project = r.project;
+    // As lxc and incus: a remote's project "default" is not sent (the server's default), so
+    // listings that filter by ?project= (warnings, operations) show what lxc shows.
+    if (opts.project.empty() && !r.project.empty() && r.project != "default") opts.project = r.project;
     if (r.is_unix()) {
         std::string path = r.addr.substr(5);   // after "unix:"
         while (path.rfind("//", 0) == 0) path = path.substr(1);

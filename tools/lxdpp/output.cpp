@@ -21,11 +21,11 @@ std::size_t display_width(const std::string& s) {
     return n;
 }
 
+/// A field as Go's encoding/csv writes it: quoted when it holds a comma, quote or line
+/// break, begins with a space or tab, or is `\.` alone.
 std::string csv_field(const std::string& s) {
-    // As Go's encoding/csv (lxc's and incus's): quoted when it holds a separator, a quote or a
-    // line end, or begins with white space (incus's blank " " for "never expires").
-    bool leading_space = !s.empty() && (s[0] == ' ' || s[0] == '\t');
-    if (!leading_space && s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    bool quote = s.find_first_of(",\"\n\r") != std::string::npos || s == "\\." || (!s.empty() && (s[0] == ' ' || s[0] == '\t'));
+    if (!quote) return s;
     std::string q = "\"";
     for (char c : s) {
         if (c == '"') q += '"';

@@ -1,7 +1,10 @@
 // tools/lxdpp/commands/info.cpp — `lxdpp info`: an instance, or the server, as lxc shows them.
+#include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <sstream>
 #include <ctime>
+#include <tuple>
 
 #include "commands.hpp"
 
@@ -42,10 +45,6 @@ void print_server(const lxd::client& c) {
     std::cout << printable(to_yaml(v));
 }
 
-/// The host's resources (GET /1.0/resources). lxdpp prints them as YAML; lxc renders them
-/// as prose (not yet matched).
-void print_resources(const lxd::client& c) { std::cout << printable(to_yaml(parse_raw(c.resources()))); }
-
 std::string str(const json::object& o, const char* k) {
     auto* v = o.if_contains(k);
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
@@ -54,6 +53,236 @@ std::string str(const json::object& o, const char* k) {
 std::int64_t num(const json::object* o, const char* k) {
     auto* v = o ? o->if_contains(k) : nullptr;
     return v && v->is_int64() ? v->get_int64() : v && v->is_uint64() ? static_cast<std::int64_t>(v->get_uint64()) : 0;
+}
+
+// ---- info --resources: lxc 5.0's layout -------------------------------------------------
+
+const json::object& obj(const json::object& o, const char* k) {
+    static const json::object none;
+    auto* v = o.if_contains(k);
+    return v && v->is_object() ? v->get_object() : none;
+}
+const json::array& arr(const json::object& o, const char* k) {
+    static const json::array none;
+    auto* v = o.if_contains(k);
+    return v && v->is_array() ? v->get_array() : none;
+}
+bool has(const json::object& o, const char* k) { auto* v = o.if_contains(k); return v && !v->is_null(); }
+std::string n(const json::object& o, const char* k) { return std::to_string(num(&o, k)); }
+std::string yes(const json::object& o, const char* k) {
+    auto* v = o.if_contains(k);
+    return v && v->is_bool() && v->get_bool() ? "true" : "false";
+}
+/// Go's units.GetByteSizeStringIEC(n, precision).
+std::string iec(std::int64_t b, int precision) {
+    if (b < 1024) return std::to_string(b) + "B";
+    double v = static_cast<double>(b);
+    for (const char* unit : {"KiB", "MiB", "GiB", "TiB", "PiB"}) {
+        v /= 1024;
+        if (v < 1024) {
+            char buf[48];
+            std::snprintf(buf, sizeof buf, "%.*f%s", precision, v, unit);
+            return buf;
+        }
+    }
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*fEiB", precision, v / 1024);
+    return buf;
+}
+
+void put_cpu(std::ostream& out, const json::object& cpu, const std::string& p) {
+    if (!str(cpu, "vendor").empty()) out << p << "Vendor: " << str(cpu, "vendor") << "\n";
+    if (!str(cpu, "name").empty()) out << p << "Name: " << str(cpu, "name") << "\n";
+    if (has(cpu, "cache")) {
+        out << p << "Caches:\n";
+        for (auto& c : arr(cpu, "cache"))
+            if (c.is_object())
+                out << p << "  - Level " << n(c.get_object(), "level") << " (type: " << str(c.get_object(), "type")
+                    << "): " << iec(num(&c.get_object(), "size"), 0) << "\n";
+    }
+    out << p << "Cores:\n";
+    for (auto& cv : arr(cpu, "cores")) {
+        if (!cv.is_object()) continue;
+        auto& core = cv.get_object();
+        out << p << "  - Core " << n(core, "core") << "\n" << p << "    Frequency: " << n(core, "frequency") << "Mhz\n"
+            << p << "    Threads:\n";
+        for (auto& tv : arr(core, "threads"))
+            if (tv.is_object()) {
+                auto& t = tv.get_object();
+                out << p << "      - " << n(t, "thread") << " (id: " << n(t, "id") << ", online: " << yes(t, "online")
+                    << ", NUMA node: " << n(t, "numa_node") << ")\n";
+            }
+    }
+    if (num(&cpu, "frequency") > 0) {
+        out << p << "Frequency: " << n(cpu, "frequency") << "Mhz";
+        if (num(&cpu, "frequency_turbo") > 0 && num(&cpu, "frequency_minimum") > 0)
+            out << " (min: " << n(cpu, "frequency_minimum") << "Mhz, max: " << n(cpu, "frequency_turbo") << "Mhz)";
+        out << "\n";
+    }
+}
+
+/// "Vendor: X (ID)" style lines shared by GPUs and NICs.
+void put_pci_head(std::ostream& out, const json::object& d, const std::string& p) {
+    out << "NUMA node: " << n(d, "numa_node") << "\n";
+    if (!str(d, "vendor").empty()) out << p << "Vendor: " << str(d, "vendor") << " (" << str(d, "vendor_id") << ")\n";
+    if (!str(d, "product").empty()) out << p << "Product: " << str(d, "product") << " (" << str(d, "product_id") << ")\n";
+    if (!str(d, "pci_address").empty()) out << p << "PCI address: " << str(d, "pci_address") << "\n";
+    if (!str(d, "driver").empty()) out << p << "Driver: " << str(d, "driver") << " (" << str(d, "driver_version") << ")\n";
+}
+
+template <class Render>
+void put_sriov(std::ostream& out, const json::object& d, const std::string& p, Render render) {
+    if (!has(d, "sriov")) return;
+    auto& s = obj(d, "sriov");
+    out << p << "SR-IOV information:\n" << p << "  Current number of VFs: " << n(s, "current_vfs") << "\n"
+        << p << "  Maximum number of VFs: " << n(s, "maximum_vfs") << "\n";
+    if (arr(s, "vfs").empty()) return;
+    out << p << "  VFs: " << n(s, "maximum_vfs") << "\n";
+    for (auto& vf : arr(s, "vfs"))
+        if (vf.is_object()) out << p << "  - ", render(out, vf.get_object(), p + "    ");
+}
+
+void put_gpu_card(std::ostream& out, const json::object& g, const std::string& p) {
+    put_pci_head(out, g, p);
+    if (has(g, "drm")) {
+        auto& d = obj(g, "drm");
+        out << p << "DRM:\n" << p << "  ID: " << n(d, "id") << "\n";
+        for (auto [label, name, dev] : {std::tuple{"Card", "card_name", "card_device"}, std::tuple{"Control", "control_name", "control_device"},
+                                        std::tuple{"Render", "render_name", "render_device"}})
+            if (!str(d, name).empty()) out << p << "  " << label << ": " << str(d, name) << " (" << str(d, dev) << ")\n";
+    }
+    if (has(g, "nvidia")) {
+        auto& v = obj(g, "nvidia");
+        out << p << "NVIDIA information:\n";
+        for (auto [label, key] : {std::pair{"Architecture", "architecture"}, std::pair{"Brand", "brand"}, std::pair{"Model", "model"},
+                                  std::pair{"CUDA Version", "cuda_version"}, std::pair{"NVRM Version", "nvrm_version"}, std::pair{"UUID", "uuid"}})
+            out << p << "  " << label << ": " << str(v, key) << "\n";
+    }
+    put_sriov(out, g, p, put_gpu_card);
+    if (has(g, "mdev")) {
+        out << p << "Mdev profiles:\n";
+        std::vector<std::string> keys;
+        for (auto& kv : obj(g, "mdev")) keys.emplace_back(kv.key());
+        std::sort(keys.begin(), keys.end());
+        for (auto& k : keys) {
+            auto& m = obj(obj(g, "mdev"), k.c_str());
+            out << p << "  - " << k << " (" << str(m, "name") << ") (" << n(m, "available") << " available)\n";
+            if (auto d = str(m, "description"); !d.empty()) {
+                std::istringstream lines(d);
+                for (std::string l; std::getline(lines, l);) out << p << "      " << l << "\n";
+            }
+        }
+    }
+}
+
+void put_port(std::ostream& out, const json::object& port, const std::string& p) {
+    out << p << "  - Port " << n(port, "port") << " (" << str(port, "protocol") << ")\n" << p << "    ID: " << str(port, "id") << "\n";
+    if (!str(port, "address").empty()) out << p << "    Address: " << str(port, "address") << "\n";
+    auto join = [](const json::array& a) {
+        std::string s;
+        for (auto& x : a) s += (s.empty() ? "" : ", ") + std::string(x.is_string() ? x.get_string() : "");
+        return s;
+    };
+    if (has(port, "supported_modes")) out << p << "    Supported modes: " << join(arr(port, "supported_modes")) << "\n";
+    if (has(port, "supported_ports")) out << p << "    Supported ports: " << join(arr(port, "supported_ports")) << "\n";
+    if (!str(port, "port_type").empty()) out << p << "    Port type: " << str(port, "port_type") << "\n";
+    if (!str(port, "transceiver_type").empty()) out << p << "    Transceiver type: " << str(port, "transceiver_type") << "\n";
+    out << p << "    Auto negotiation: " << yes(port, "auto_negotiation") << "\n" << p << "    Link detected: " << yes(port, "link_detected") << "\n";
+    if (num(&port, "link_speed") > 0)
+        out << p << "    Link speed: " << n(port, "link_speed") << "Mbit/s (" << str(port, "link_duplex") << " duplex)\n";
+    if (has(port, "infiniband")) {
+        auto& ib = obj(port, "infiniband");
+        out << p << "    Infiniband:\n";
+        for (auto [label, name, dev] : {std::tuple{"IsSM", "issm_name", "issm_device"}, std::tuple{"MAD", "mad_name", "mad_device"},
+                                        std::tuple{"Verb", "verb_name", "verb_device"}})
+            if (!str(ib, name).empty()) out << p << "      " << label << ": " << str(ib, name) << " (" << str(ib, dev) << ")\n";
+    }
+}
+
+void put_nic_card(std::ostream& out, const json::object& nic, const std::string& p) {
+    put_pci_head(out, nic, p);
+    if (!arr(nic, "ports").empty()) {
+        out << p << "Ports:\n";
+        for (auto& port : arr(nic, "ports"))
+            if (port.is_object()) put_port(out, port.get_object(), p);
+    }
+    put_sriov(out, nic, p, put_nic_card);
+}
+
+/// lxc 5.0's disk block (no "Mounted:" line: that came later).
+void put_disk(std::ostream& out, const json::object& d, const std::string& p) {
+    out << "NUMA node: " << n(d, "numa_node") << "\n" << p << "ID: " << str(d, "id") << "\n" << p << "Device: " << str(d, "device") << "\n";
+    if (!str(d, "model").empty()) out << p << "Model: " << str(d, "model") << "\n";
+    if (!str(d, "type").empty()) out << p << "Type: " << str(d, "type") << "\n";
+    out << p << "Size: " << iec(num(&d, "size"), 2) << "\n";
+    if (!str(d, "wwn").empty()) out << p << "WWN: " << str(d, "wwn") << "\n";
+    out << p << "Read-Only: " << yes(d, "read_only") << "\n" << p << "Removable: " << yes(d, "removable") << "\n";
+    if (arr(d, "partitions").empty()) return;
+    out << p << "Partitions:\n";
+    for (auto& pv : arr(d, "partitions")) {
+        if (!pv.is_object()) continue;
+        auto& part = pv.get_object();
+        out << p << "  - Partition " << n(part, "partition") << "\n" << p << "    ID: " << str(part, "id") << "\n"
+            << p << "    Device: " << str(part, "device") << "\n" << p << "    Read-Only: " << yes(part, "read_only") << "\n"
+            << p << "    Size: " << iec(num(&part, "size"), 2) << "\n";
+    }
+}
+
+void put_memory(std::ostream& out, const json::object& m) {
+    out << "\nMemory:\n";
+    auto amounts = [&](const json::object& o, const char* total, const char* used, const std::string& p) {
+        out << p << "Free: " << iec(num(&o, total) - num(&o, used), 2) << "\n" << p << "Used: " << iec(num(&o, used), 2) << "\n"
+            << p << "Total: " << iec(num(&o, total), 2) << "\n";
+    };
+    if (num(&m, "hugepages_total") > 0) out << "  Hugepages:\n", amounts(m, "hugepages_total", "hugepages_used", "    ");
+    if (arr(m, "nodes").size() > 1) {
+        out << "  NUMA nodes:\n";
+        for (auto& nv : arr(m, "nodes")) {
+            if (!nv.is_object()) continue;
+            auto& node = nv.get_object();
+            out << "    Node " << n(node, "numa_node") << ":\n";
+            if (num(&node, "hugepages_total") > 0) out << "      Hugepages:\n", amounts(node, "hugepages_total", "hugepages_used", "        ");
+            amounts(node, "total", "used", "      ");
+        }
+    }
+    amounts(m, "total", "used", "  ");
+}
+
+/// One section: "Title:" and its one item, or "Titles:" and each item under "Label N:".
+template <class Render>
+void put_section(std::ostream& out, const json::array& items, const char* one, const char* many, const char* label, Render render) {
+    if (items.size() == 1 && items[0].is_object()) {
+        out << "\n" << one << ":\n  ";
+        render(out, items[0].get_object(), "  ");
+    } else if (items.size() > 1) {
+        out << "\n" << many << ":\n";
+        for (std::size_t i = 0; i < items.size(); ++i)
+            if (items[i].is_object()) out << "  " << label << " " << i << ":\n    ", render(out, items[i].get_object(), "    ");
+    }
+}
+
+/// The host's resources (GET /1.0/resources) in lxc 5.0's layout.
+void print_resources(const lxd::client& c) {
+    if (!c.has_api_extension("resources_v2")) throw usage_error("The server doesn't implement the newer v2 resources API");
+    auto v = parse_raw(c.resources());
+    if (!v.is_object()) throw usage_error("the server's resources are not an object");
+    auto& r = v.get_object();
+    std::ostringstream out;
+    auto& cpu = obj(r, "cpu");
+    auto& sockets = arr(cpu, "sockets");
+    if (sockets.size() == 1 && sockets[0].is_object()) {
+        out << "CPU (" << str(cpu, "architecture") << "):\n";
+        put_cpu(out, sockets[0].get_object(), "  ");
+    } else if (sockets.size() > 1) {
+        out << "CPUs (" << str(cpu, "architecture") << "):\n";
+        for (auto& s : sockets)
+            if (s.is_object()) out << "  Socket " << n(s.get_object(), "socket") << ":\n", put_cpu(out, s.get_object(), "    ");
+    }
+    put_memory(out, obj(r, "memory"));
+    put_section(out, arr(obj(r, "gpu"), "cards"), "GPU", "GPUs", "Card", put_gpu_card);
+    put_section(out, arr(obj(r, "network"), "cards"), "NIC", "NICs", "Card", put_nic_card);
+    put_section(out, arr(obj(r, "storage"), "disks"), "Disk", "Disks", "Disk", put_disk);
+    std::cout << printable(out.str());
 }
 
 /// One network device of the state's "network" object.

@@ -12,7 +12,45 @@ namespace json = boost::json;
 namespace {
 constexpr const char* list_time = "%Y/%m/%d %H:%M %Z";
 constexpr const char* warning_time = "%b %-d, %Y at %-I:%M%P (%Z)";
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 }  // namespace
+
+bool natural_less(const std::string& a, const std::string& b) {
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        bool da = is_digit(a[i]), db = is_digit(b[j]);
+        if (da != db) return da;   // a digit sorts before anything else
+        if (!da) {
+            if (a[i] != b[j]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+            ++i, ++j;
+            continue;
+        }
+        std::size_t za = i, zb = j;   // skip the leading zeros, then compare the numbers
+        while (za < a.size() && a[za] == '0') ++za;
+        while (zb < b.size() && b[zb] == '0') ++zb;
+        std::size_t ea = za, eb = zb;
+        while (ea < a.size() && is_digit(a[ea])) ++ea;
+        while (eb < b.size() && is_digit(b[eb])) ++eb;
+        if (ea - za != eb - zb) return ea - za < eb - zb;
+        if (auto c = a.compare(za, ea - za, b, zb, eb - zb); c != 0) return c < 0;
+        if (za - i != zb - j) return za - i < zb - j;   // the same number: fewer zeros first
+        i = ea, j = eb;
+    }
+    return a.size() - i < b.size() - j;
+}
+
+void sort_naturally(std::vector<std::vector<std::string>>& rows) {
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+        for (std::size_t k = 0; k < x.size() && k < y.size(); ++k) {
+            if (x[k] == y[k]) continue;
+            if (x[k].empty()) return false;
+            if (y[k].empty()) return true;
+            return natural_less(x[k], y[k]);
+        }
+        return false;
+    });
+}
 
 // ---- operation -------------------------------------------------------------------------
 
@@ -34,20 +72,27 @@ void operation_command::add(CLI::App& app) {
 
 void operation_command::list() {
     auto c = ctx_.connect(ctx_.remote_arg_name(arg_));
-    listing out{{{"ID", "TYPE", "DESCRIPTION", "STATUS", "CANCELABLE", "CREATED"}, {}}, json::array()};
+    // incus calls the status column STATE.
+    listing out{{{"ID", "TYPE", "DESCRIPTION", ctx_.cfg.is_incus() ? "STATE" : "STATUS", "CANCELABLE", "CREATED"}, {}}, json::array()};
     for (auto& op : c.operations()) {
         out.add_row({op.id, upper(op.operation_class), op.description, upper(op.status), op.may_cancel ? "YES" : "NO",
                      local_time(op.created_at, list_time)});
         out.add_item(parse_raw(op.raw_json));
     }
-    std::sort(out.rows.rows.begin(), out.rows.rows.end());
+    sort_naturally(out.rows.rows);
     out.print(std::cout, format_);
 }
 
 void operation_command::show() {
     auto [remote, id] = split_remote(ctx_.cfg, arg_);
     auto op = ctx_.connect(remote).get_operation(id);
-    std::cout << printable(to_yaml(parse_raw(op.info().raw_json)));
+    // lxc's api.Operation: the struct's fields in their order, its maps (resources, metadata)
+    // with their keys sorted, as Go's YAML encoder writes maps.
+    auto v = parse_raw(op.info().raw_json);
+    if (v.is_object())
+        for (auto key : {"resources", "metadata"})
+            if (auto* m = v.as_object().if_contains(key)) *m = sorted_keys(*m);
+    std::cout << printable(to_yaml(v));
 }
 
 void operation_command::remove() {
@@ -79,36 +124,68 @@ void warning_command::add(CLI::App& app) {
     wdel->callback([this] { remove(); });
 }
 
+namespace {
+
+/// lxc's -c letters → a column's header and cell. LOCATION exists only on a cluster; incus
+/// names the status column STATE and prints times as its other tables do.
+struct warning_column {
+    std::string header;
+    std::string (*cell)(const lxd::api::warning&, bool incus);
+};
+
+std::vector<warning_column> warning_columns(std::string letters, bool clustered, bool incus) {
+    static const std::string defaults = "utSscpLl";
+    if (!clustered) {
+        if (letters != defaults && letters.find('L') != std::string::npos)
+            throw usage_error("Can't specify column L when not clustered");
+        std::erase(letters, 'L');
+    }
+    std::vector<warning_column> out;
+    std::size_t p = 0;
+    for (;;) {
+        auto comma = letters.find(',', p);
+        auto entry = letters.substr(p, comma == std::string::npos ? std::string::npos : comma - p);
+        if (entry.empty()) throw usage_error("Empty column entry (redundant, leading or trailing command) in '" + letters + "'");
+        for (char l : entry) switch (l) {
+                case 'c': out.push_back({"COUNT", [](auto& w, bool) { return std::to_string(w.count); }}); break;
+                case 'f': out.push_back({"FIRST SEEN", [](auto& w, bool i) { return local_time(w.first_seen_at, i ? list_time : warning_time); }}); break;
+                case 'l': out.push_back({"LAST SEEN", [](auto& w, bool i) { return local_time(w.last_seen_at, i ? list_time : warning_time); }}); break;
+                case 'p': out.push_back({"PROJECT", [](auto& w, bool) { return w.project; }}); break;
+                case 's': out.push_back({"SEVERITY", [](auto& w, bool) { return upper(w.severity); }}); break;
+                case 'S': out.push_back({incus ? "STATE" : "STATUS", [](auto& w, bool) { return upper(w.status); }}); break;
+                case 't': out.push_back({"TYPE", [](auto& w, bool) { return w.type; }}); break;
+                case 'u': out.push_back({"UUID", [](auto& w, bool) { return w.uuid; }}); break;
+                case 'L':
+                    if (clustered) { out.push_back({"LOCATION", [](auto& w, bool) { return w.location; }}); break; }
+                    [[fallthrough]];
+                default:
+                    throw usage_error(std::string("Unknown column shorthand char '") + l + "' in '" + entry + "'");
+            }
+        if (comma == std::string::npos) break;
+        p = comma + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
 void warning_command::list() {
     auto c = ctx_.connect(ctx_.remote_arg_name(arg_));
+    bool incus = ctx_.cfg.is_incus();
+    auto columns = warning_columns(columns_, c.host_info().environment.server_clustered, incus);
     listing out{{{}, {}}, json::array()};
-    static const std::pair<char, const char*> names[] = {{'u', "UUID"}, {'t', "TYPE"}, {'S', "STATUS"}, {'s', "SEVERITY"},
-                                                         {'c', "COUNT"}, {'p', "PROJECT"}, {'L', "LOCATION"}, {'l', "LAST SEEN"},
-                                                         {'f', "FIRST SEEN"}};
-    for (char col : columns_) {
-        auto it = std::find_if(std::begin(names), std::end(names), [&](auto& n) { return n.first == col; });
-        if (it == std::end(names)) throw usage_error(std::string("Unknown column shorthand char '") + col + "' in '" + columns_ + "'");
-        // lxc shows LOCATION only for a cluster.
-        if (col != 'L' || c.host_info().environment.server_clustered) out.rows.header.push_back(it->second);
-    }
+    for (auto& col : columns) out.rows.header.push_back(col.header);
+    // ?project= only when a project other than the remote's "default" is asked for (the
+    // configuration's `project: default` is not sent, as lxc does): the server-wide
+    // warnings have no project, and the filter would hide them.
     for (auto& w : c.warnings().all()) {
-        if (!all_ && w.status == "acknowledged") continue;
+        if (!all_ && (w.status == "acknowledged" || w.status == "resolved")) continue;
         std::vector<std::string> row;
-        for (char col : columns_) switch (col) {
-                case 'u': row.push_back(w.uuid); break;
-                case 't': row.push_back(w.type); break;
-                case 'S': row.push_back(upper(w.status)); break;
-                case 's': row.push_back(upper(w.severity)); break;
-                case 'c': row.push_back(std::to_string(w.count)); break;
-                case 'p': row.push_back(w.project); break;
-                case 'L': if (c.host_info().environment.server_clustered) row.push_back(w.location); break;
-                case 'l': row.push_back(local_time(w.last_seen_at, warning_time)); break;
-                case 'f': row.push_back(local_time(w.first_seen_at, warning_time)); break;
-            }
+        for (auto& col : columns) row.push_back(col.cell(w, incus));
         out.add_row(std::move(row));
         out.add_item(parse_raw(w.raw_json));
     }
-    std::sort(out.rows.rows.begin(), out.rows.rows.end());
+    sort_naturally(out.rows.rows);   // lxc 5.0 and incus: natural order (the items stay in the server's)
     out.print(std::cout, format_);
 }
 

@@ -54,6 +54,7 @@ private:
     void edit();
     void keys(const std::string& verb);
     void switch_to();
+    void info();
     context& ctx_;
     std::vector<std::string> args_, config_;
     std::string format_ = "table";

@@ -80,12 +80,33 @@ void project_command::add(CLI::App& app) {
     simple("rename", "[REMOTE:]PROJECT NEW-NAME", [this] {
         if (args_.size() != 2) throw usage_error("usage: lxdpp project rename [REMOTE:]PROJECT NEW-NAME");
         auto [remote, name] = split_remote(ctx_.cfg, args_[0]);
-        ctx_.connect(remote).projects().get(name).rename(args_[1]);
+        ctx_.connect(remote).projects().get(name).rename(args_[1]).wait(op_wait);   // lxc waits too
         if (!ctx_.quiet) std::cout << "Project " << printable(name) << " renamed to " << printable(args_[1]) << "\n";
     })->alias("mv");
     for (const char* verb : {"get", "set", "unset"})
         simple(verb, "[REMOTE:]PROJECT KEY[=VALUE]...", [this, verb] { keys(verb); });
     simple("switch", "[REMOTE:]PROJECT", [this] { switch_to(); });
+    simple("info", "[REMOTE:]PROJECT", [this] { info(); })->add_option("-f,--format", format_, "csv|json|table|yaml|compact");
+}
+
+void project_command::info() {
+    if (args_.size() != 1) throw usage_error("Invalid number of arguments");
+    auto [remote, name] = split_remote(ctx_.cfg, args_[0]);
+    if (name.empty()) throw usage_error("Missing project name");
+    // The state alone, as lxc asks for it (an unknown project: the server's message for it).
+    auto st = lxd::project(ctx_.connect(remote), lxd::api::project{.name = name}, "").state();
+    listing out{{{"RESOURCE", "LIMIT", "USAGE"}, {}}, parse_raw(st.raw_json)};
+    for (auto& [key, r] : st.resources) {
+        bool bytes = key == "disk" || key == "memory";
+        auto amount = [&](std::int64_t v) { return bytes ? iec_size(static_cast<std::uint64_t>(v)) : std::to_string(v); };
+        out.add_row({upper(key), r.limit < 0 ? "UNLIMITED" : amount(r.limit), amount(r.usage)});
+    }
+    if (format_ == "yaml") {   // yaml.v2 lowercases the struct's Limit and Usage
+        json::object lower;
+        for (auto& [key, r] : st.resources) lower[key] = json::object{{"limit", r.limit}, {"usage", r.usage}};
+        out.items = json::object{{"resources", lower}};
+    }
+    out.print(std::cout, format_);   // the map's order: sorted by name, as lxc sorts the rows
 }
 
 void project_command::list() {

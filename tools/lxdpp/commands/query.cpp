@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 #include <iostream>
+#include <regex>
 
 #include "server_commands.hpp"
 #include "signals.hpp"
@@ -89,6 +90,26 @@ std::string pretty_event(const lxd::api::event& e, const json::value& sorted) {
     std::sort(keys.begin(), keys.end());
     for (auto& k : keys) line += " " + k + "=" + logfmt_value(str_of(ctx, k.c_str()));
     return line + "\n";
+}
+
+/// lxc decodes an event into maps, and Go's YAML encoder quotes a string that would read
+/// back as a timestamp ("2026-11-30T05:29:05.52Z"); to_yaml writes it plain, so such values
+/// are quoted here, line by line.
+std::string quote_timestamps(const std::string& yaml) {
+    static const std::regex stamp(
+        R"(^(\s*(?:- )*(?:[^:\s"'][^:]*: |- ))(\d{4}-\d{1,2}-\d{1,2}(?:[Tt ]\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?(?:[Zz]|[+-]\d{1,2}(?::\d{2})?)?)?)$)");
+    std::string out;
+    std::size_t p = 0;
+    while (p < yaml.size()) {
+        auto nl = yaml.find('\n', p);
+        auto line = yaml.substr(p, nl == std::string::npos ? std::string::npos : nl - p);
+        std::smatch m;
+        out += std::regex_match(line, m, stamp) ? m[1].str() + "\"" + m[2].str() + "\"" : line;
+        if (nl == std::string::npos) break;
+        out += '\n';
+        p = nl + 1;
+    }
+    return out;
 }
 
 const char* const log_levels[] = {"debug", "info", "warning", "error", "crit"};
@@ -186,7 +207,7 @@ void monitor_command::run() {
         auto sorted = sorted_keys(parse_raw(e->raw_json));
         std::string text;
         if (format_ == "json") text = json::serialize(sorted) + "\n\n";
-        else if (format_ == "yaml") text = to_yaml(sorted) + "\n\n";
+        else if (format_ == "yaml") text = quote_timestamps(to_yaml(sorted)) + "\n\n";
         else {
             if (!loglevel_.empty() && e->type == "logging") {
                 auto m = parse_raw(e->metadata_json);

@@ -25,6 +25,7 @@ public:
     void edit();
 
 private:
+    void print_token(const lxd::client& c, const std::string& name);
     context& ctx_;
     std::vector<std::string> args_;
     std::string format_ = "table", name_, type_ = "client", projects_;
@@ -88,6 +89,12 @@ private:
     std::vector<std::string> types_;
     bool pretty_ = false, all_projects_ = false;
 };
+
+/// Go's natural order (digit runs compared as numbers, leading zeros aside, digits before
+/// other bytes), which lxc 5.0 and incus sort the operation and warning tables by.
+bool natural_less(const std::string& a, const std::string& b);
+/// The rows sorted as lxc's SortColumnsNaturally: column by column, an empty cell last.
+void sort_naturally(std::vector<std::vector<std::string>>& rows);
 
 /// JSON as Go's json.Indent(prefix "", indent "\t") writes it (lxc query's output).
 std::string go_indent_json(const boost::json::value& v);

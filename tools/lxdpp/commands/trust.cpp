@@ -35,6 +35,30 @@ std::string token_expiry(const lxd::api::operation_info& op) {
     return {};
 }
 
+/// Standard base64 (a token is base64 of its JSON); "" when it is not.
+std::string base64_decode(const std::string& in) {
+    std::string out;
+    unsigned bits = 0;
+    int n = 0;
+    for (char ch : in) {
+        if (ch == '=') break;
+        auto p = std::string_view("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/").find(ch);
+        if (p == std::string_view::npos) return {};
+        bits = (bits << 6) | static_cast<unsigned>(p);
+        if ((n += 6) >= 8) out += static_cast<char>((bits >> (n -= 8)) & 0xff);
+    }
+    return out;
+}
+
+/// A pending token as `list-tokens -f json|yaml` shows it: lxc 5.0 its own row struct
+/// (JSON field names capitalised, YAML lowercased as yaml.v2 does), incus the token's JSON.
+json::value token_item(const std::string& name, const std::string& token, const std::string& expiry, bool incus,
+                       const std::string& format) {
+    if (incus) return parse_raw(base64_decode(token));
+    if (format == "yaml") return json::object{{"clientname", name}, {"token", token}, {"expiresat", expiry}};
+    return json::object{{"ClientName", name}, {"Token", token}, {"ExpiresAt", expiry}};
+}
+
 }  // namespace
 
 void trust_command::add(CLI::App& app) {
@@ -59,8 +83,8 @@ void trust_command::add(CLI::App& app) {
     ttokens->add_option("remote", args_, "REMOTE:");
     ttokens->add_option("-f,--format", format_, "csv|json|table|yaml|compact");
     ttokens->callback([this] { list_tokens(); });
-    auto* trevoke = trust->add_subcommand("revoke-token", "[REMOTE:] NAME");
-    trevoke->add_option("args", args_, "[REMOTE:] NAME")->required();
+    auto* trevoke = trust->add_subcommand("revoke-token", "[REMOTE:]NAME");
+    trevoke->add_option("args", args_, "[REMOTE:]NAME")->required();
     trevoke->callback([this] { revoke_token(); });
     auto* tshow = trust->add_subcommand("show", "[REMOTE:]FINGERPRINT");
     tshow->add_option("fingerprint", args_)->required();
@@ -86,6 +110,12 @@ void trust_command::list() {
 }
 
 void trust_command::add_trust() {
+    if (ctx_.cfg.is_incus()) {   // incus: `config trust add [REMOTE:]NAME` issues a token
+        if (args_.size() != 1) throw usage_error("Invalid number of arguments");
+        auto [remote, name] = split_remote(ctx_.cfg, args_[0]);
+        if (name.empty()) throw usage_error("Client name cannot be empty");
+        return print_token(ctx_.connect(remote), name);
+    }
     // lxc's forms: [REMOTE:] [CERT]; one argument ending in ':' is a remote.
     if (args_.size() > 2) throw usage_error("usage: lxdpp config trust add [REMOTE:] [CERT]");
     std::string remote_arg, cert_path;
@@ -117,6 +147,11 @@ void trust_command::add_trust() {
         std::getline(std::cin, name);
         if (name.empty()) throw usage_error("Client name cannot be empty");
     }
+    print_token(c, name);
+}
+
+void trust_command::print_token(const lxd::client& c, const std::string& name) {
+    // The one place lxdpp prints a secret: the token it has just made, as lxc does.
     auto op = c.certificates().create_token(name);
     std::cout << "Client " << printable(name) << " certificate add token:\n" << lxd::client::token_from_operation(op.info()) << "\n";
 }
@@ -132,18 +167,19 @@ void trust_command::list_tokens() {
     listing out{{{"NAME", "TOKEN", "EXPIRES AT"}, {}}, json::array()};
     for (auto& op : c.certificates().tokens()) {
         auto token = lxd::client::token_from_operation(op);
-        out.add_row({token_name(op), token, token_expiry(op)});
-        auto item = parse_raw(op.metadata_json);
-        out.add_item(item);
+        auto name = token_name(op), expiry = token_expiry(op);
+        if (expiry.empty() && ctx_.cfg.is_incus()) expiry = " ";   // incus's cell for "never"
+        out.add_row({name, token, expiry});
+        out.add_item(token_item(name, token, expiry, ctx_.cfg.is_incus(), format_));
     }
-    std::sort(out.rows.rows.begin(), out.rows.rows.end());
+    sort_naturally(out.rows.rows);
     out.print(std::cout, format_);
 }
 
 void trust_command::revoke_token() {
-    if (args_.empty() || args_.size() > 2) throw usage_error("usage: lxdpp config trust revoke-token [REMOTE:] NAME");
-    std::string remote = args_.size() == 2 ? ctx_.remote_arg_name(args_[0]) : ctx_.cfg.default_remote();
-    const std::string& name = args_.back();
+    // lxc 5.0 and incus take one argument, [REMOTE:]NAME (their usage line shows two).
+    if (args_.size() != 1) throw usage_error("Invalid number of arguments");
+    auto [remote, name] = split_remote(ctx_.cfg, args_[0]);
     auto c = ctx_.connect(remote);
     for (auto& op : c.certificates().tokens())
         if (token_name(op) == name) {
