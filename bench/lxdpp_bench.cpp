@@ -58,7 +58,7 @@ int main(int argc, char** argv) try {
             lxd::instance_create cfg;
             cfg.name = "bench-cl-" + std::to_string(i);
             cfg.profiles = std::vector<std::string>{"default"};
-            auto placed = c.use_target(members[static_cast<std::size_t>(i) % members.size()].server_name);
+            auto placed = c.use_target(members[static_cast<std::size_t>(i) % members.size()].name());
             if (!c.containers().exists(cfg.name)) ops.push_back(placed.containers().create(cfg));
             if (ops.size() == 30) {
                 for (auto& op : ops) op.wait(std::chrono::minutes(5));

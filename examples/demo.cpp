@@ -19,7 +19,7 @@ int main(int argc, char** argv) try {
     if (auto cl = client.cluster(); cl.enabled()) {
         std::cout << "== cluster (this is member " << cl.info().server_name << ")\n";
         for (auto& m : cl.members())
-            std::cout << "  " << m.server_name << "  " << m.url << "  " << m.status << "  " << m.message << "\n";
+            std::cout << "  " << m.name() << "  " << m.url() << "  " << m.status() << "  " << m.message() << "\n";
     }
 
     auto print_list = [&] {
@@ -81,13 +81,13 @@ int main(int argc, char** argv) try {
     auto published = c.snapshots().get("before-change").publish().wait(std::chrono::minutes(5));
     auto fp = lxd::image_fingerprint(published);
     auto img = client.images().get(fp);
-    std::cout << "  published snapshot 'before-change' as image " << fp.substr(0, 12) << " (" << img.size << " bytes)\n";
+    std::cout << "  published snapshot 'before-change' as image " << fp.substr(0, 12) << " (" << img.size() << " bytes)\n";
     for (auto& i : client.images().all()) {
-        std::cout << "  image " << i.fingerprint.substr(0, 12) << " " << i.architecture << " " << i.size << " bytes";
-        for (auto& a : i.aliases) std::cout << " alias=" << a.name;
+        std::cout << "  image " << i.fingerprint().substr(0, 12) << " " << i.architecture() << " " << i.size() << " bytes";
+        for (auto& a : i.aliases()) std::cout << " alias=" << a.name;
         std::cout << "\n";
     }
-    client.images().remove(fp).wait(std::chrono::minutes(1));
+    img.remove().wait(std::chrono::minutes(1));
     if (argc > 3) {
         auto second = lxd::client::connect_unix(argv[3]);
         std::cout << "== copy to a second server\n";

@@ -89,12 +89,6 @@ private:
     std::size_t i_ = 0, off_ = 0;
 };
 
-/// GET of one alias, with the ETag a PUT needs.
-std::pair<api::image_alias, std::string> read_alias(const client& c, std::string_view name) {
-    auto [env, res] = call_sync(c, protocol::alias_get(name));
-    return {protocol::decode_image_alias(env.metadata, res.request_line), res.etag};
-}
-
 /// Continuation of an import: creates the aliases once the image is in.
 std::function<asio::awaitable<std::string>(const api::operation_info&)> add_aliases_after(const client& c,
                                                                                          std::vector<std::string> aliases,
@@ -110,14 +104,7 @@ std::function<asio::awaitable<std::string>(const api::operation_info&)> add_alia
 }  // namespace
 
 std::string image_fingerprint(const api::operation_info& finished) {
-    json::value v;
-    try {
-        v = parse_json(finished.metadata_json);
-    } catch (...) {
-    }
-    if (v.is_object())
-        if (auto* f = v.get_object().if_contains("fingerprint"); f && f->is_string()) return std::string(f->get_string());
-    protocol::fail_protocol("operation " + finished.id, "the operation's metadata has no image fingerprint");
+    return protocol::decode_image_fingerprint(finished.metadata_json, finished.id);
 }
 
 std::string sha256_of_files(const std::vector<std::string>& paths) {
@@ -133,33 +120,62 @@ std::string sha256_of_files(const std::vector<std::string>& paths) {
 
 lxd::images client::images() const { return lxd::images(*this); }
 
-std::vector<api::image> images::all() const {
-    return get_list(client_, protocol::image_list(), "image list", protocol::decode_image);
+// ---- image ------------------------------------------------------------------------------
+
+image::image(client c, api::image data, std::string etag)
+    : client_(std::move(c)), data_(std::move(data)), etag_(std::move(etag)) {}
+
+image& image::set_public(bool is_public) { data_.is_public = is_public; return *this; }
+image& image::set_auto_update(bool auto_update) { data_.auto_update = auto_update; return *this; }
+image& image::set_properties(api::config_map properties) { data_.properties = std::move(properties); return *this; }
+image& image::set_property(std::string key, std::string value) { data_.properties[std::move(key)] = std::move(value); return *this; }
+image& image::unset_property(const std::string& key) { data_.properties.erase(key); return *this; }
+image& image::set_expires_at(std::string rfc3339) { data_.expires_at = std::move(rfc3339); return *this; }
+image& image::set_profiles(std::vector<std::string> profiles) { data_.profiles = std::move(profiles); return *this; }
+
+void image::save() {
+    wait_if_async(client_, call_sync(client_, protocol::image_put(data_, etag_)));
+    refresh();
+}
+
+void image::patch(const image_patch& p) {
+    wait_if_async(client_, call_sync(client_, protocol::image_patch(data_.fingerprint, p, etag_)));
+    refresh();
+}
+
+void image::refresh() { *this = client_.images().get(data_.fingerprint); }
+
+operation image::remove() const {
+    return as_operation(client_, call_sync(client_, protocol::image_delete(data_.fingerprint)));
+}
+
+std::string image::secret() const {
+    auto [env, res] = call_sync(client_, protocol::image_secret(data_.fingerprint));
+    // The secret is in the (still running) operation's metadata; it ends once used or expired.
+    return protocol::decode_image_secret(env.metadata, res.request_line);
+}
+
+// ---- images -----------------------------------------------------------------------------
+
+std::vector<image> images::all() const {
+    return get_list(client_, protocol::image_list(), "image list", [&](const json::value& v, const std::string& rl) {
+        return image(client_, protocol::decode_image(v, rl), "");
+    });
 }
 
 std::vector<std::string> images::fingerprints() const {
     return get_names(client_, protocol::image_fingerprints(), "image list");
 }
 
-api::image images::get(std::string_view fingerprint) const {
+image images::get(std::string_view fingerprint) const {
     auto [env, res] = call_sync(client_, protocol::image_get(fingerprint));
-    return protocol::decode_image(env.metadata, res.request_line);
+    return image(client_, protocol::decode_image(env.metadata, res.request_line), res.etag);
 }
 
-api::image images::get_by_alias(std::string_view name) const { return get(alias(name).target); }
+image images::get_by_alias(std::string_view name) const { return get(alias(name).target()); }
 
 bool images::exists(std::string_view fingerprint) const {
     return exists_by([&] { return get(fingerprint); });
-}
-
-operation images::remove(std::string_view fingerprint) const {
-    return as_operation(client_, call_sync(client_, protocol::image_delete(fingerprint)));
-}
-
-void images::update(std::string_view fingerprint, std::optional<bool> is_public, const api::config_map& properties,
-                    std::optional<bool> auto_update) const {
-    if (auto r = protocol::image_update(fingerprint, is_public, properties, auto_update))
-        wait_if_async(client_, call_sync(client_, std::move(*r)));
 }
 
 namespace {
@@ -212,9 +228,8 @@ operation images::import_split(const std::string& metadata_path, const std::stri
                   fs::path(metadata_path).filename().string());
 }
 
-exported_image images::export_to(std::string_view fingerprint, const std::string& directory,
-                                 const image_export_options& o) const {
-    auto img = get(fingerprint);   // resolves a prefix; not_found before anything is created
+exported_image image::export_to(const std::string& directory, const image_export_options& o) const {
+    const auto& img = data_;
     std::error_code ec;
     fs::create_directories(directory, ec);
     if (ec || !fs::is_directory(directory)) fail_invalid("cannot create directory " + directory + ": " + ec.message());
@@ -290,51 +305,7 @@ operation images::publish(std::string_view source, const image_publish& o) const
 
 operation instance::publish(const image_publish& o) const { return owner().images().publish(name(), o); }
 
-operation snapshot::publish(const image_publish& o) const { return client_.images().publish(instance_ + "/" + data_.name, o); }
+operation snapshot::publish(const image_publish& o) const { return client_.images().publish(instance_ + "/" + name(), o); }
 operation snapshot::publish() const { return publish(image_publish{}); }
-
-// ---- aliases ----------------------------------------------------------------------------
-
-std::vector<api::image_alias> images::aliases() const {
-    return get_list(client_, protocol::alias_list(), "alias list", protocol::decode_image_alias);
-}
-
-api::image_alias images::alias(std::string_view name) const {
-    return read_alias(client_, name).first;
-}
-
-bool images::alias_exists(std::string_view name) const {
-    return exists_by([&] { return alias(name); });
-}
-
-void images::create_alias(std::string_view name, std::string_view fingerprint, std::string_view description) const {
-    call_sync(client_, protocol::alias_create(name, fingerprint, description));
-}
-
-void images::retarget_alias(std::string_view name, std::string_view fingerprint) const {
-    protocol::check_alias_name(name);
-    protocol::check_fingerprint(fingerprint);
-    // PUT with the current description (If-Match): PATCH on an alias hangs for 20 s and then
-    // fails ("context deadline exceeded") on LXD 5.0.2.
-    auto [current, etag] = read_alias(client_, name);
-    call_sync(client_, protocol::alias_put(name, fingerprint, current.description, etag));
-}
-
-void images::rename_alias(std::string_view name, std::string_view new_name) const {
-    call_sync(client_, protocol::alias_rename(name, new_name));
-}
-
-void images::remove_alias(std::string_view name) const {
-    call_sync(client_, protocol::alias_delete(name));
-}
-
-std::string images::secret_for(std::string_view fingerprint) const {
-    auto [env, res] = call_sync(client_, protocol::image_secret(fingerprint));
-    // The secret is in the (still running) operation's metadata; it ends once used or expired.
-    if (env.metadata.is_object())
-        if (auto* md = env.metadata.get_object().if_contains("metadata"); md && md->is_object())
-            if (auto* sec = md->get_object().if_contains("secret"); sec && sec->is_string()) return std::string(sec->get_string());
-    protocol::fail_protocol(res.request_line, "image secret operation without a secret");
-}
 
 }  // namespace lxd

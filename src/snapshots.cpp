@@ -2,34 +2,50 @@
 #include <lxd/snapshots.hpp>
 
 #include "detail/calls.hpp"
+#include "detail/news.hpp"
 
 namespace lxd {
 
 using namespace detail;
 
 snapshot::snapshot(client c, std::string instance_path, std::string instance_name, api::snapshot data)
-    : client_(std::move(c)), base_(std::move(instance_path)), instance_(std::move(instance_name)), data_(std::move(data)) {}
+    : client_(std::move(c)),
+      base_(std::move(instance_path)),
+      instance_(std::move(instance_name)),
+      data_(std::move(data)),
+      news_(std::make_shared<snapshot_news>()) {}
+
+void snapshot::sync() const {
+    std::lock_guard lk(news_->mu);
+    if (news_->version == seen_) return;
+    seen_ = news_->version;
+    data_ = news_->data;
+}
 
 void snapshot::refresh() {
+    sync();
     auto [env, res] = call_sync(client_, protocol::snapshot_get(base_, data_.name));
     data_ = protocol::decode_snapshot(env.metadata, res.request_line);
 }
 
-operation snapshot::rename(std::string_view new_name) const {
-    return as_operation(client_, call_sync(client_, protocol::snapshot_rename(base_, data_.name, new_name)));
+operation snapshot::rename(std::string_view new_name) {
+    sync();
+    auto r = protocol::snapshot_rename(base_, data_.name, new_name);   // checks the new name
+    return as_operation(client_, call_sync(client_, std::move(r)),
+                        then_learn_snapshot(news_, client_, base_, std::string(new_name)));
 }
 
 operation snapshot::remove() const {
-    return as_operation(client_, call_sync(client_, protocol::snapshot_delete(base_, data_.name)));
+    return as_operation(client_, call_sync(client_, protocol::snapshot_delete(base_, name())));
 }
 
 operation snapshot::restore(bool stateful) const {
-    return as_operation(client_, call_sync(client_, protocol::snapshot_restore(base_, data_.name, stateful)));
+    return as_operation(client_, call_sync(client_, protocol::snapshot_restore(base_, name(), stateful)));
 }
 
 void snapshot::set_expires_at(std::string_view rfc3339) const {
     client_.assert_has_api_extension("snapshot_expiry");
-    wait_if_async(client_, call_sync(client_, protocol::snapshot_set_expiry(base_, data_.name, rfc3339)));
+    wait_if_async(client_, call_sync(client_, protocol::snapshot_set_expiry(base_, name(), rfc3339)));
 }
 
 std::vector<snapshot> snapshots::all() const {

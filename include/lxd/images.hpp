@@ -1,6 +1,7 @@
-// lxd/images.hpp — the server's images (client::images()): import (unified or split
-// tarballs, streamed, fingerprint-checked), export (streamed to files, verified), publish
-// from instances and snapshots, aliases.
+// lxd/images.hpp — the images manager (client.images()) and its handles: lxd::image (save
+// with ETag, patch, remove, export streamed to files and verified, secret) and
+// lxd::image_alias (save, rename, remove); import (unified or split tarballs, streamed,
+// fingerprint-checked) and publish from instances and snapshots.
 #pragma once
 
 #include <lxd/export.hpp>
@@ -55,23 +56,133 @@ struct exported_image {
     std::uint64_t bytes = 0;
 };
 
-/// Thread safety: safe to share; each call is independent.
+/// What image::patch changes: only the fields set (the servers' PATCH takes just these;
+/// expires_at and profiles change through save()).
+struct image_patch {
+    std::optional<bool> is_public;
+    std::optional<bool> auto_update;
+    std::optional<api::config_map> properties;   ///< merged: the keys given are set, the others kept
+};
+
+class image_alias;
+
+/// One image as last read, plus the means to change it. Accessors never do I/O; setters
+/// change only this value and save() sends it.
+/// Thread safety: distinct objects safe; a shared one is not (it is a value).
+class LXDPP_API image {
+public:
+    image(client c, api::image data, std::string etag);
+
+    const std::string& fingerprint() const { return data_.fingerprint; }
+    const std::string& filename() const { return data_.filename; }
+    const std::string& architecture() const { return data_.architecture; }
+    const std::string& type() const { return data_.type; }   ///< "container" or "virtual-machine"
+    std::int64_t size() const { return data_.size; }          ///< bytes
+    bool is_public() const { return data_.is_public; }
+    bool auto_update() const { return data_.auto_update; }
+    bool cached() const { return data_.cached; }
+    const api::config_map& properties() const { return data_.properties; }
+    /// Its aliases (name and description; see images::alias for a handle on one).
+    const std::vector<api::image_alias>& aliases() const { return data_.aliases; }
+    const std::vector<std::string>& profiles() const { return data_.profiles; }
+    const std::string& created_at() const { return data_.created_at; }
+    const std::string& uploaded_at() const { return data_.uploaded_at; }
+    const std::string& expires_at() const { return data_.expires_at; }
+    const std::string& last_used_at() const { return data_.last_used_at; }
+    const std::string& etag() const { return etag_; }
+    const api::image& data() const { return data_; }
+
+    image& set_public(bool is_public);
+    image& set_auto_update(bool auto_update);
+    image& set_properties(api::config_map properties);
+    image& set_property(std::string key, std::string value);
+    image& unset_property(const std::string& key);
+    image& set_expires_at(std::string rfc3339);
+    image& set_profiles(std::vector<std::string> profiles);
+
+    /// PUT with If-Match: the editable fields (public, auto_update, properties, expires_at,
+    /// profiles) as set here, every field the library does not know as the server sent it.
+    /// If the image changed on the server since it was read, throws
+    /// errc::precondition_failed and changes nothing. Re-reads afterwards.
+    void save();
+    /// PATCH of just the given fields (with If-Match), then a re-read.
+    void patch(const image_patch& changes);
+    /// Re-reads the image (and its ETag).
+    void refresh();
+    /// DELETE: the server removes images in the background.
+    [[nodiscard]] operation remove() const;
+
+    /// Streams the image's file(s) into `directory` (created if missing), named as the server
+    /// suggests (only the last path component is ever used). Partial files are removed on
+    /// failure.
+    exported_image export_to(const std::string& directory, const image_export_options& o = {}) const;
+
+    /// A one-time secret with which another server may fetch this private image
+    /// (POST /1.0/images/<fp>/secret): what an instance_source's `secret` takes. Never logged.
+    std::string secret() const;
+
+    const client& owner() const { return client_; }
+
+private:
+    client client_;
+    api::image data_;
+    std::string etag_;
+};
+
+/// One image alias as last read, plus its verbs. Accessors never do I/O.
+/// Thread safety: distinct objects safe; a shared one is not (it is a value).
+class LXDPP_API image_alias {
+public:
+    image_alias(client c, api::image_alias data, std::string etag);
+
+    const std::string& name() const { return data_.name; }
+    /// The fingerprint of the image it points to.
+    const std::string& target() const { return data_.target; }
+    const std::string& description() const { return data_.description; }
+    const std::string& type() const { return data_.type; }   ///< "container" or "virtual-machine" (empty on old servers)
+    const std::string& etag() const { return etag_; }
+    const api::image_alias& data() const { return data_; }
+
+    /// Points it at another image (a whole fingerprint or a prefix the server resolves).
+    image_alias& set_target(std::string fingerprint);
+    image_alias& set_description(std::string description);
+
+    /// PUT {target, description} with If-Match; errc::precondition_failed if the alias changed
+    /// on the server since it was read. Re-reads afterwards.
+    void save();
+    /// Changes just the given fields (nullopt: kept), with If-Match, then re-reads. Sent as a
+    /// PUT of the merged value: PATCH on an alias hangs for 20 s and then fails on LXD 5.0.2.
+    void patch(std::optional<std::string> target, std::optional<std::string> description = std::nullopt);
+    void refresh();
+    /// POST {name} (synchronous); this handle then holds the new name.
+    void rename(std::string_view new_name);
+    /// DELETE (synchronous). The image stays.
+    void remove() const;
+    /// The image it points to (one GET).
+    lxd::image target_image() const;
+
+    const client& owner() const { return client_; }
+
+private:
+    client client_;
+    api::image_alias data_;
+    std::string etag_;
+};
+
+/// The images manager (client.images()). Thread safety: safe to share; each call is
+/// independent.
 class LXDPP_API images {
 public:
     explicit images(client c) : client_(std::move(c)) {}
 
     /// Every image, full objects, in one request.
-    std::vector<api::image> all() const;
+    std::vector<image> all() const;
     std::vector<std::string> fingerprints() const;
     /// By fingerprint or a unique prefix of it. errc::not_found if there is none.
-    api::image get(std::string_view fingerprint) const;
-    /// The image an alias points to.
-    api::image get_by_alias(std::string_view alias) const;
+    image get(std::string_view fingerprint) const;
+    /// The image an alias points to (two GETs: the alias, the image).
+    image get_by_alias(std::string_view alias) const;
     bool exists(std::string_view fingerprint) const;
-    operation remove(std::string_view fingerprint) const;
-    /// Changes public/properties/auto_update/expires_at (PATCH). Waits.
-    void update(std::string_view fingerprint, std::optional<bool> is_public, const api::config_map& properties = {},
-                std::optional<bool> auto_update = std::nullopt) const;
 
     /// Uploads a unified image tarball (metadata.yaml + rootfs/ in one file), streamed in
     /// constant memory. The operation's metadata_json has {"fingerprint", "size"}; the
@@ -82,30 +193,20 @@ public:
     operation import_split(const std::string& metadata_path, const std::string& rootfs_path, const image_import& o = {},
                            bool virtual_machine = false) const;
 
-    /// Streams the image's file(s) into `directory` (created if missing), named as the server
-    /// suggests (only the last path component is ever used). Partial files are removed on
-    /// failure.
-    exported_image export_to(std::string_view fingerprint, const std::string& directory,
-                             const image_export_options& o = {}) const;
-
     /// Makes an image of an instance (stopped, or running for containers on servers that allow
     /// it) or of one of its snapshots ("c1/snap0"). The operation's metadata has the new
-    /// fingerprint.
+    /// fingerprint (see image_fingerprint).
     operation publish(std::string_view instance_or_snapshot, const image_publish& o = {}) const;
 
     // ---- aliases --------------------------------------------------------------------------
-    std::vector<api::image_alias> aliases() const;
-    api::image_alias alias(std::string_view name) const;
+    /// Every alias, full objects, in one request.
+    std::vector<image_alias> aliases() const;
+    image_alias alias(std::string_view name) const;
     bool alias_exists(std::string_view name) const;
-    void create_alias(std::string_view name, std::string_view fingerprint, std::string_view description = {}) const;
-    /// Points an existing alias at another image.
-    void retarget_alias(std::string_view name, std::string_view fingerprint) const;
-    void rename_alias(std::string_view name, std::string_view new_name) const;
-    void remove_alias(std::string_view name) const;
+    /// POST /1.0/images/aliases (synchronous), then reads the new alias.
+    image_alias create_alias(std::string_view name, std::string_view fingerprint, std::string_view description = {}) const;
 
-    /// A one-time secret with which another server may fetch this private image
-    /// (POST /1.0/images/<fp>/secret): what an instance_source's `secret` takes. Never logged.
-    std::string secret_for(std::string_view fingerprint) const;
+    const client& owner() const { return client_; }
 
 private:
     client client_;

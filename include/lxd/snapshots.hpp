@@ -3,6 +3,8 @@
 
 #include <lxd/export.hpp>
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,28 +23,31 @@ struct snapshot_create {
 
 struct image_publish;
 
+namespace detail { struct snapshot_news; }
+
 /// One snapshot as last read. Accessors do no I/O.
 /// Thread safety: distinct objects safe; a shared one is not (it is a value).
 class LXDPP_API snapshot {
 public:
     snapshot(client c, std::string instance_path, std::string instance_name, api::snapshot data);
 
-    const std::string& name() const { return data_.name; }          ///< "snap0" (not "c1/snap0")
+    const std::string& name() const { return cur().name; }          ///< "snap0" (not "c1/snap0")
     const std::string& instance_name() const { return instance_; }
-    const std::string& created_at() const { return data_.created_at; }
+    const std::string& created_at() const { return cur().created_at; }
     /// "0001-01-01T00:00:00Z" (LXD's zero time) when it never expires.
-    const std::string& expires_at() const { return data_.expires_at; }
-    bool stateful() const { return data_.stateful; }
-    const std::string& description() const { return data_.description; }
-    const api::config_map& config() const { return data_.config; }
-    std::int64_t size() const { return data_.size; }                ///< bytes, -1 if unknown
-    const std::string& raw_json() const { return data_.raw_json; }
-    const api::snapshot& data() const { return data_; }
+    const std::string& expires_at() const { return cur().expires_at; }
+    bool stateful() const { return cur().stateful; }
+    const std::string& description() const { return cur().description; }
+    const api::config_map& config() const { return cur().config; }
+    std::int64_t size() const { return cur().size; }                ///< bytes, -1 if unknown
+    const std::string& raw_json() const { return cur().raw_json; }
+    const api::snapshot& data() const { return cur(); }
 
     /// Re-reads the snapshot.
     void refresh();
-    /// POST {name}: the snapshot is renamed within its instance.
-    operation rename(std::string_view new_name) const;
+    /// POST {name}: the snapshot is renamed within its instance. Once the operation has
+    /// succeeded this handle (and its copies) has the new name and the server's value under it.
+    operation rename(std::string_view new_name);
     operation remove() const;
     /// Restores the instance to this snapshot (PUT instance {restore}).
     operation restore(bool stateful = false) const;
@@ -56,10 +61,16 @@ public:
     const client& owner() const { return client_; }
 
 private:
+    /// Takes in what the handle's own succeeded rename learned (as instance does).
+    void sync() const;
+    const api::snapshot& cur() const { sync(); return data_; }
+
     client client_;
     std::string base_;   // "/1.0/instances/<name>"
     std::string instance_;
-    api::snapshot data_;
+    mutable api::snapshot data_;
+    mutable std::uint64_t seen_ = 0;
+    std::shared_ptr<detail::snapshot_news> news_;
 };
 
 /// Thread safety: safe to share.

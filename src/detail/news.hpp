@@ -9,6 +9,7 @@
 #include <string>
 
 #include <lxd/instances.hpp>
+#include <lxd/snapshots.hpp>
 
 #include "calls.hpp"
 
@@ -51,6 +52,34 @@ inline std::function<asio::awaitable<std::string>(const api::operation_info&)> t
     return [news = std::move(news), via = std::move(via), col = std::move(col),
             name = std::move(name)](const api::operation_info&) -> asio::awaitable<std::string> {
         co_await learn_instance(news, via, col, name);
+        co_return std::string();
+    };
+}
+
+/// A snapshot handle's slot: the snapshot as re-read after its own rename.
+struct snapshot_news {
+    std::mutex mu;
+    std::uint64_t version = 0;
+    api::snapshot data;
+
+    void post(api::snapshot d) {
+        std::lock_guard lk(mu);
+        data = std::move(d);
+        ++version;
+    }
+};
+
+/// The operation step that re-reads snapshot `name` of the instance at `instance_path`
+/// through `via` and posts it to `news`. A failed read posts nothing.
+inline std::function<asio::awaitable<std::string>(const api::operation_info&)> then_learn_snapshot(
+    std::shared_ptr<snapshot_news> news, client via, std::string instance_path, std::string name) {
+    return [news = std::move(news), via = std::move(via), path = std::move(instance_path),
+            name = std::move(name)](const api::operation_info&) -> asio::awaitable<std::string> {
+        try {
+            auto [env, res] = co_await core_of(via)->call(protocol::snapshot_get(path, name), scope_of(via));
+            news->post(protocol::decode_snapshot(env.metadata, res.request_line));
+        } catch (const error&) {
+        }
         co_return std::string();
     };
 }

@@ -207,6 +207,7 @@ api::cluster_member decode_cluster_member(const json::value& v, const std::strin
     m.architecture = r.str("architecture");
     m.failure_domain = r.str("failure_domain");
     m.description = r.str("description");
+    m.config = r.string_map("config");
     m.groups = r.strings("groups");
     m.raw_json = json::serialize(v);
     if (m.server_name.empty()) fail_protocol(rl, "cluster member without a name");

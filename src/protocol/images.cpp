@@ -2,7 +2,11 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "codecs.hpp"
+#include "errors.hpp"
+#include "json_reader.hpp"
 #include "validation.hpp"
 
 namespace lxd::protocol {
@@ -45,15 +49,37 @@ request image_delete(std::string_view fingerprint) {
     return make_request(verb::delete_, image_path(fingerprint));
 }
 
-std::optional<request> image_update(std::string_view fingerprint, std::optional<bool> is_public,
-                                    const api::config_map& properties, std::optional<bool> auto_update) {
+request image_put(const api::image& data, std::string_view etag) {
+    check_fingerprint(data.fingerprint);
+    // What the server sent, so fields this library does not know go back as they came; in
+    // the server's order, without the read-only fields; the editable ones overlaid.
+    static constexpr std::string_view read_only[] = {"aliases",    "architecture", "cached",      "created_at",
+                                                     "filename",   "fingerprint",  "last_used_at", "project",
+                                                     "size",       "type",         "update_source", "uploaded_at"};
+    json::object o;
+    if (!data.raw_json.empty())
+        for (auto& kv : stored_object(data.raw_json, "image"))
+            if (std::find(std::begin(read_only), std::end(read_only), kv.key()) == std::end(read_only)) o[kv.key()] = kv.value();
+    o["public"] = data.is_public;
+    o["auto_update"] = data.auto_update;
+    o["properties"] = encode_config(data.properties);
+    if (!data.expires_at.empty()) o["expires_at"] = data.expires_at;
+    o["profiles"] = encode_strings(data.profiles);
+    auto r = with_body(make_request(verb::put, image_path(data.fingerprint)), o);
+    set_if_match(r, etag);
+    return r;
+}
+
+request image_patch(std::string_view fingerprint, const lxd::image_patch& p, std::string_view etag) {
     check_fingerprint(fingerprint);
     json::object body;
-    if (is_public) body["public"] = *is_public;
-    if (auto_update) body["auto_update"] = *auto_update;
-    if (!properties.empty()) body["properties"] = encode_config(properties);
-    if (body.empty()) return std::nullopt;
-    return with_body(make_request(verb::patch, image_path(fingerprint)), body);
+    if (p.is_public) body["public"] = *p.is_public;
+    if (p.auto_update) body["auto_update"] = *p.auto_update;
+    if (p.properties) body["properties"] = encode_config(*p.properties);
+    if (body.empty()) fail_invalid("patch with no fields");
+    auto r = with_body(make_request(verb::patch, image_path(fingerprint)), body);
+    set_if_match(r, etag);
+    return r;
 }
 
 request image_export(std::string_view fingerprint) {
@@ -129,6 +155,25 @@ request alias_rename(std::string_view name, std::string_view new_name) {
 request alias_delete(std::string_view name) {
     check_alias_name(name);
     return make_request(verb::delete_, alias_path(name));
+}
+
+// ---- decoders of image answers --------------------------------------------------------------
+
+std::string decode_image_fingerprint(std::string_view metadata_json, std::string_view operation_id) {
+    boost::system::error_code ec;
+    auto v = json::parse(metadata_json, ec);
+    if (!ec && v.is_object())
+        if (auto* f = v.get_object().if_contains("fingerprint"); f && f->is_string() && !f->get_string().empty())
+            return std::string(f->get_string());
+    fail_protocol("operation " + std::string(operation_id), "the operation's metadata has no image fingerprint");
+}
+
+std::string decode_image_secret(const json::value& operation, const std::string& rl) {
+    if (operation.is_object())
+        if (auto* md = operation.get_object().if_contains("metadata"); md && md->is_object())
+            if (auto* sec = md->get_object().if_contains("secret"); sec && sec->is_string() && !sec->get_string().empty())
+                return std::string(sec->get_string());
+    fail_protocol(rl, "image secret operation without a secret");
 }
 
 }  // namespace lxd::protocol

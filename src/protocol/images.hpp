@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include <boost/json/fwd.hpp>
+
 #include <lxd/images.hpp>
 
 #include "request.hpp"
@@ -16,9 +18,11 @@ request image_fingerprints();   ///< URLs only
 /// Fingerprint (or prefix) checked by each of these.
 request image_get(std::string_view fingerprint);
 request image_delete(std::string_view fingerprint);
-/// PATCH {"public", "auto_update", "properties"} with what is set; nullopt when nothing is.
-std::optional<request> image_update(std::string_view fingerprint, std::optional<bool> is_public,
-                                    const api::config_map& properties, std::optional<bool> auto_update);
+/// PUT of raw_json without the read-only fields, the editable ones (public, auto_update,
+/// properties, expires_at, profiles) overlaid; If-Match when `etag` is set.
+request image_put(const api::image& data, std::string_view etag);
+/// PATCH of the fields set; If-Match when `etag` is set. Refuses an empty patch.
+request image_patch(std::string_view fingerprint, const lxd::image_patch& p, std::string_view etag);
 /// GET .../export (the body is the image, or multipart for a split image).
 request image_export(std::string_view fingerprint);
 /// POST .../secret {} (for a pull by another server).
@@ -41,5 +45,14 @@ request alias_put(std::string_view name, std::string_view fingerprint, std::stri
 /// POST {"name": new_name}; both names checked.
 request alias_rename(std::string_view name, std::string_view new_name);
 request alias_delete(std::string_view name);
+
+// ---- decoders of image answers --------------------------------------------------------------
+
+/// The "fingerprint" of a finished import or publish operation's metadata (its JSON text).
+/// errc::protocol_error (naming operation `operation_id`) if there is none.
+std::string decode_image_fingerprint(std::string_view metadata_json, std::string_view operation_id);
+/// The secret of POST .../secret's answer: the (still running) operation's
+/// metadata.secret. errc::protocol_error if there is none.
+std::string decode_image_secret(const boost::json::value& operation, const std::string& request_line);
 
 }  // namespace lxd::protocol

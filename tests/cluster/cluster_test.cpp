@@ -42,17 +42,41 @@ TEST_F(Cluster, MembersAreTyped) {
     ASSERT_EQ(members.size(), 3u);
     for (int k = 1; k <= 3; ++k) {
         auto& m = members[k - 1];
-        EXPECT_EQ(m.server_name, "node" + std::to_string(k));
-        EXPECT_EQ(m.url, "https://127.0.0.1" + std::to_string(k) + ":8443");
-        EXPECT_EQ(m.status, "Online");
-        EXPECT_EQ(m.message, "Fully operational");
-        EXPECT_FALSE(m.architecture.empty());
-        EXPECT_EQ(m.failure_domain, "default");
+        EXPECT_EQ(m.name(), "node" + std::to_string(k));
+        EXPECT_EQ(m.url(), "https://127.0.0.1" + std::to_string(k) + ":8443");
+        EXPECT_EQ(m.status(), "Online");
+        EXPECT_EQ(m.message(), "Fully operational");
+        EXPECT_FALSE(m.architecture().empty());
+        EXPECT_EQ(m.failure_domain(), "default");
     }
-    EXPECT_EQ(c1.cluster().member("node2").server_name, "node2");
+    EXPECT_EQ(c1.cluster().member("node2").name(), "node2");
+    EXPECT_TRUE(c1.cluster().member_exists("node3"));
+    EXPECT_FALSE(c1.cluster().member_exists("node9"));
     EXPECT_EQ(code_of([&] { c1.cluster().member("node9"); }), lxd::errc::not_found);
     EXPECT_EQ(code_of([&] { c1.cluster().member("bad/name"); }), lxd::errc::invalid_argument);
     EXPECT_FALSE(sandbox::unix_client(1).cluster().enabled());   // a standalone daemon
+}
+
+TEST_F(Cluster, MemberHandleSavesWithItsEtagAndRenames) {
+    auto m = c1.cluster().member("node2");
+    auto stale = m;
+    auto description = m.description();
+    m.set_description("lxdpp was here").set_config("user.lxdpp", "yes").save();
+    EXPECT_EQ(m.description(), "lxdpp was here");
+    EXPECT_EQ(m.config().at("user.lxdpp"), "yes");
+    EXPECT_EQ(c1.cluster().member("node2").description(), "lxdpp was here");
+    // A handle read before that change: refused, nothing lost.
+    EXPECT_EQ(code_of([&] { stale.set_description("lost").save(); }), lxd::errc::precondition_failed);
+    EXPECT_EQ(c1.cluster().member("node2").description(), "lxdpp was here");
+    m.set_description(description).unset_config("user.lxdpp").save();
+    EXPECT_EQ(m.config().count("user.lxdpp"), 0u);
+    // Renamed there and back: the handle follows.
+    m.rename("node2x");
+    EXPECT_EQ(m.name(), "node2x");
+    EXPECT_FALSE(c1.cluster().member_exists("node2"));
+    m.rename("node2");
+    EXPECT_EQ(m.name(), "node2");
+    EXPECT_EQ(m.status(), "Online");
 }
 
 TEST_F(Cluster, PlacementByTargetAndLocationsInOneListing) {
@@ -137,14 +161,16 @@ TEST_F(Cluster, UnknownTargetIsAClearError) {
 TEST_F(Cluster, EvacuateMovesRunningInstancesAwayAndRestoreBringsThemBack) {
     auto name = sandbox::unique_name("evac");
     launch_on(c1, "node2", name, true);
-    c1.cluster().evacuate("node2").wait(5min);
-    EXPECT_EQ(c1.cluster().member("node2").status, "Evacuated");
+    auto node2 = c1.cluster().member("node2");
+    node2.evacuate().wait(5min);
+    node2.refresh();
+    EXPECT_EQ(node2.status(), "Evacuated");
     auto away = c1.containers().get(name);
     EXPECT_NE(away.location(), "node2");
     EXPECT_EQ(away.status(), "Running");
     EXPECT_EQ(away.execute({"true"}).exit_code, 0);
-    c1.cluster().restore("node2").wait(5min);
-    EXPECT_EQ(c1.cluster().member("node2").status, "Online");
+    node2.restore().wait(5min);
+    EXPECT_EQ(c1.cluster().member("node2").status(), "Online");
     auto back = c1.containers().get(name);
     EXPECT_EQ(back.location(), "node2");
     EXPECT_EQ(back.status(), "Running");
@@ -180,7 +206,7 @@ TEST_F(Cluster, CliListsMembersPlacesByTargetAndMoves) {
     auto refused = cli("cluster evacuate node2", &status);   // no terminal, no --force
     EXPECT_EQ(status, 1);
     EXPECT_NE(refused.find("--force"), std::string::npos) << refused;
-    EXPECT_EQ(c1.cluster().member("node2").status, "Online");
+    EXPECT_EQ(c1.cluster().member("node2").status(), "Online");
     auto bad = cli("launch " + sandbox::image() + " " + name + "-x --target node9", &status);
     EXPECT_EQ(status, 1);
     EXPECT_NE(bad.find("\nError: Cluster member not found (aimed at cluster member 'node9')\n"), std::string::npos) << bad;

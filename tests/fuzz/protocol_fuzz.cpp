@@ -1,6 +1,6 @@
 // A libFuzzer target for the decoders that read what a server sends: the response envelope,
-// operations, events, and an exec operation's metadata (its websocket secrets and exit
-// code). The first input byte picks the decoder (and an HTTP status); the rest is the
+// operations, events, an exec operation's metadata (its websocket secrets and exit
+// code), and an image operation's (fingerprint, secret). The first input byte picks the decoder (and an HTTP status); the rest is the
 // server's bytes. Any outcome but a value or an lxd::error is a finding: an uncaught other
 // exception, a crash, or what the sanitizers report.
 #include "protocol/protocol.hpp"
@@ -34,6 +34,18 @@ void exec_metadata(const lxd::api::operation_info& op) {
     }
 }
 
+/// What an import/publish or an image secret operation reports.
+void image_metadata(const lxd::api::operation_info& op, const boost::json::value& raw) {
+    try {
+        (void)lxd::protocol::decode_image_fingerprint(op.metadata_json, op.id);
+    } catch (const lxd::error&) {
+    }
+    try {
+        (void)lxd::protocol::decode_image_secret(raw, rl);
+    } catch (const lxd::error&) {
+    }
+}
+
 void one(unsigned char selector, std::string_view in) {
     switch (selector % 4) {
     case 0: {   // an HTTP answer's body under a chosen status and content type
@@ -44,8 +56,10 @@ void one(unsigned char selector, std::string_view in) {
         break;
     }
     case 1: {   // an operation object (GET /1.0/operations/ID, /wait)
-        auto op = lxd::protocol::decode_operation(parse_or_null(in), rl);
+        auto raw = parse_or_null(in);
+        auto op = lxd::protocol::decode_operation(raw, rl);
         exec_metadata(op);
+        image_metadata(op, raw);
         break;
     }
     case 2:     // one frame of the event stream

@@ -39,7 +39,7 @@ struct Images : sandbox::server_test {
         sandbox::remove_leftovers(c2);
         for (auto& [cl, fp] : created) {
             try {
-                cl->images().remove(fp).wait(2min);
+                cl->images().get(fp).remove().wait(2min);
             } catch (const lxd::error&) {
             }
         }
@@ -80,29 +80,33 @@ struct Images : sandbox::server_test {
     }
 };
 
+using api_config = lxd::api::config_map;
+
 std::string fingerprint_of(const lxd::api::operation_info& done) { return lxd::image_fingerprint(done); }
 
 }  // namespace
 
 TEST_P(Images, ListGetAndAliasLookupInOneRequestEach) {
     auto img = c.images().get_by_alias(sandbox::image());
-    ASSERT_EQ(img.fingerprint.size(), 64u);
-    EXPECT_EQ(img.properties.at("os"), "busybox");
-    EXPECT_EQ(img.type, "container");
-    EXPECT_GT(img.size, 0);
-    ASSERT_EQ(img.aliases.size(), 1u);
-    EXPECT_EQ(img.aliases[0].name, sandbox::image());
+    ASSERT_EQ(img.fingerprint().size(), 64u);
+    EXPECT_EQ(img.properties().at("os"), "busybox");
+    EXPECT_EQ(img.type(), "container");
+    EXPECT_GT(img.size(), 0);
+    EXPECT_FALSE(img.etag().empty());
+    EXPECT_FALSE(img.uploaded_at().empty());
+    ASSERT_EQ(img.aliases().size(), 1u);
+    EXPECT_EQ(img.aliases()[0].name, sandbox::image());
     (void)c.api_extensions();
     auto before = c.request_count();
     auto all = c.images().all();
     EXPECT_EQ(c.request_count(), before + 1);
-    ASSERT_TRUE(std::any_of(all.begin(), all.end(), [&](auto& i) { return i.fingerprint == img.fingerprint; }));
+    ASSERT_TRUE(std::any_of(all.begin(), all.end(), [&](auto& i) { return i.fingerprint() == img.fingerprint(); }));
     auto fps = c.images().fingerprints();
-    EXPECT_NE(std::find(fps.begin(), fps.end(), img.fingerprint), fps.end());
-    EXPECT_EQ(c.images().get(img.fingerprint.substr(0, 12)).fingerprint, img.fingerprint);   // a prefix
-    EXPECT_TRUE(c.images().exists(img.fingerprint));
+    EXPECT_NE(std::find(fps.begin(), fps.end(), img.fingerprint()), fps.end());
+    EXPECT_EQ(c.images().get(img.fingerprint().substr(0, 12)).fingerprint(), img.fingerprint());   // a prefix
+    EXPECT_TRUE(c.images().exists(img.fingerprint()));
     EXPECT_FALSE(c.images().exists(std::string(64, '0')));
-    EXPECT_NE(sandbox::lxc("image info d1:" + sandbox::image()).find(img.fingerprint), std::string::npos);
+    EXPECT_NE(sandbox::lxc("image info d1:" + sandbox::image()).find(img.fingerprint()), std::string::npos);
 }
 
 TEST_P(Images, BadInputIsRefusedBeforeAnyRequest) {
@@ -120,25 +124,40 @@ TEST_P(Images, BadInputIsRefusedBeforeAnyRequest) {
 }
 
 TEST_P(Images, AliasesCreateListRetargetRenameRemove) {
-    auto fp = c.images().get_by_alias(sandbox::image()).fingerprint;
+    auto fp = c.images().get_by_alias(sandbox::image()).fingerprint();
     auto name = sandbox::unique_name("al") + "/with-slash";
-    c.images().create_alias(name, fp, "made by lxdpp");
-    auto a = c.images().alias(name);
-    EXPECT_EQ(a.target, fp);
-    EXPECT_EQ(a.description, "made by lxdpp");
+    auto a = c.images().create_alias(name, fp, "made by lxdpp");
+    EXPECT_EQ(a.name(), name);
+    EXPECT_EQ(a.target(), fp);
+    EXPECT_EQ(a.description(), "made by lxdpp");
+    EXPECT_EQ(a.type(), "container");
+    EXPECT_EQ(a.target_image().fingerprint(), fp);
     auto list = c.images().aliases();
-    EXPECT_TRUE(std::any_of(list.begin(), list.end(), [&](auto& x) { return x.name == name && x.target == fp; }));
+    EXPECT_TRUE(std::any_of(list.begin(), list.end(), [&](auto& x) { return x.name() == name && x.target() == fp; }));
     EXPECT_NE(sandbox::lxc("image alias list d1: --format csv").find(name), std::string::npos);
-    EXPECT_EQ(code_of([&] { c.images().create_alias(name, fp); }), lxd::errc::conflict);
-    c.images().retarget_alias(name, fp);
+    EXPECT_EQ(code_of([&] { (void)c.images().create_alias(name, fp); }), lxd::errc::conflict);
+    // save: PUT with the ETag it was read with; a handle read before a change is refused.
+    auto stale = c.images().alias(name);
+    a.set_description("changed").save();
+    EXPECT_EQ(a.description(), "changed");
+    EXPECT_EQ(c.images().alias(name).description(), "changed");
+    EXPECT_EQ(code_of([&] { stale.set_description("lost").save(); }), lxd::errc::precondition_failed);
+    EXPECT_EQ(c.images().alias(name).description(), "changed");
+    a.patch(fp);   // retarget, the description kept
+    EXPECT_EQ(a.target(), fp);
+    EXPECT_EQ(a.description(), "changed");
+    a.patch(std::nullopt, "again");
+    EXPECT_EQ(c.images().alias(name).description(), "again");
     auto renamed = name + "-2";
-    c.images().rename_alias(name, renamed);
+    a.rename(renamed);
+    EXPECT_EQ(a.name(), renamed);
+    EXPECT_EQ(a.target(), fp);
     EXPECT_FALSE(c.images().alias_exists(name));
-    EXPECT_EQ(c.images().alias(renamed).target, fp);
-    c.images().remove_alias(renamed);
+    EXPECT_EQ(c.images().alias(renamed).target(), fp);
+    a.remove();
     EXPECT_FALSE(c.images().alias_exists(renamed));
     EXPECT_EQ(sandbox::lxc("image alias list d1: --format csv").find(renamed), std::string::npos);
-    EXPECT_EQ(code_of([&] { c.images().remove_alias(renamed); }), lxd::errc::not_found);
+    EXPECT_EQ(code_of([&] { a.remove(); }), lxd::errc::not_found);
 }
 
 TEST_P(Images, ImportUnifiedStreamsWithProgressAndAliases) {
@@ -165,9 +184,9 @@ TEST_P(Images, ImportUnifiedStreamsWithProgressAndAliases) {
     EXPECT_EQ(last, size);
     EXPECT_EQ(total_seen, size);
     auto img = c.images().get(expect_fp);
-    EXPECT_EQ(img.properties.at("lxdpp.test"), "yes");
-    EXPECT_EQ(img.filename, "unified.tar.xz");
-    EXPECT_EQ(c.images().alias(alias).target, expect_fp);
+    EXPECT_EQ(img.properties().at("lxdpp.test"), "yes");
+    EXPECT_EQ(img.filename(), "unified.tar.xz");
+    EXPECT_EQ(c.images().alias(alias).target(), expect_fp);
     EXPECT_NE(sandbox::lxc("image info d1:" + alias).find(expect_fp), std::string::npos);
     EXPECT_EQ(run_in_new(c, expect_fp, {"echo", "alive"}), "alive\n");
     // The same image again: refused before the upload, nothing changes.
@@ -187,8 +206,9 @@ TEST_P(Images, ImportSplitThenExportGivesTheSameFiles) {
     EXPECT_EQ(run_in_new(c, expect_fp, {"cat", "/etc/inittab"}), "\n");
 
     std::uint64_t last = 0, total_seen = 0;
-    auto out = c.images().export_to(expect_fp.substr(0, 16), (work / "export").string(),
-                                    {.progress = [&](std::uint64_t d, std::uint64_t t) { last = d, total_seen = t; }});
+    auto out = c.images().get(expect_fp.substr(0, 16))
+                   .export_to((work / "export").string(),
+                              {.progress = [&](std::uint64_t d, std::uint64_t t) { last = d, total_seen = t; }});
     EXPECT_EQ(out.fingerprint, expect_fp);
     EXPECT_TRUE(out.split);
     ASSERT_EQ(out.files.size(), 2u);
@@ -227,10 +247,11 @@ TEST_P(Images, PublishExportImportElsewhereKeepsTheFingerprint) {
     auto done = c.containers().get(name).publish({.aliases = {alias}, .properties = {{"origin", "d1"}}}).wait(5min);
     auto fp = fingerprint_of(done);
     created.emplace_back(&c, fp);
-    EXPECT_EQ(c.images().alias(alias).target, fp);
-    EXPECT_EQ(c.images().get(fp).properties.at("origin"), "d1");
+    EXPECT_EQ(c.images().alias(alias).target(), fp);
+    auto img = c.images().get(fp);
+    EXPECT_EQ(img.properties().at("origin"), "d1");
 
-    auto out = c.images().export_to(fp, (work / "exp").string());
+    auto out = img.export_to((work / "exp").string());
     EXPECT_FALSE(out.split);
     ASSERT_EQ(out.files.size(), 1u);
     EXPECT_EQ(lxd::sha256_of_files(out.files), fp);
@@ -238,21 +259,35 @@ TEST_P(Images, PublishExportImportElsewhereKeepsTheFingerprint) {
     auto imported = c2.images().import_file(out.files[0]).wait(5min);
     created.emplace_back(&c2, fp);
     EXPECT_EQ(fingerprint_of(imported), fp);
-    EXPECT_EQ(c2.images().get(fp).fingerprint, fp);
+    EXPECT_EQ(c2.images().get(fp).fingerprint(), fp);
     EXPECT_EQ(run_in_new(c2, fp, {"cat", "/root/marker"}), "from d1\n");
 }
 
-TEST_P(Images, UpdateAndRemove) {
+TEST_P(Images, SavePatchSecretAndRemove) {
     auto file = unified();
     auto fp = lxd::sha256_of_files({file});
     c.images().import_file(file).wait(5min);
     created.emplace_back(&c, fp);
-    c.images().update(fp, true, {{"os", "changed"}});
     auto img = c.images().get(fp);
-    EXPECT_TRUE(img.is_public);
-    EXPECT_EQ(img.properties.at("os"), "changed");
+    auto stale = img;
+    EXPECT_FALSE(img.is_public());
+    img.set_public(true).set_property("os", "changed").save();
+    EXPECT_TRUE(img.is_public());
+    EXPECT_EQ(img.properties().at("os"), "changed");
+    EXPECT_EQ(img.properties().at("architecture"), stale.properties().at("architecture"));   // the others kept
     EXPECT_NE(sandbox::lxc("image show d1:" + fp).find("public: true"), std::string::npos);
-    c.images().remove(fp).wait(2min);
+    // A handle read before that change: refused, nothing lost.
+    EXPECT_EQ(code_of([&] { stale.set_public(false).save(); }), lxd::errc::precondition_failed);
+    EXPECT_TRUE(c.images().get(fp).is_public());
+    img.patch({.auto_update = true, .properties = api_config{{"os", "patched"}}});
+    EXPECT_TRUE(img.auto_update());
+    EXPECT_TRUE(img.is_public());
+    EXPECT_EQ(img.properties().at("os"), "patched");
+    EXPECT_EQ(img.properties().at("architecture"), stale.properties().at("architecture"));   // merged
+    EXPECT_EQ(code_of([&] { img.patch({}); }), lxd::errc::invalid_argument);
+    img.set_public(false).save();
+    EXPECT_FALSE(img.secret().empty());   // a private image: a one-time secret for another server
+    img.remove().wait(2min);
     EXPECT_FALSE(c.images().exists(fp));
     EXPECT_NE(sandbox::lxc("image info d1:" + fp, true).find("not found"), std::string::npos);
 }

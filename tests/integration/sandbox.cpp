@@ -113,10 +113,10 @@ void remove_leftovers(lxd::client& c) {
     // Images a test left behind: those with one of this process's aliases.
     for (auto& img : c.images().all()) {
         bool ours = false;
-        for (auto& a : img.aliases) ours = ours || a.name.rfind(prefix, 0) == 0;
+        for (auto& a : img.aliases()) ours = ours || a.name.rfind(prefix, 0) == 0;
         if (!ours) continue;
         try {
-            c.images().remove(img.fingerprint).wait(std::chrono::minutes(1));
+            img.remove().wait(std::chrono::minutes(1));
         } catch (const lxd::error&) {
         }
     }

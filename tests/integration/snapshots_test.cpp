@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 using namespace std::chrono_literals;
 using test_support::code_of;
 
@@ -56,6 +58,37 @@ TEST_P(Snapshots, ListRenameRemoveInOneRequestEach) {
     auto csv = sandbox::lxc("query d1:/1.0/instances/" + name + "/snapshots");
     EXPECT_NE(csv.find("renamed"), std::string::npos);
     EXPECT_EQ(csv.find("/b\""), std::string::npos);
+}
+
+TEST_P(Snapshots, RenameTeachesTheHandleAndItsCopiesTheNewName) {
+    auto name = sandbox::unique_name("snr");
+    auto box = sandbox::make_container(c, name, false);
+    box.snapshots().create("old").wait(1min);
+    box.snapshots().create("taken").wait(1min);
+    auto s = box.snapshots().get("old");
+    auto copy = s;
+    auto created = s.created_at();
+    s.rename("new").wait(1min);
+    EXPECT_EQ(s.name(), "new");
+    EXPECT_EQ(copy.name(), "new");   // the copies share what the operation learned
+    EXPECT_EQ(s.created_at(), created);
+    EXPECT_FALSE(box.snapshots().exists("old"));
+    s.refresh();                      // reads it under its new name
+    EXPECT_EQ(s.name(), "new");
+    // A refused rename (the name is taken): the handle keeps its name.
+    EXPECT_NE(code_of([&] { s.rename("taken").wait(1min); }), lxd::errc{});
+    EXPECT_EQ(s.name(), "new");
+    // Its verbs use the new name.
+    s.remove().wait(1min);
+    EXPECT_FALSE(box.snapshots().exists("new"));
+    EXPECT_TRUE(box.snapshots().exists("taken"));
+    // Not waited for: the handle learns once the operation has succeeded.
+    auto t = box.snapshots().get("taken");
+    auto op = t.rename("later");
+    auto deadline = std::chrono::steady_clock::now() + 1min;
+    while (t.name() != "later" && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(t.name(), "later");
+    EXPECT_NE(sandbox::lxc("query d1:/1.0/instances/" + name + "/snapshots").find("/later\""), std::string::npos);
 }
 
 TEST_P(Snapshots, StatefulFailsWithTheServersWordsAndLeavesNothing) {

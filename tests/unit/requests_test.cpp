@@ -318,12 +318,14 @@ TEST(ImageRequests, Delete) {
     EXPECT_EQ(code_of([] { image_delete("a/b"); }), errc::invalid_argument);
 }
 
-TEST(ImageRequests, Update) {
-    EXPECT_FALSE(image_update("abc", std::nullopt, {}, std::nullopt));
-    auto r = image_update("abc", true, {{"os", "busybox"}}, false);
-    ASSERT_TRUE(r);
-    expect(*r, verb::patch, "/1.0/images/abc", {}, R"({"public":true,"auto_update":false,"properties":{"os":"busybox"}})");
-    EXPECT_EQ(code_of([] { (void)image_update("q", true, {}, std::nullopt); }), errc::invalid_argument);
+TEST(ImageRequests, Patch) {
+    EXPECT_EQ(code_of([] { (void)lxd::protocol::image_patch("abc", {}, ""); }), errc::invalid_argument);
+    auto r = lxd::protocol::image_patch("abc", {.is_public = true, .auto_update = false, .properties = api::config_map{{"os", "busybox"}}},
+                                        "\"e\"");
+    expect(r, verb::patch, "/1.0/images/abc", {}, R"({"public":true,"auto_update":false,"properties":{"os":"busybox"}})");
+    EXPECT_EQ(header_of(r, "If-Match"), "\"e\"");
+    EXPECT_TRUE(lxd::protocol::image_patch("abc", {.is_public = false}, "").headers.empty());
+    EXPECT_EQ(code_of([] { (void)lxd::protocol::image_patch("q", {.is_public = true}, ""); }), errc::invalid_argument);
 }
 
 TEST(ImageRequests, Export) { expect(image_export(fp64), verb::get, "/1.0/images/" + fp64 + "/export"); }

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <lxd/api/instance.hpp>
+
 namespace lxd::api {
 
 /// GET /1.0/cluster.
@@ -24,6 +26,7 @@ struct cluster_member {
     std::string architecture;
     std::string failure_domain;
     std::string description;
+    config_map config;                ///< the member's own keys ("scheduler.instance", "user.*")
     std::vector<std::string> groups;
     std::string raw_json;
 };

@@ -30,7 +30,8 @@ void cluster_command::list() {
     // incus 6 drops the "LXD " from lxc's words.
     if (!c.cluster().enabled()) throw usage_error(ctx_.cfg.is_incus() ? "Server isn't part of a cluster" : "LXD server isn't part of a cluster");
     listing out{{{"NAME", "URL", "ROLES", "ARCHITECTURE", "FAILURE DOMAIN", "DESCRIPTION", "STATE", "MESSAGE"}, {}}, boost::json::array()};
-    for (auto& m : c.cluster().members()) {
+    for (auto& member : c.cluster().members()) {
+        const auto& m = member.data();
         std::string roles;
         for (auto& x : m.roles) roles += (roles.empty() ? "" : "\n") + x;
         out.add_row({m.server_name, m.url, roles, m.architecture, m.failure_domain, m.description, upper(m.status), m.message});
@@ -41,7 +42,7 @@ void cluster_command::list() {
 
 void cluster_command::show() {
     auto [remote, name] = split_remote(ctx_.cfg, member_);
-    std::cout << printable(to_yaml(parse_raw(ctx_.connect(remote).cluster().member(name).raw_json)));
+    std::cout << printable(to_yaml(parse_raw(ctx_.connect(remote).cluster().member(name).data().raw_json)));
 }
 
 void cluster_command::evacuate_or_restore(const std::string& verb, bool evacuate) {
@@ -53,8 +54,8 @@ void cluster_command::evacuate_or_restore(const std::string& verb, bool evacuate
         std::getline(std::cin, answer);
         if (answer != "yes" && answer != "y") throw usage_error("user aborted " + verb);
     }
-    auto c = ctx_.connect(remote).cluster();
-    ctx_.wait_with_progress(evacuate ? c.evacuate(name) : c.restore(name), evacuate ? "Evacuating" : "Restoring");
+    auto m = ctx_.connect(remote).cluster().member(name);
+    ctx_.wait_with_progress(evacuate ? m.evacuate() : m.restore(), evacuate ? "Evacuating" : "Restoring");
 }
 
 }  // namespace lxdpp_cli

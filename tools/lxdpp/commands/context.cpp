@@ -50,16 +50,17 @@ std::string context::remote_arg_name(const std::string& arg) const {
     return r;
 }
 
-std::pair<lxd::client, std::string> context::resolve_image(const std::string& arg) const {
+lxd::image context::resolve_image(const std::string& arg) const {
     auto [remote, img] = split_remote(cfg, arg);
     if (img.empty()) throw usage_error("no image given");
     auto c = connect(remote);
+    std::string fp = img;
     try {
-        return {c, c.images().alias(img).target};   // one GET: an alias, or not_found
+        fp = c.images().alias(img).target();   // one GET: an alias, or not_found
     } catch (const lxd::error& e) {
         if (e.code_value() != lxd::errc::not_found) throw;
     }
-    return {c, c.images().get(img).fingerprint};
+    return c.images().get(fp);
 }
 
 std::string upper(std::string s) {

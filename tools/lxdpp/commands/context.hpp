@@ -53,8 +53,9 @@ struct context {
     lxd::api::operation_info wait_with_progress(const lxd::operation& op, const std::string& label) const;
     /// A "REMOTE:" argument (the colon optional; empty: the default remote) → the remote name.
     std::string remote_arg_name(const std::string& arg) const;
-    /// An image argument: alias or fingerprint (prefix) on a remote → its client and full fingerprint.
-    std::pair<lxd::client, std::string> resolve_image(const std::string& arg) const;
+    /// An image argument: alias or fingerprint (prefix) on a remote → the image (its owner()
+    /// is the remote's client).
+    lxd::image resolve_image(const std::string& arg) const;
 };
 
 std::string upper(std::string s);

@@ -62,14 +62,15 @@ lxd::instance_source create_command::image_source(const lxd::client& c, const st
     // As lxc: the target fetches the image from the image's server over HTTPS (its network
     // address, even when lxdpp reaches it by its socket), pinned to its certificate, with a
     // one-time secret when the image is private.
-    auto [sc, fp] = ctx_.resolve_image(image_);
+    auto image = ctx_.resolve_image(image_);
+    const auto& sc = image.owner();
     auto info = sc.host_info();
     if (info.environment.addresses.empty())
         throw usage_error("the image's server \"" + img_remote + "\" has no network address (core.https_address) the target could fetch it from");
-    auto source = lxd::instance_source::image_fingerprint(fp);
+    auto source = lxd::instance_source::image_fingerprint(image.fingerprint());
     source.from_server("https://" + info.environment.addresses.front(), "lxd");
     source.certificate = info.environment.certificate;
-    if (!sc.images().get(fp).is_public) source.secret = sc.images().secret_for(fp);
+    if (!image.is_public()) source.secret = image.secret();
     return source;
 }
 

@@ -83,13 +83,13 @@ bool image_matches(const lxd::api::image& i, const std::vector<std::string>& fil
 
 /// `image export IMAGE FILE`, as lxc: a unified image becomes FILE.<its extension>
 /// ("foo.tar.xz"), a split one FILE and FILE.root. Written next to it first, then renamed.
-void export_to_file(lxd::client& c, const std::string& fp, const std::string& target, const lxd::image_export_options& eo) {
+void export_to_file(const lxd::image& img, const std::string& target, const lxd::image_export_options& eo) {
     auto parent = fs::path(target).parent_path();
     if (parent.empty()) parent = ".";
     auto tmp = parent / (".lxdpp-export-" + std::to_string(::getpid()));
     fs::create_directories(tmp);
     try {
-        auto out = c.images().export_to(fp, tmp.string(), eo);
+        auto out = img.export_to(tmp.string(), eo);
         if (out.files.size() == 1) {
             auto name = fs::path(out.files[0]).filename().string();
             auto dot = name.find('.');
@@ -153,7 +153,7 @@ void image_command::list() {
     listing out;
     std::vector<lxd::api::image> shown;
     for (auto& i : c.images().all())
-        if (image_matches(i, args)) shown.push_back(i);
+        if (image_matches(i.data(), args)) shown.push_back(i.data());
     if (format_ == "json" || format_ == "yaml") {
         for (auto& i : shown) out.add_item(parse_raw(i.raw_json));
     } else {
@@ -195,26 +195,22 @@ void image_command::import() {
 }
 
 void image_command::export_image() {
-    auto [c, fp] = ctx_.resolve_image(image_);
+    auto img = ctx_.resolve_image(image_);
     progress_line line("Exporting", ctx_.show_progress());
     lxd::image_export_options eo{.progress = [&line](std::uint64_t d, std::uint64_t t) { line.update(d, t); }};
-    if (target_.empty() || fs::is_directory(target_)) (void)c.images().export_to(fp, target_.empty() ? "." : target_, eo);
-    else export_to_file(c, fp, target_, eo);
+    if (target_.empty() || fs::is_directory(target_)) (void)img.export_to(target_.empty() ? "." : target_, eo);
+    else export_to_file(img, target_, eo);
     line.clear();
     std::cout << "Image exported successfully!\n";
 }
 
 void image_command::remove() {
-    for (auto& a : args_) {
-        auto [c, fp] = ctx_.resolve_image(a);
-        c.images().remove(fp).wait(op_wait);
-    }
+    for (auto& a : args_) ctx_.resolve_image(a).remove().wait(op_wait);
 }
 
 void image_command::show() {
-    auto [c, fp] = ctx_.resolve_image(image_);
     // As lxc: the image's editable part.
-    auto v = parse_raw(c.images().get(fp).raw_json);
+    auto v = parse_raw(ctx_.resolve_image(image_).data().raw_json);
     json::object shown;
     for (auto* k : {"auto_update", "properties", "public", "expires_at", "profiles"})
         if (auto* x = v.as_object().if_contains(k)) shown[k] = *x;

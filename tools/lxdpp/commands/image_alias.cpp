@@ -31,18 +31,18 @@ void image_alias_command::add(CLI::App& image) {
 
 void image_alias_command::create() {
     auto [remote, alias] = split_remote(ctx_.cfg, alias_);
-    auto [c, fp] = ctx_.resolve_image(remote + ":" + image_);
-    c.images().create_alias(alias, fp, description_);
+    auto img = ctx_.resolve_image(remote + ":" + image_);
+    (void)img.owner().images().create_alias(alias, img.fingerprint(), description_);
 }
 
 void image_alias_command::remove() {
     auto [remote, alias] = split_remote(ctx_.cfg, alias_);
-    ctx_.connect(remote).images().remove_alias(alias);
+    ctx_.connect(remote).images().alias(alias).remove();
 }
 
 void image_alias_command::rename() {
     auto [remote, alias] = split_remote(ctx_.cfg, alias_);
-    ctx_.connect(remote).images().rename_alias(alias, new_name_);
+    ctx_.connect(remote).images().alias(alias).rename(new_name_);
 }
 
 void image_alias_command::list() {
@@ -53,7 +53,8 @@ void image_alias_command::list() {
         filters.erase(filters.begin());
     }
     listing out{{{"ALIAS", "FINGERPRINT", "TYPE", "DESCRIPTION"}, {}}, boost::json::array()};
-    for (auto& a : ctx_.connect(remote).images().aliases()) {
+    for (auto& handle : ctx_.connect(remote).images().aliases()) {
+        const auto& a = handle.data();
         // As lxc: shown when any filter is part of its name or its target.
         bool show = filters.empty();
         for (auto& f : filters) show = show || a.name.find(f) != std::string::npos || a.target.find(f) != std::string::npos;

@@ -62,8 +62,12 @@ void publish_command::run() {
     auto fp = publish_image(c, src, properties);
     // As lxc: an alias that exists already is moved to the new image.
     for (auto& a : aliases_) {
-        if (c.images().alias_exists(a)) c.images().remove_alias(a);
-        c.images().create_alias(a, fp);
+        try {
+            c.images().alias(a).remove();
+        } catch (const lxd::error& e) {
+            if (e.code_value() != lxd::errc::not_found) throw;
+        }
+        (void)c.images().create_alias(a, fp);
     }
     std::cout << "Instance published with fingerprint: " << fp << "\n";
 }
