@@ -163,7 +163,7 @@ std::optional<api::event> event_stream::next(std::chrono::milliseconds timeout) 
         protocol::fail_invalid("empty event stream");
     }
     if (auto ev = ch_->events.pop(timeout)) return ev;
-    if (ch_->events.closed()) {
+    if (ch_->events.drained()) {
         ch_->events.rethrow_failure();
         protocol::fail(errc::connection_lost, "the event stream is closed");
     }

@@ -200,7 +200,7 @@ void exec_session::write(std::string_view data) {
 std::optional<std::string> exec_session::read(std::chrono::milliseconds timeout) {
     if (!s_) no_session();
     if (auto chunk = s_->output.pop(timeout)) return chunk;
-    if (s_->output.closed()) return std::string();   // the end of the output
+    if (s_->output.drained()) return std::string();   // the end of the output
     return std::nullopt;
 }
 

@@ -85,6 +85,13 @@ public:
         std::lock_guard lk(mu_);
         return closed_;
     }
+    /// Closed with nothing left to take: the end a reader reports after a pop() came back
+    /// empty. (closed() alone is not that: a value pushed between the pop's timeout and
+    /// the close would be dropped.) Once true it stays true.
+    bool drained() const {
+        std::lock_guard lk(mu_);
+        return closed_ && queue_.empty();
+    }
     /// The failure it was closed with (nullptr: none, or not closed).
     std::exception_ptr failure() const {
         std::lock_guard lk(mu_);

@@ -143,3 +143,39 @@ TEST(Mailbox, ConcurrentProducersAndConsumers) {
     for (std::size_t i = 0; i < seen.size(); ++i) ASSERT_EQ(seen[i].load(), 1) << "value " << i;
     EXPECT_THROW(m.rethrow_failure(), std::runtime_error);
 }
+
+// A reader's end is "closed and nothing left" (drained), not "closed": a value pushed after
+// a pop came back empty but before the close must still be read (exec output, events).
+TEST(Mailbox, DrainedOnlyWhenClosedAndEmpty) {
+    mailbox<std::string> m;
+    EXPECT_EQ(m.pop(0ms), std::nullopt);   // the reader's pop times out...
+    m.push("late");                        // ...then the last value and the close arrive
+    m.close();
+    EXPECT_TRUE(m.closed());
+    EXPECT_FALSE(m.drained());
+    EXPECT_EQ(m.pop(0ms), "late");
+    EXPECT_TRUE(m.drained());
+    EXPECT_FALSE(m.push("after"));
+    EXPECT_TRUE(m.drained());
+}
+
+TEST(Mailbox, AReaderThatStopsAtDrainedGetsEveryValue) {
+    for (int round = 0; round < 200; ++round) {
+        mailbox<int> m;
+        std::thread writer([&] {
+            for (int i = 0; i < 50; ++i) m.push(i);
+            m.close();
+        });
+        std::vector<int> got;
+        for (;;) {   // the shape of exec_session::read and event_stream::next
+            if (auto v = m.pop(0ms)) {
+                got.push_back(*v);
+                continue;
+            }
+            if (m.drained()) break;
+        }
+        writer.join();
+        ASSERT_EQ(got.size(), 50u) << "round " << round;
+        for (int i = 0; i < 50; ++i) ASSERT_EQ(got[static_cast<std::size_t>(i)], i);
+    }
+}
