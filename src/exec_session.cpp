@@ -225,17 +225,15 @@ int exec_session::wait(std::optional<std::chrono::milliseconds> timeout) {
     };
     // A broken output stream ends the wait at once: the output is incomplete whatever the
     // command does next (Incus keeps such a command, and its operation, going for a while).
+    // The broken stream comes before the operation's end: an operation that failed after it
+    // (Incus) failed because of it. stream_failure is only ever set while the output is still
+    // open, so once the output has closed it is final.
     if (!s_->output.wait_closed(deadline)) timed_out();
     {
         std::lock_guard lk(s_->mu);
         if (s_->stream_failure) std::rethrow_exception(s_->stream_failure);
     }
     if (!s_->ended.wait_closed(deadline)) timed_out();
-    {
-        // The broken stream first: an operation that failed after it (Incus) failed because of it.
-        std::lock_guard lk(s_->mu);
-        if (s_->stream_failure) std::rethrow_exception(s_->stream_failure);
-    }
     s_->ended.rethrow_failure();
     std::lock_guard lk(s_->mu);
     return s_->exit_code;

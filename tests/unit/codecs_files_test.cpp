@@ -5,21 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/code_of.hpp"
+
 using namespace lxd;
+
+using test_support::failure_of;
 
 namespace {
 const std::string rl = "GET /1.0/instances/c1/files";
 using fields = std::vector<std::pair<std::string, std::string>>;
-
-template <class F>
-std::pair<errc, std::string> failure_of(F&& f) {
-    try {
-        f();
-    } catch (const error& e) {
-        return {e.code_value(), e.what()};
-    }
-    return {errc{}, ""};
-}
 }  // namespace
 
 TEST(CodecsFiles, InfoFromLxdHeaders) {

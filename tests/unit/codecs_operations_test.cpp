@@ -6,20 +6,14 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "support/code_of.hpp"
+
 using namespace lxd;
+
+using test_support::failure_of;
 
 namespace {
 const std::string rl = "GET /1.0/operations";
-
-template <class F>
-std::pair<errc, std::string> failure_of(F&& f) {
-    try {
-        f();
-    } catch (const error& e) {
-        return {e.code_value(), e.what()};
-    }
-    return {errc{}, ""};
-}
 
 protocol::envelope async_with(const char* operation_json) {
     protocol::envelope env;
