@@ -322,8 +322,8 @@ std::string client::raw_get(std::string_view path) const {
 std::uint64_t client::request_count() const { return core_->requests.load(); }
 std::uint64_t client::connection_count() const { return core_->connects.load(); }
 
-lxd::instances client::instances() const { return lxd::instances(*this, ""); }
-lxd::instances client::containers() const { return lxd::instances(*this, "container"); }
-lxd::instances client::virtual_machines() const { return lxd::instances(*this, "virtual-machine"); }
+lxd::instances client::instances() const { return lxd::instances(*this, std::nullopt); }
+lxd::instances client::containers() const { return lxd::instances(*this, api::instance_type::container); }
+lxd::instances client::virtual_machines() const { return lxd::instances(*this, api::instance_type::virtual_machine); }
 
 }  // namespace lxd

@@ -111,9 +111,9 @@ file_contents files::get(std::string_view path) const {
     check_file_answer(path, res);
     file_contents out;
     out.info = info_from(client_, res);
-    if (out.info.type == "directory")
+    if (out.info.type == api::file_type::directory)
         out.entries = with_path(path, [&] { return protocol::decode_file_listing(res.status, res.content_type, res.body, res.request_line); });
-    else if (out.info.type == "symlink")
+    else if (out.info.type == api::file_type::symlink)
         out.target = std::move(res.body);
     else
         out.data = std::move(res.body);
@@ -129,7 +129,8 @@ file_info files::get(std::string_view path, const std::function<void(std::string
                             }});
     check_file_answer(path, res);
     auto info = info_from(client_, res);
-    if (info.type != "file") fail(errc::invalid_argument, std::string(path) + " is a " + info.type + ", not a file");
+    if (info.type != api::file_type::file)
+        fail(errc::invalid_argument, std::string(path) + " is a " + std::string(to_string(info.type)) + ", not a file");
     return info;
 }
 
@@ -225,7 +226,7 @@ void files::mkdir(std::string_view path, const mkdir_options& o) const {
             if (prefix != "/" && !exists(prefix)) mkdir(prefix, mkdir_options{.mode = 0755});
         }
         if (exists(path)) {
-            if (stat(path).type != "directory") fail(errc::conflict, std::string(path) + " exists and is not a directory");
+            if (stat(path).type != api::file_type::directory) fail(errc::conflict, std::string(path) + " exists and is not a directory");
             return;
         }
     }
@@ -243,13 +244,13 @@ void files::symlink(std::string_view path, std::string_view target, const put_op
 
 std::string files::readlink(std::string_view path) const {
     auto c = get(path);
-    if (c.info.type != "symlink") fail(errc::invalid_argument, std::string(path) + " is not a symlink");
+    if (c.info.type != api::file_type::symlink) fail(errc::invalid_argument, std::string(path) + " is not a symlink");
     return c.target;
 }
 
 std::vector<std::string> files::list(std::string_view directory) const {
     auto c = get(directory);
-    if (c.info.type != "directory") fail(errc::invalid_argument, std::string(directory) + " is not a directory");
+    if (c.info.type != api::file_type::directory) fail(errc::invalid_argument, std::string(directory) + " is not a directory");
     return c.entries;
 }
 

@@ -198,10 +198,10 @@ void list_remote(const lxd::files& f, const std::string& rroot, const std::strin
             name.find('\0') != std::string::npos)
             fail(errc::protocol_error, "refusing directory entry '" + name + "' in " + rdir);
         remote_node n{rel.empty() ? name : rel + "/" + name, join(rdir, name), f.stat(join(rdir, name)), {}};
-        if (n.info.type == "directory") {
+        if (n.info.type == api::file_type::directory) {
             t.dirs.push_back(n);
             list_remote(f, rroot, n.remote, n.rel, o, t);
-        } else if (n.info.type == "symlink") {
+        } else if (n.info.type == api::file_type::symlink) {
             n.target = relative_link_target(f, n, rroot);
             t.link_map[n.rel] = n.target;
             t.links.push_back(std::move(n));

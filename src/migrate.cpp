@@ -236,7 +236,7 @@ transfer_plan plan_transfer(const client& source, const client& target, const ap
                      "without snapshots (instance_only)");
     }
     if (plan.mode == migration_mode::push) target.assert_has_api_extension("container_push_target");
-    if (!target.has_api_extension("instances") && data.type != "container") fail_invalid("the target server only knows containers");
+    if (!target.has_api_extension("instances") && data.type != api::instance_type::container) fail_invalid("the target server only knows containers");
     return plan;
 }
 

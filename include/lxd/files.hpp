@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include <lxd/api/kinds.hpp>
 #include <lxd/client.hpp>
 
 namespace lxd {
@@ -20,7 +21,7 @@ struct file_info {
     std::uint32_t uid = 0;
     std::uint32_t gid = 0;
     std::uint32_t mode = 0;   ///< permission bits, e.g. 0644 (04755 with setuid)
-    std::string type;         ///< "file", "directory" or "symlink"
+    api::file_type type = api::file_type::file;
 };
 
 /// A whole (small) file, a directory listing or a symlink's target.

@@ -76,7 +76,7 @@ public:
     const std::string& fingerprint() const { return data_.fingerprint; }
     const std::string& filename() const { return data_.filename; }
     const std::string& architecture() const { return data_.architecture; }
-    const std::string& type() const { return data_.type; }   ///< "container" or "virtual-machine"
+    api::instance_type type() const { return data_.type; }
     std::int64_t size() const { return data_.size; }          ///< bytes
     bool is_public() const { return data_.is_public; }
     bool auto_update() const { return data_.auto_update; }
@@ -139,7 +139,7 @@ public:
     /// The fingerprint of the image it points to.
     const std::string& target() const { return data_.target; }
     const std::string& description() const { return data_.description; }
-    const std::string& type() const { return data_.type; }   ///< "container" or "virtual-machine" (empty on old servers)
+    api::instance_type type() const { return data_.type; }
     const std::string& etag() const { return etag_; }
     const api::image_alias& data() const { return data_; }
 

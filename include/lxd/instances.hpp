@@ -60,7 +60,7 @@ struct instance_create {
     api::device_map devices;
     bool ephemeral = false;
     std::string description;
-    std::string type;          ///< "container" or "virtual-machine"; empty: the manager's
+    std::optional<api::instance_type> type;   ///< nullopt: the manager's (the server's default for instances())
     bool start = false;        ///< start it once created (the operation covers both)
 };
 
@@ -122,7 +122,7 @@ public:
     bool stateful() const { return cur().stateful; }
     const std::string& status() const { return cur().status; }
     api::status_code status_code() const { return cur().status_code; }
-    const std::string& type() const { return cur().type; }
+    api::instance_type type() const { return cur().type; }
     const std::string& etag() const { sync(); return etag_; }
     const api::instance& data() const { return cur(); }
     /// The state included by list_options::with_state (nullopt otherwise).
@@ -221,7 +221,7 @@ private:
 /// The instances manager. Thread safety: safe to share.
 class LXDPP_API instances {
 public:
-    instances(client c, std::string type_filter) : client_(std::move(c)), type_(std::move(type_filter)) {}
+    instances(client c, std::optional<api::instance_type> type_filter) : client_(std::move(c)), type_(type_filter) {}
 
     /// All instances (of this manager's type) in one request.
     std::vector<instance> all(const list_options& o = {}) const;
@@ -236,7 +236,7 @@ public:
 
 private:
     client client_;
-    std::string type_;   ///< "container", "virtual-machine" or "" for every type
+    std::optional<api::instance_type> type_;   ///< nullopt: every type
 };
 
 }  // namespace lxd

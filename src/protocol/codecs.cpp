@@ -5,6 +5,16 @@
 
 namespace lxd::protocol {
 
+namespace {
+/// An instance's, image's or alias's "type": container when an old server leaves it out,
+/// a protocol error for a value outside the closed set.
+api::instance_type type_of(const std::string& s, const std::string& rl, std::string_view what) {
+    if (s.empty()) return api::instance_type::container;
+    if (auto t = api::parse_instance_type(s)) return *t;
+    fail_protocol(rl, std::string(what) + " of unknown type \"" + s + "\"");
+}
+}  // namespace
+
 api::server_info decode_server_info(const json::value& v, const std::string& rl) {
     const auto& obj = as_object(v, rl, "server info");
     reader r{obj, rl};
@@ -103,8 +113,7 @@ api::instance decode_instance(const json::value& v, const std::string& rl) {
     i.stateful = r.boolean("stateful");
     i.status = r.str("status");
     i.status_code = static_cast<api::status_code>(r.integer("status_code"));
-    i.type = r.str("type");
-    if (i.type.empty()) i.type = "container";  // servers before the "instances" extension
+    i.type = type_of(r.str("type"), rl, "instance");  // no type: a server before the "instances" extension
     i.raw_json = json::serialize(v);
     if (i.name.empty()) fail_protocol(rl, "instance without a name");
     return i;
@@ -221,7 +230,7 @@ api::image_alias decode_image_alias(const json::value& v, const std::string& rl)
     a.name = r.str("name");
     a.description = r.str("description");
     a.target = r.str("target");
-    a.type = r.str("type");
+    a.type = type_of(r.str("type"), rl, "image alias");
     if (a.name.empty()) fail_protocol(rl, "image alias without a name");
     return a;
 }
@@ -233,8 +242,7 @@ api::image decode_image(const json::value& v, const std::string& rl) {
     i.fingerprint = r.str("fingerprint");
     i.filename = r.str("filename");
     i.architecture = r.str("architecture");
-    i.type = r.str("type");
-    if (i.type.empty()) i.type = "container";
+    i.type = type_of(r.str("type"), rl, "image");
     i.size = r.integer("size");
     i.is_public = r.boolean("public");
     i.auto_update = r.boolean("auto_update");

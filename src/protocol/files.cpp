@@ -63,8 +63,11 @@ file_info decode_file_info(const std::vector<std::pair<std::string, std::string>
     i.uid = num("uid", 10);
     i.gid = num("gid", 10);
     i.mode = num("mode", 8);
-    i.type = field("type");
-    if (i.type.empty()) i.type = "file";
+    if (auto t = field("type"); !t.empty()) {
+        auto parsed = api::parse_file_type(t);
+        if (!parsed) fail_protocol(request_line, "unknown file type header: " + t);
+        i.type = *parsed;
+    }  // no type header (LXD before file_type headers): a file
     return i;
 }
 

@@ -13,7 +13,7 @@ std::string instance_path(std::string_view collection, std::string_view name, st
     return sub.empty() ? api_path({collection, name}) : api_path({collection, name, sub});
 }
 
-request instance_list(std::string_view collection, std::string_view type, const list_options& o) {
+request instance_list(std::string_view collection, std::optional<api::instance_type> type, const list_options& o) {
     auto r = make_request(verb::get, api_path({collection}));
     std::string recursion = o.with_state ? "2" : "1";
     if (o.with_state && !o.fields.empty()) {
@@ -22,15 +22,15 @@ request instance_list(std::string_view collection, std::string_view type, const 
         recursion += ";fields=" + f;
     }
     r.query.emplace_back("recursion", recursion);
-    if (!type.empty()) r.query.emplace_back("instance-type", type);
+    if (type) r.query.emplace_back("instance-type", to_string(*type));
     if (o.all_projects) r.query.emplace_back("all-projects", "true");
     if (!o.filter.empty()) r.query.emplace_back("filter", o.filter);
     return r;
 }
 
-request instance_names(std::string_view collection, std::string_view type) {
+request instance_names(std::string_view collection, std::optional<api::instance_type> type) {
     auto r = make_request(verb::get, api_path({collection}));
-    if (!type.empty()) r.query.emplace_back("instance-type", type);
+    if (type) r.query.emplace_back("instance-type", to_string(*type));
     return r;
 }
 
@@ -77,7 +77,7 @@ void check_instance_create(const lxd::instance_create& c) {
     (void)instance_source_json(c.source);
 }
 
-request instance_create(std::string_view collection, std::string_view type, const lxd::instance_create& c) {
+request instance_create(std::string_view collection, std::optional<api::instance_type> type, const lxd::instance_create& c) {
     check_instance_name(c.name);
     json::object body{{"name", c.name}, {"source", instance_source_json(c.source)}};
     if (c.profiles) body["profiles"] = encode_strings(*c.profiles);
@@ -85,8 +85,7 @@ request instance_create(std::string_view collection, std::string_view type, cons
     if (!c.devices.empty()) body["devices"] = encode_devices(c.devices);
     if (c.ephemeral) body["ephemeral"] = true;
     if (!c.description.empty()) body["description"] = c.description;
-    auto t = c.type.empty() ? std::string(type) : c.type;
-    if (!t.empty()) body["type"] = t;
+    if (auto t = c.type ? c.type : type) body["type"] = to_string(*t);
     return json_request(verb::post, api_path({collection}), json::serialize(body));
 }
 

@@ -17,13 +17,13 @@ namespace lxd::protocol {
 std::string instance_path(std::string_view collection, std::string_view name, std::string_view sub = {});
 
 /// GET /1.0/<collection>?recursion=1|2[;fields=...] (+ instance-type, all-projects, filter).
-request instance_list(std::string_view collection, std::string_view type, const list_options& o);
+request instance_list(std::string_view collection, std::optional<api::instance_type> type, const list_options& o);
 /// GET /1.0/<collection> (names only).
-request instance_names(std::string_view collection, std::string_view type);
+request instance_names(std::string_view collection, std::optional<api::instance_type> type);
 /// GET one instance. Checks the name.
 request instance_get(std::string_view collection, std::string_view name);
 /// POST /1.0/<collection>: the create request. Checks the name and the source.
-request instance_create(std::string_view collection, std::string_view type, const lxd::instance_create& c);
+request instance_create(std::string_view collection, std::optional<api::instance_type> type, const lxd::instance_create& c);
 /// The checks instance_create() makes (name, source), for callers that must refuse bad input
 /// before they know the collection (finding it may take a request).
 void check_instance_create(const lxd::instance_create& c);

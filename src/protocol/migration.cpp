@@ -15,7 +15,7 @@ request migration_target(std::string_view collection, const api::instance& src, 
     for (auto& [k, v] : src.config)
         if (k.rfind("volatile.", 0) != 0 || k == "volatile.base_image") config.emplace(k, v);
     json::object body{{"name", std::string(name)},
-                      {"type", src.type},
+                      {"type", to_string(src.type)},
                       {"architecture", src.architecture},
                       {"config", encode_config(config)},
                       {"devices", encode_devices(src.devices)},

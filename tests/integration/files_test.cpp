@@ -65,7 +65,7 @@ TEST_P(Files, PutGetBytesAndMetadata) {
     f.put("/tmp/a.bin", data, {.mode = 0640, .uid = 1000, .gid = 2000});
     auto got = f.get("/tmp/a.bin");
     EXPECT_EQ(got.data, data);
-    EXPECT_EQ(got.info.type, "file");
+    EXPECT_EQ(got.info.type, lxd::api::file_type::file);
     EXPECT_EQ(got.info.mode, 0640u);
     EXPECT_EQ(got.info.uid, 1000u);
     EXPECT_EQ(got.info.gid, 2000u);
@@ -144,7 +144,7 @@ TEST_P(Files, DirectoriesListingSymlinksRemove) {
     auto f = box->files();
     f.mkdir("/tmp/d1/d2/d3", {.mode = 0700, .parents = true});
     EXPECT_EQ(sh("stat -c %a /tmp/d1/d2/d3"), "700\n");
-    EXPECT_EQ(f.stat("/tmp/d1/d2").type, "directory");
+    EXPECT_EQ(f.stat("/tmp/d1/d2").type, lxd::api::file_type::directory);
     f.put("/tmp/d1/file with space", "s");
     f.symlink("/tmp/d1/link", "file with space");
     EXPECT_EQ(f.readlink("/tmp/d1/link"), "/tmp/d1/file with space");   // LXD resolves it
@@ -152,7 +152,7 @@ TEST_P(Files, DirectoriesListingSymlinksRemove) {
     auto names = f.list("/tmp/d1");
     std::sort(names.begin(), names.end());
     EXPECT_EQ(names, (std::vector<std::string>{"d2", "file with space", "link"}));
-    EXPECT_EQ(f.stat("/tmp/d1/link").type, "symlink");
+    EXPECT_EQ(f.stat("/tmp/d1/link").type, lxd::api::file_type::symlink);
     f.remove("/tmp/d1/link");
     f.remove("/tmp/d1/file with space");
     EXPECT_FALSE(f.exists("/tmp/d1/link"));

@@ -90,7 +90,7 @@ TEST_P(Images, ListGetAndAliasLookupInOneRequestEach) {
     auto img = c.images().get_by_alias(sandbox::image());
     ASSERT_EQ(img.fingerprint().size(), 64u);
     EXPECT_EQ(img.properties().at("os"), "busybox");
-    EXPECT_EQ(img.type(), "container");
+    EXPECT_EQ(img.type(), lxd::api::instance_type::container);
     EXPECT_GT(img.size(), 0);
     EXPECT_FALSE(img.etag().empty());
     EXPECT_FALSE(img.uploaded_at().empty());
@@ -130,7 +130,7 @@ TEST_P(Images, AliasesCreateListRetargetRenameRemove) {
     EXPECT_EQ(a.name(), name);
     EXPECT_EQ(a.target(), fp);
     EXPECT_EQ(a.description(), "made by lxdpp");
-    EXPECT_EQ(a.type(), "container");
+    EXPECT_EQ(a.type(), lxd::api::instance_type::container);
     EXPECT_EQ(a.target_image().fingerprint(), fp);
     auto list = c.images().aliases();
     EXPECT_TRUE(std::any_of(list.begin(), list.end(), [&](auto& x) { return x.name() == name && x.target() == fp; }));

@@ -38,7 +38,7 @@ TEST_P(Instances, CreateGetExistsWithFullConfig) {
     EXPECT_EQ(i.name(), name);
     EXPECT_EQ(i.status(), "Stopped");
     EXPECT_EQ(i.status_code(), lxd::api::status_code::stopped);
-    EXPECT_EQ(i.type(), "container");
+    EXPECT_EQ(i.type(), lxd::api::instance_type::container);
     EXPECT_EQ(i.description(), "made by lxdpp");
     EXPECT_EQ(i.config().at("user.purpose"), "test");
     EXPECT_EQ(i.expanded_config().at("limits.processes"), "100");

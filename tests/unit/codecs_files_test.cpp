@@ -23,7 +23,7 @@ TEST(CodecsFiles, InfoFromLxdHeaders) {
     EXPECT_EQ(i.uid, 1000u);
     EXPECT_EQ(i.gid, 100u);
     EXPECT_EQ(i.mode, 04755u);   // octal
-    EXPECT_EQ(i.type, "file");
+    EXPECT_EQ(i.type, lxd::api::file_type::file);
 }
 
 TEST(CodecsFiles, InfoReadsOnlyTheServersPrefix) {
@@ -31,11 +31,11 @@ TEST(CodecsFiles, InfoReadsOnlyTheServersPrefix) {
     auto incus = protocol::decode_file_info(f, "x-incus-", rl);
     EXPECT_EQ(incus.uid, 7u);
     EXPECT_EQ(incus.mode, 0700u);
-    EXPECT_EQ(incus.type, "directory");
+    EXPECT_EQ(incus.type, lxd::api::file_type::directory);
     auto lxd = protocol::decode_file_info(f, "x-lxd-", rl);
     EXPECT_EQ(lxd.uid, 5u);
     EXPECT_EQ(lxd.mode, 0u);
-    EXPECT_EQ(lxd.type, "file");   // no type header: a file
+    EXPECT_EQ(lxd.type, lxd::api::file_type::file);   // no type header: a file
 }
 
 TEST(CodecsFiles, InfoMissingHeadersAreZeroAndFile) {
@@ -43,7 +43,7 @@ TEST(CodecsFiles, InfoMissingHeadersAreZeroAndFile) {
     EXPECT_EQ(i.uid, 0u);
     EXPECT_EQ(i.gid, 0u);
     EXPECT_EQ(i.mode, 0u);
-    EXPECT_EQ(i.type, "file");
+    EXPECT_EQ(i.type, lxd::api::file_type::file);
 }
 
 TEST(CodecsFiles, InfoRefusesANumberThatDoesNotParse) {

@@ -124,7 +124,7 @@ TEST(Decode, InstanceKeepsUnknownFields) {
     EXPECT_EQ(i.devices.at("root").at("type"), "disk");
     EXPECT_EQ(i.profiles, std::vector<std::string>{"default"});
     EXPECT_TRUE(i.ephemeral);
-    EXPECT_EQ(i.type, "container");
+    EXPECT_EQ(i.type, lxd::api::instance_type::container);
     auto back = boost::json::parse(i.raw_json);
     EXPECT_EQ(boost::json::serialize(back.at("future_field")), R"({"x":[1,2]})");
 }
@@ -207,7 +207,7 @@ TEST(Decode, ImageAlias) {
     auto a = decode_image_alias(json::parse(R"({"name":"n","target":"fp","description":"d","type":"container"})"), rl);
     EXPECT_EQ(a.name, "n");
     EXPECT_EQ(a.target, "fp");
-    EXPECT_EQ(a.type, "container");
+    EXPECT_EQ(a.type, lxd::api::instance_type::container);
     EXPECT_EQ(code_of([&] { decode_image_alias(json::parse(R"({"target":"fp"})"), rl); }), errc::protocol_error);
 }
 

@@ -100,7 +100,7 @@ TEST(ImageDecoders, ImageKeepsEveryFieldItModels) {
     EXPECT_EQ(i.fingerprint, fp64);
     EXPECT_EQ(i.filename, "f.tar.xz");
     EXPECT_EQ(i.architecture, "x86_64");
-    EXPECT_EQ(i.type, "container");
+    EXPECT_EQ(i.type, lxd::api::instance_type::container);
     EXPECT_EQ(i.size, 5);
     EXPECT_FALSE(i.is_public);
     EXPECT_TRUE(i.auto_update);
@@ -134,7 +134,7 @@ TEST(AliasDecoders, AliasWithoutANameIsAProtocolError) {
     EXPECT_EQ(a.name, "n");
     EXPECT_EQ(a.target, "abc");
     EXPECT_EQ(a.description, "d");
-    EXPECT_EQ(a.type, "virtual-machine");
+    EXPECT_EQ(a.type, lxd::api::instance_type::virtual_machine);
     EXPECT_EQ(code_of([] { (void)decode_image_alias(json::parse(R"({"target":"abc"})"), rl); }), errc::protocol_error);
 }
 

@@ -25,7 +25,7 @@ void expect(const request& r, verb m, const std::string& path, const query_list&
 api::instance sample_instance() {
     api::instance i;
     i.name = "c1";
-    i.type = "container";
+    i.type = lxd::api::instance_type::container;
     i.architecture = "x86_64";
     i.config = {{"limits.cpu", "1"}, {"volatile.base_image", "abc"}, {"volatile.eth0.hwaddr", "x"}};
     i.devices = {{"root", {{"path", "/"}, {"type", "disk"}}}};
@@ -127,16 +127,16 @@ TEST(EventRequests, Events) {
 // ---- instances ------------------------------------------------------------------------------
 
 TEST(InstanceRequests, List) {
-    expect(instance_list("instances", "", {}), verb::get, "/1.0/instances", {{"recursion", "1"}});
+    expect(instance_list("instances", std::nullopt, {}), verb::get, "/1.0/instances", {{"recursion", "1"}});
     list_options o{.with_state = true, .fields = {"state.disk", "state.network"}, .all_projects = true, .filter = "name eq c"};
-    expect(instance_list("containers", "container", o), verb::get, "/1.0/containers",
+    expect(instance_list("containers", lxd::api::instance_type::container, o), verb::get, "/1.0/containers",
            {{"recursion", "2;fields=state.disk,state.network"}, {"instance-type", "container"}, {"all-projects", "true"},
             {"filter", "name eq c"}});
 }
 
 TEST(InstanceRequests, Names) {
-    expect(instance_names("instances", ""), verb::get, "/1.0/instances");
-    expect(instance_names("instances", "virtual-machine"), verb::get, "/1.0/instances", {{"instance-type", "virtual-machine"}});
+    expect(instance_names("instances", std::nullopt), verb::get, "/1.0/instances");
+    expect(instance_names("instances", lxd::api::instance_type::virtual_machine), verb::get, "/1.0/instances", {{"instance-type", "virtual-machine"}});
 }
 
 TEST(InstanceRequests, Get) {
@@ -150,7 +150,7 @@ TEST(InstanceRequests, Create) {
     c.name = "c1";
     c.source.type = instance_source::kind::image;
     c.source.alias = "busybox";
-    expect(lxd::protocol::instance_create("instances", "", c), verb::post, "/1.0/instances", {},
+    expect(lxd::protocol::instance_create("instances", std::nullopt, c), verb::post, "/1.0/instances", {},
            R"({"name":"c1","source":{"type":"image","alias":"busybox"}})");
     c.profiles = std::vector<std::string>{"default"};
     c.config = {{"limits.cpu", "1"}};
@@ -158,7 +158,7 @@ TEST(InstanceRequests, Create) {
     c.ephemeral = true;
     c.description = "d";
     c.source.server = "https://images";
-    expect(lxd::protocol::instance_create("instances", "container", c), verb::post, "/1.0/instances", {},
+    expect(lxd::protocol::instance_create("instances", lxd::api::instance_type::container, c), verb::post, "/1.0/instances", {},
            R"({"name":"c1","source":{"type":"image","alias":"busybox","server":"https://images","protocol":"lxd","mode":"pull"},)"
            R"("profiles":["default"],"config":{"limits.cpu":"1"},"devices":{"root":{"type":"disk"}},"ephemeral":true,)"
            R"("description":"d","type":"container"})");
@@ -166,15 +166,15 @@ TEST(InstanceRequests, Create) {
     copy.source.type = instance_source::kind::copy;
     copy.source.source_name = "c1/snap0";
     copy.source.instance_only = true;
-    expect(lxd::protocol::instance_create("instances", "", copy), verb::post, "/1.0/instances", {},
+    expect(lxd::protocol::instance_create("instances", std::nullopt, copy), verb::post, "/1.0/instances", {},
            R"({"name":"c2","source":{"type":"copy","source":"c1/snap0","instance_only":true}})");
     lxd::instance_create none{.name = "c3"};
-    EXPECT_EQ(lxd::protocol::instance_create("instances", "", none).body, R"({"name":"c3","source":{"type":"none"}})");
+    EXPECT_EQ(lxd::protocol::instance_create("instances", std::nullopt, none).body, R"({"name":"c3","source":{"type":"none"}})");
     // Refused before any request: bad names, a bad copy source, an ambiguous image source.
-    EXPECT_EQ(code_of([&] { auto b = c; b.name = "1c"; lxd::protocol::instance_create("instances", "", b); }), errc::invalid_argument);
-    EXPECT_EQ(code_of([&] { auto b = copy; b.source.source_name = "c1/a b"; lxd::protocol::instance_create("instances", "", b); }),
+    EXPECT_EQ(code_of([&] { auto b = c; b.name = "1c"; lxd::protocol::instance_create("instances", std::nullopt, b); }), errc::invalid_argument);
+    EXPECT_EQ(code_of([&] { auto b = copy; b.source.source_name = "c1/a b"; lxd::protocol::instance_create("instances", std::nullopt, b); }),
               errc::invalid_argument);
-    EXPECT_EQ(code_of([&] { auto b = c; b.source.fingerprint = "ab"; lxd::protocol::instance_create("instances", "", b); }),
+    EXPECT_EQ(code_of([&] { auto b = c; b.source.fingerprint = "ab"; lxd::protocol::instance_create("instances", std::nullopt, b); }),
               errc::invalid_argument);
 }
 

@@ -14,7 +14,7 @@ struct image_alias {
     std::string name;
     std::string description;
     std::string target;   ///< the image's fingerprint
-    std::string type;     ///< "container" or "virtual-machine" (empty on old servers)
+    instance_type type = instance_type::container;   ///< container when an old server does not say
 };
 
 /// GET /1.0/images/{fingerprint}.
@@ -22,7 +22,7 @@ struct image {
     std::string fingerprint;     ///< SHA-256 of the image file(s), lowercase hex
     std::string filename;
     std::string architecture;
-    std::string type;            ///< "container" or "virtual-machine"
+    instance_type type = instance_type::container;   ///< container when an old server does not say
     std::int64_t size = 0;       ///< bytes
     bool is_public = false;
     bool auto_update = false;

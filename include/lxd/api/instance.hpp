@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <lxd/api/kinds.hpp>
 #include <lxd/api/operation.hpp>
 
 namespace lxd::api {
@@ -46,7 +47,7 @@ struct instance {
     bool stateful = false;
     std::string status;
     ::lxd::api::status_code status_code = ::lxd::api::status_code::unknown;
-    std::string type;   ///< "container" or "virtual-machine"
+    instance_type type = instance_type::container;
     std::string raw_json;
 };
 

@@ -84,7 +84,7 @@ void create_command::run(bool start) {
     cfg.name = name;
     cfg.start = start;
     cfg.ephemeral = ephemeral_;
-    if (vm_) cfg.type = "virtual-machine";
+    if (vm_) cfg.type = lxd::api::instance_type::virtual_machine;
     if (no_profiles_ && !profiles_.empty()) throw usage_error("--no-profiles cannot be used with --profile");
     if (!profiles_.empty()) cfg.profiles = profiles_;
     if (no_profiles_) cfg.profiles = std::vector<std::string>{};

@@ -58,7 +58,7 @@ std::vector<std::string> image_row(const lxd::api::image& i, const std::string& 
         case 'd': row.push_back(d == i.properties.end() ? "" : d->second); break;
         case 'a': row.push_back(i.architecture); break;
         case 's': row.push_back(size); break;
-        case 't': row.push_back(i.type == "virtual-machine" ? "VIRTUAL-MACHINE" : "CONTAINER"); break;
+        case 't': row.push_back(i.type == lxd::api::instance_type::virtual_machine ? "VIRTUAL-MACHINE" : "CONTAINER"); break;
         case 'u': row.push_back(local_time(i.uploaded_at, incus ? "%Y/%m/%d %H:%M %Z" : "%b %-d, %Y at %-I:%M%P (%Z)")); break;
         }
     }

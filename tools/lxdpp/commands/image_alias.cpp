@@ -59,8 +59,8 @@ void image_alias_command::list() {
         bool show = filters.empty();
         for (auto& f : filters) show = show || a.name.find(f) != std::string::npos || a.target.find(f) != std::string::npos;
         if (!show) continue;
-        out.add_row({a.name, a.target.substr(0, 12), upper(a.type), a.description});
-        out.add_item(json::object{{"description", a.description}, {"target", a.target}, {"name", a.name}, {"type", a.type}});
+        out.add_row({a.name, a.target.substr(0, 12), upper(std::string(to_string(a.type))), a.description});
+        out.add_item(json::object{{"description", a.description}, {"target", a.target}, {"name", a.name}, {"type", to_string(a.type)}});
     }
     std::sort(out.rows.rows.begin(), out.rows.rows.end());   // as lxc: by alias
     out.print(std::cout, format_);

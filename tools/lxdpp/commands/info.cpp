@@ -1,5 +1,7 @@
 // tools/lxdpp/commands/info.cpp — `lxdpp info`: an instance, or the server, as lxc shows them.
 #include <algorithm>
+#include <charconv>
+#include <initializer_list>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -261,20 +263,75 @@ void put_section(std::ostream& out, const json::array& items, const char* one, c
     }
 }
 
-/// The host's resources (GET /1.0/resources) in lxc 5.0's layout.
-void print_resources(const lxd::client& c) {
+// ---- incus 6.0's additions: System, Load, the CPU heading, USB and PCI devices -----------
+
+/// A number as Go's %v prints a float64: the shortest form that reads back the same.
+std::string go_float(const json::object& o, const char* k) {
+    auto* v = o.if_contains(k);
+    double d = !v ? 0 : v->is_double() ? v->get_double() : v->is_int64() ? double(v->get_int64()) : v->is_uint64() ? double(v->get_uint64()) : 0;
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+    return ec == std::errc{} ? std::string(buf, end) : std::string("0");
+}
+
+/// "  Key: value" lines of an object, each only when its value is not empty.
+void put_present(std::ostream& out, const json::object& o, const std::string& p,
+                 std::initializer_list<std::pair<const char*, const char*>> fields) {
+    for (auto& [key, label] : fields)
+        if (!str(o, key).empty()) out << p << label << ": " << str(o, key) << "\n";
+}
+
+void put_system(std::ostream& out, const json::object& r) {
+    auto& sys = obj(r, "system");
+    out << "System:\n";
+    put_present(out, sys, "  ", {{"uuid", "UUID"}, {"vendor", "Vendor"}, {"product", "Product"}, {"family", "Family"},
+                                 {"version", "Version"}, {"sku", "SKU"}, {"serial", "Serial"}, {"type", "Type"}});
+    // Sent as null by a server that cannot read the DMI tables (a container, as here).
+    if (has(sys, "chassis"))
+        out << "  Chassis:\n", put_present(out, obj(sys, "chassis"), "      ", {{"vendor", "Vendor"}, {"type", "Type"}, {"version", "Version"}, {"serial", "Serial"}});
+    if (has(sys, "motherboard"))
+        out << "  Motherboard:\n", put_present(out, obj(sys, "motherboard"), "      ", {{"vendor", "Vendor"}, {"product", "Product"}, {"serial", "Serial"}, {"version", "Version"}});
+    if (has(sys, "firmware"))
+        out << "  Firmware:\n", put_present(out, obj(sys, "firmware"), "      ", {{"vendor", "Vendor"}, {"version", "Version"}, {"date", "Date"}});
+    auto& load = obj(r, "load");
+    out << "\nLoad:\n  Processes: " << n(load, "Processes") << "\n  Average: " << go_float(load, "Average1Min") << " "
+        << go_float(load, "Average5Min") << " " << go_float(load, "Average10Min") << "\n";
+}
+
+void put_usb(std::ostream& out, const json::object& u, const std::string& p) {
+    out << "Vendor: " << str(u, "vendor") << "\n" << p << "Vendor ID: " << str(u, "vendor_id") << "\n" << p << "Product: "
+        << str(u, "product") << "\n" << p << "Product ID: " << str(u, "product_id") << "\n" << p << "Bus Address: "
+        << n(u, "bus_address") << "\n" << p << "Device Address: " << n(u, "device_address") << "\n";
+    if (!str(u, "serial").empty()) out << p << "Serial Number: " << str(u, "serial") << "\n";
+}
+
+void put_pci_device(std::ostream& out, const json::object& d, const std::string& p) {
+    out << "Address: " << str(d, "pci_address") << "\n" << p << "Vendor: " << str(d, "vendor") << "\n" << p << "Vendor ID: "
+        << str(d, "vendor_id") << "\n" << p << "Product: " << str(d, "product") << "\n" << p << "Product ID: "
+        << str(d, "product_id") << "\n" << p << "NUMA node: " << n(d, "numa_node") << "\n" << p << "IOMMU group: "
+        << n(d, "iommu_group") << "\n" << p << "Driver: " << str(d, "driver") << "\n";
+}
+
+/// The host's resources (GET /1.0/resources) in lxc 5.0's layout, or incus 6.0's.
+void print_resources(const lxd::client& c, bool incus) {
     if (!c.has_api_extension("resources_v2")) throw usage_error("The server doesn't implement the newer v2 resources API");
     auto v = parse_raw(c.resources());
     if (!v.is_object()) throw usage_error("the server's resources are not an object");
     auto& r = v.get_object();
     std::ostringstream out;
+    if (incus) put_system(out, r);
     auto& cpu = obj(r, "cpu");
     auto& sockets = arr(cpu, "sockets");
+    // lxc: "CPU (x86_64):"; incus: "CPU:" then "  Architecture: x86_64", after a blank line.
+    auto heading = [&](const char* word) {
+        if (incus) out << "\n" << word << ":\n  Architecture: " << str(cpu, "architecture") << "\n";
+        else out << word << " (" << str(cpu, "architecture") << "):\n";
+    };
     if (sockets.size() == 1 && sockets[0].is_object()) {
-        out << "CPU (" << str(cpu, "architecture") << "):\n";
+        heading("CPU");
         put_cpu(out, sockets[0].get_object(), "  ");
     } else if (sockets.size() > 1) {
-        out << "CPUs (" << str(cpu, "architecture") << "):\n";
+        heading("CPUs");
         for (auto& s : sockets)
             if (s.is_object()) out << "  Socket " << n(s.get_object(), "socket") << ":\n", put_cpu(out, s.get_object(), "    ");
     }
@@ -282,6 +339,10 @@ void print_resources(const lxd::client& c) {
     put_section(out, arr(obj(r, "gpu"), "cards"), "GPU", "GPUs", "Card", put_gpu_card);
     put_section(out, arr(obj(r, "network"), "cards"), "NIC", "NICs", "Card", put_nic_card);
     put_section(out, arr(obj(r, "storage"), "disks"), "Disk", "Disks", "Disk", put_disk);
+    if (incus) {
+        put_section(out, arr(obj(r, "usb"), "devices"), "USB device", "USB devices", "Device", put_usb);
+        put_section(out, arr(obj(r, "pci"), "devices"), "PCI device", "PCI devices", "Device", put_pci_device);
+    }
     std::cout << printable(out.str());
 }
 
@@ -336,7 +397,7 @@ void info_command::add(CLI::App& app) {
 void info_command::run() {
     auto [remote, name] = split_remote(ctx_.cfg, name_);
     auto c = ctx_.connect(remote);
-    if (name.empty() && resources_) return print_resources(c);
+    if (name.empty() && resources_) return print_resources(c, ctx_.cfg.is_incus());
     if (resources_) throw usage_error("--resources is for a server: lxdpp info [REMOTE:] --resources");
     if (name.empty()) return print_server(c);
     if (name.find('/') != std::string::npos) throw usage_error("Invalid instance name");   // as lxc 5.0

@@ -36,7 +36,7 @@ std::string column_value(const lxd::instance& i, char c) {
     case 's': return upper(i.status());
     case '4': return addresses(i, "inet");
     case '6': return addresses(i, "inet6");
-    case 't': return upper(i.type()) + (i.ephemeral() ? " (EPHEMERAL)" : "");
+    case 't': return upper(std::string(to_string(i.type()))) + (i.ephemeral() ? " (EPHEMERAL)" : "");
     case 'S': return std::to_string(snapshot_count(i));
     case 'L': return i.location().empty() ? "none" : i.location();
     case 'a': return i.architecture();
@@ -85,7 +85,7 @@ bool matches(const lxd::instance& i, const std::vector<std::string>& keys) {
         auto& cfgmap = i.expanded_config();
         std::string have;
         if (key == "status" || key == "state") have = i.status();
-        else if (key == "type") have = i.type();
+        else if (key == "type") have = to_string(i.type());
         else if (key == "location") have = i.location();
         else if (auto it = cfgmap.find(key); it != cfgmap.end()) have = it->second;
         else if (auto it2 = cfgmap.find("user." + key); it2 != cfgmap.end()) have = it2->second;
