@@ -5,20 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "support/code_of.hpp"
+#include "support/expect_request.hpp"
 
 using namespace lxd::protocol;
 using lxd::errc;
 namespace api = lxd::api;
 using test_support::code_of;
-
-namespace {
-void expect(const request& r, verb m, const std::string& path, const query_list& query = {}, const std::string& body = {}) {
-    EXPECT_EQ(r.method, m) << r.line();
-    EXPECT_EQ(r.path, path);
-    EXPECT_EQ(r.query, query) << r.line();
-    EXPECT_EQ(r.body, body) << r.line();
-}
-}  // namespace
+using test_support::expect;
 
 TEST(ProfileRequests, ListGetDeleteAreScoped) {
     auto l = profile_list();

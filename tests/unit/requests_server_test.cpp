@@ -6,21 +6,16 @@
 #include <gtest/gtest.h>
 
 #include "support/code_of.hpp"
+#include "support/expect_request.hpp"
 
 using namespace lxd::protocol;
 using lxd::errc;
 namespace api = lxd::api;
 namespace json = boost::json;
 using test_support::code_of;
+using test_support::expect;
 
 namespace {
-
-void expect(const request& r, verb m, const std::string& path, const query_list& query = {}, const std::string& body = {}) {
-    EXPECT_EQ(r.method, m) << r.line();
-    EXPECT_EQ(r.path, path);
-    EXPECT_EQ(r.query, query) << r.line();
-    EXPECT_EQ(r.body, body) << r.line();
-}
 
 const std::string pem = "-----BEGIN CERTIFICATE-----\nTUlJ\nQUFB\n-----END CERTIFICATE-----\n";
 const std::string uuid = "0b1bb1f4-3a5e-4c1d-9d2e-0123456789ab";

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "support/code_of.hpp"
+#include "support/expect_request.hpp"
 
 using namespace lxd::protocol;
 using lxd::errc;
@@ -12,15 +13,9 @@ using lxd::instance_source;
 using lxd::list_options;
 namespace api = lxd::api;
 using test_support::code_of;
+using test_support::expect;
 
 namespace {
-
-void expect(const request& r, verb m, const std::string& path, const query_list& query = {}, const std::string& body = {}) {
-    EXPECT_EQ(r.method, m) << r.line();
-    EXPECT_EQ(r.path, path);
-    EXPECT_EQ(r.query, query) << r.line();
-    EXPECT_EQ(r.body, body) << r.line();
-}
 
 api::instance sample_instance() {
     api::instance i;

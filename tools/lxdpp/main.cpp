@@ -12,6 +12,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/profiles.hpp"
+#include "commands/storage.hpp"
 #include "commands/server_commands.hpp"
 
 using namespace lxdpp_cli;
@@ -59,12 +60,13 @@ struct verbs {
     cluster_command cluster;
     profile_command profile;
     project_command project;
+    storage_command storage;
     device_command config_device;   // `config device`: an instance's devices
     meta_commands meta;
 
     explicit verbs(context& c)
         : list(c), info(c), create(c), lifecycle(c), remove(c), move(c), exec(c), file(c), snapshot(c), image(c), publish(c), remote(c),
-          config(c), trust(c), operation(c), warning(c), query(c), monitor(c), cluster(c), profile(c), project(c),
+          config(c), trust(c), operation(c), warning(c), query(c), monitor(c), cluster(c), profile(c), project(c), storage(c),
           config_device(c, false), meta(c) {}
 
     void add(CLI::App& app) {
@@ -90,6 +92,7 @@ struct verbs {
         cluster.add(app);
         profile.add(app);
         project.add(app);
+        storage.add(app);
         meta.add(app);
     }
 };
