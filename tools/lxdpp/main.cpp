@@ -10,6 +10,7 @@
 
 #include <lxd/lxd.hpp>
 
+#include "commands/backup.hpp"
 #include "commands/commands.hpp"
 #include "commands/profiles.hpp"
 #include "commands/server_commands.hpp"
@@ -48,6 +49,7 @@ struct verbs {
     file_command file;
     snapshot_command snapshot;
     image_command image;
+    backup_command backup;   // export, import, image copy
     publish_command publish;
     remote_command remote;
     config_command config;
@@ -63,7 +65,7 @@ struct verbs {
     meta_commands meta;
 
     explicit verbs(context& c)
-        : list(c), info(c), create(c), lifecycle(c), remove(c), move(c), exec(c), file(c), snapshot(c), image(c), publish(c), remote(c),
+        : list(c), info(c), create(c), lifecycle(c), remove(c), move(c), exec(c), file(c), snapshot(c), image(c), backup(c), publish(c), remote(c),
           config(c), trust(c), operation(c), warning(c), query(c), monitor(c), cluster(c), profile(c), project(c),
           config_device(c, false), meta(c) {}
 
@@ -78,6 +80,7 @@ struct verbs {
         file.add(app);
         snapshot.add(app);
         image.add(app);
+        backup.add(app);
         publish.add(app);
         remote.add(app);
         config.add(app);
