@@ -5,29 +5,20 @@
 
 #include <cstdlib>
 #include <istream>
-#include <mutex>
 #include <optional>
 #include <ostream>
 
 #include "detail/calls.hpp"
 #include "detail/file_transfer.hpp"
 #include "detail/local_file.hpp"
+#include "detail/news.hpp"
 #include "protocol/backups.hpp"
 
 namespace lxd {
 
 namespace detail {
 /// A backup handle's slot: the backup as re-read after its own rename (see news.hpp).
-struct backup_news {
-    std::mutex mu;
-    std::uint64_t version = 0;
-    api::backup data;
-    void post(api::backup d) {
-        std::lock_guard lk(mu);
-        data = std::move(d);
-        ++version;
-    }
-};
+struct backup_news : value_news<api::backup> {};
 }  // namespace detail
 
 using namespace detail;
@@ -43,12 +34,7 @@ backup::backup(client c, std::string instance_path, std::string instance_name, a
       data_(std::move(data)),
       news_(std::make_shared<backup_news>()) {}
 
-void backup::sync() const {
-    std::lock_guard lk(news_->mu);
-    if (news_->version == seen_) return;
-    seen_ = news_->version;
-    data_ = news_->data;
-}
+void backup::sync() const { news_->take(data_, seen_); }
 
 void backup::refresh() {
     sync();
@@ -59,16 +45,8 @@ void backup::refresh() {
 operation backup::rename(std::string_view new_name) {
     sync();
     auto r = protocol::backup_rename(base_, data_.name, new_name);   // checks the new name
-    auto learn = [news = news_, via = client_, path = base_,
-                  name = std::string(new_name)](const api::operation_info&) -> asio::awaitable<std::string> {
-        try {
-            auto [env, res] = co_await core_of(via)->call(protocol::backup_get(path, name), scope_of(via));
-            news->post(protocol::decode_backup(env.metadata, res.request_line));
-        } catch (const error&) {
-            // a failed re-read leaves the handle as it was; the rename's outcome stands
-        }
-        co_return std::string();
-    };
+    auto learn = then_learn_value(news_, client_, protocol::backup_get(base_, new_name),
+                                  [](const json::value& v, const std::string& rl) { return protocol::decode_backup(v, rl); });
     return as_operation(client_, call_sync(client_, std::move(r)), std::move(learn));
 }
 
