@@ -15,12 +15,7 @@ snapshot::snapshot(client c, std::string instance_path, std::string instance_nam
       data_(std::move(data)),
       news_(std::make_shared<snapshot_news>()) {}
 
-void snapshot::sync() const {
-    std::lock_guard lk(news_->mu);
-    if (news_->version == seen_) return;
-    seen_ = news_->version;
-    data_ = news_->data;
-}
+void snapshot::sync() const { news_->take(data_, seen_); }
 
 void snapshot::refresh() {
     sync();

@@ -49,6 +49,17 @@ struct image_export_options {
     bool verify = true;
 };
 
+/// Options of images::copy_from.
+struct image_copy {
+    std::vector<std::string> aliases;   ///< created on this server
+    bool copy_aliases = false;          ///< also create the source image's aliases here
+    bool auto_update = false;
+    bool is_public = false;
+    transfer_progress download_progress;   ///< from the source
+    transfer_progress upload_progress;     ///< to this server
+    std::string temp_directory;         ///< where the relay keeps the files; default: the system's
+};
+
 struct exported_image {
     std::string fingerprint;
     bool split = false;                 ///< true: metadata and rootfs files
@@ -197,6 +208,15 @@ public:
     /// it) or of one of its snapshots ("c1/snap0"). The operation's metadata has the new
     /// fingerprint (see image_fingerprint).
     operation publish(std::string_view instance_or_snapshot, const image_publish& o = {}) const;
+
+    /// Copies an image (by alias, else fingerprint or unique prefix) from the server of
+    /// `source` to this one by relay, as lxc does for a source the target cannot reach (a
+    /// Unix socket): exported from the source into a temporary directory and uploaded from
+    /// it, both streamed in constant memory, the fingerprint checked on both legs; the files
+    /// are removed in every case. Aliases already here that point elsewhere are refused
+    /// (errc::conflict) before anything moves; if this server already has the image, only the
+    /// missing aliases are created. Blocks until done; returns the image on this server.
+    image copy_from(const client& source, std::string_view image, const image_copy& o = {}) const;
 
     // ---- aliases --------------------------------------------------------------------------
     /// Every alias, full objects, in one request.

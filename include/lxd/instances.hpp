@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <lxd/api/instance.hpp>
+#include <lxd/backups.hpp>
 #include <lxd/client.hpp>
 #include <lxd/exec.hpp>
 #include <lxd/files.hpp>
@@ -173,6 +174,8 @@ public:
     lxd::snapshots snapshots() const;
     /// Restores a snapshot by name (PUT {restore}); as snapshots().get(name).restore().
     operation restore_snapshot(std::string_view snapshot_name, bool stateful = false);
+    /// The backups manager of this instance (see backups.hpp).
+    lxd::backups backups() const;
 
     /// Moves the instance (with its snapshots unless instance_only) to the server of
     /// `target` (with target's project). Returns the operation on the target; once it has
@@ -231,6 +234,11 @@ public:
     bool exists(std::string_view name) const;
     /// POST /1.0/instances. The name is checked first (errc::invalid_argument).
     operation create(const instance_create& config) const;
+    /// Creates an instance from a backup tarball (lxc import), streamed in constant memory
+    /// as the request body of POST /1.0/instances. The operation ends once the instance
+    /// exists; a damaged tarball fails it with the server's message (see docs/backups.md).
+    [[nodiscard]] operation import_backup(const std::string& path, const backup_import& o = {}) const;
+    [[nodiscard]] operation import_backup(std::istream& in, const backup_import& o = {}) const;
 
     const client& owner() const { return client_; }
 

@@ -56,32 +56,51 @@ inline std::function<asio::awaitable<std::string>(const api::operation_info&)> t
     };
 }
 
-/// A snapshot handle's slot: the snapshot as re-read after its own rename.
-struct snapshot_news {
+/// A value handle's slot (a snapshot, a backup): the value as re-read after its own rename.
+template <class T>
+struct value_news {
     std::mutex mu;
     std::uint64_t version = 0;
-    api::snapshot data;
+    T data;
 
-    void post(api::snapshot d) {
+    void post(T d) {
         std::lock_guard lk(mu);
         data = std::move(d);
         ++version;
     }
+    /// The handle's sync(): copies a value newer than version `seen` into `into`.
+    void take(T& into, std::uint64_t& seen) {
+        std::lock_guard lk(mu);
+        if (version == seen) return;
+        seen = version;
+        into = data;
+    }
 };
+
+struct snapshot_news : value_news<api::snapshot> {};
+
+/// The operation step that reads `req` through `via`, decodes the answer with
+/// decode(metadata, request_line) and posts it to `news`. A failed read posts nothing.
+template <class News, class Decode>
+std::function<asio::awaitable<std::string>(const api::operation_info&)> then_learn_value(std::shared_ptr<News> news, client via,
+                                                                                        protocol::request req, Decode decode) {
+    return [news = std::move(news), via = std::move(via), req = std::move(req),
+            decode](const api::operation_info&) -> asio::awaitable<std::string> {
+        try {
+            auto [env, res] = co_await core_of(via)->call(protocol::request(req), scope_of(via));
+            news->post(decode(env.metadata, res.request_line));
+        } catch (const error&) {
+        }
+        co_return std::string();
+    };
+}
 
 /// The operation step that re-reads snapshot `name` of the instance at `instance_path`
 /// through `via` and posts it to `news`. A failed read posts nothing.
 inline std::function<asio::awaitable<std::string>(const api::operation_info&)> then_learn_snapshot(
     std::shared_ptr<snapshot_news> news, client via, std::string instance_path, std::string name) {
-    return [news = std::move(news), via = std::move(via), path = std::move(instance_path),
-            name = std::move(name)](const api::operation_info&) -> asio::awaitable<std::string> {
-        try {
-            auto [env, res] = co_await core_of(via)->call(protocol::snapshot_get(path, name), scope_of(via));
-            news->post(protocol::decode_snapshot(env.metadata, res.request_line));
-        } catch (const error&) {
-        }
-        co_return std::string();
-    };
+    return then_learn_value(std::move(news), std::move(via), protocol::snapshot_get(instance_path, name),
+                            [](const json::value& v, const std::string& rl) { return protocol::decode_snapshot(v, rl); });
 }
 
 }  // namespace lxd::detail

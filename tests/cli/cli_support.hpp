@@ -71,6 +71,12 @@ struct fixture : sandbox::server_test {
     result lxc_run(const std::string& args, const std::string& input = "", const std::string& conf = "") {
         return run_tool(sandbox::cli_name(), args, input, conf);
     }
+    /// lxc (or incus) with this test's configuration; requires success.
+    std::string lxc_ok(const std::string& args) {
+        auto r = lxc_run(args);
+        EXPECT_EQ(r.status, 0) << sandbox::cli_name() << " " << args << "\n" << r.err;
+        return r.out;
+    }
     /// Runs lxdpp and requires exit status 0.
     std::string ok(const std::string& args, const std::string& input = "") {
         auto r = run(args, input);

@@ -10,6 +10,7 @@
 
 #include <lxd/lxd.hpp>
 
+#include "commands/backup.hpp"
 #include "commands/commands.hpp"
 #include "commands/profiles.hpp"
 #include "commands/storage.hpp"
@@ -49,6 +50,7 @@ struct verbs {
     file_command file;
     snapshot_command snapshot;
     image_command image;
+    backup_command backup;   // export, import, image copy
     publish_command publish;
     remote_command remote;
     config_command config;
@@ -65,7 +67,7 @@ struct verbs {
     meta_commands meta;
 
     explicit verbs(context& c)
-        : list(c), info(c), create(c), lifecycle(c), remove(c), move(c), exec(c), file(c), snapshot(c), image(c), publish(c), remote(c),
+        : list(c), info(c), create(c), lifecycle(c), remove(c), move(c), exec(c), file(c), snapshot(c), image(c), backup(c), publish(c), remote(c),
           config(c), trust(c), operation(c), warning(c), query(c), monitor(c), cluster(c), profile(c), project(c), storage(c),
           config_device(c, false), meta(c) {}
 
@@ -80,6 +82,7 @@ struct verbs {
         file.add(app);
         snapshot.add(app);
         image.add(app);
+        backup.add(app);
         publish.add(app);
         remote.add(app);
         config.add(app);

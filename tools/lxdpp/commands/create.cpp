@@ -2,6 +2,7 @@
 #include <iostream>
 #include <random>
 
+#include "backup.hpp"
 #include "commands.hpp"
 
 namespace lxdpp_cli {
@@ -65,8 +66,11 @@ lxd::instance_source create_command::image_source(const lxd::client& c, const st
     auto image = ctx_.resolve_image(image_);
     const auto& sc = image.owner();
     auto info = sc.host_info();
-    if (info.environment.addresses.empty())
-        throw usage_error("the image's server \"" + img_remote + "\" has no network address (core.https_address) the target could fetch it from");
+    if (info.environment.addresses.empty()) {
+        // As lxc for a source the target cannot reach (a Unix socket with no HTTPS
+        // address): relay the image through this machine, then create from it there.
+        return lxd::instance_source::image_fingerprint(relay_image(ctx_, sc, image.fingerprint(), c));
+    }
     auto source = lxd::instance_source::image_fingerprint(image.fingerprint());
     source.from_server("https://" + info.environment.addresses.front(), "lxd");
     source.certificate = info.environment.certificate;
