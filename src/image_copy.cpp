@@ -84,7 +84,7 @@ image images::copy_from(const client& source, std::string_view name, const image
         auto files = src.export_to(tmp.path(), {.progress = o.download_progress, .verify = true});
         image_import in{.aliases = aliases, .is_public = o.is_public, .filename = src.data().filename,
                         .fingerprint = fp, .progress = o.upload_progress};
-        auto op = files.split ? import_split(files.files.at(0), files.files.at(1), in, src.data().type == "virtual-machine")
+        auto op = files.split ? import_split(files.files.at(0), files.files.at(1), in, src.data().type == api::instance_type::virtual_machine)
                               : import_file(files.files.at(0), in);
         op.wait(op_deadline(client_));
     } else {

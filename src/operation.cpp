@@ -70,7 +70,12 @@ struct wait_pacer {
 // Both become a failed operation (`base` with that status and message), so a caller gets
 // errc::operation_failed with the server's words on either server.
 std::optional<api::operation_info> failed_by_wait(const error& e, api::operation_info base) {
-    if (e.code_value() != errc::server_error || e.http_status() != 500 || e.server_message().empty()) return std::nullopt;
+    // Incus answers the wait of a failed operation with the operation's error as an error
+    // envelope, its HTTP code chosen from the error (500, 404 for "not found", 400...). Only
+    // "Operation not found" means the operation itself is gone; an answer without the
+    // server's words (a proxy's HTML 500) is no operation's outcome.
+    if (e.http_status() < 400 || e.server_message().empty()) return std::nullopt;
+    if (e.http_status() == 404 && e.server_message() == "Operation not found") return std::nullopt;
     base.code = api::status_code::failure;
     base.status = "Failure";
     base.err = e.server_message();

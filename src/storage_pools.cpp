@@ -7,6 +7,8 @@ namespace lxd {
 
 using namespace detail;
 
+lxd::storage_pools client::storage_pools() const { return lxd::storage_pools(*this); }
+
 
 // ---- storage_pool -----------------------------------------------------------------------
 

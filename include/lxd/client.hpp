@@ -27,6 +27,7 @@ class images;
 class cluster;
 class profiles;
 class projects;
+class storage_pools;
 class server_config;
 class certificates;
 class warnings;
@@ -160,6 +161,8 @@ public:
     lxd::profiles profiles() const;
     /// The server's projects (see projects.hpp).
     lxd::projects projects() const;
+    /// The server's storage pools and, through each, its custom volumes (see storage.hpp).
+    lxd::storage_pools storage_pools() const;
 
     /// A raw request for endpoints the library does not model yet: `path` starts with "/1.0",
     /// `body` is JSON text or empty. Returns the sync metadata as JSON text; throws for errors.

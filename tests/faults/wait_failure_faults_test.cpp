@@ -82,15 +82,25 @@ TEST(WaitFailure, LxdFailedOperationFromTheWaitIsAFailedOperation) {
     EXPECT_EQ(e.operation_id(), "op1");
 }
 
-// Other refusals of the wait keep their meaning: a 400 envelope (Incus: "Command not found"
-// for exec) stays bad_request, and an HTTP 500 without the server's words stays server_error.
-TEST(WaitFailure, OtherWaitErrorsKeepTheirCodes) {
-    {
-        wait_server srv{error_envelope(400, "Command not found")};
+// Incus chooses the envelope's code from the operation's error (400 for exec's "Command not
+// found", 404 for a missing source...): each is still the operation's failure. Only "Operation
+// not found" means the operation is gone (connection_lost: its outcome is unknown), and an
+// HTTP 500 without the server's words stays server_error.
+TEST(WaitFailure, EveryErrorEnvelopeButOperationNotFoundIsTheOperationsFailure) {
+    for (auto [code, message] : {std::pair{400, "Command not found"}, std::pair{404, "Storage volume not found"}}) {
+        wait_server srv{error_envelope(code, message)};
         auto c = lxd::client::connect_unix(srv.s.path());
         auto e = error_of([&] { (void)create_one(c).wait(10s); });
-        EXPECT_EQ(e.code_value(), lxd::errc::bad_request) << e.what();
-        EXPECT_EQ(e.server_message(), "Command not found");
+        EXPECT_EQ(e.code_value(), lxd::errc::operation_failed) << e.what();
+        EXPECT_EQ(e.server_message(), message);
+        EXPECT_EQ(e.operation_id(), "op1");
+    }
+    {
+        wait_server srv{error_envelope(404, "Operation not found")};
+        auto c = lxd::client::connect_unix(srv.s.path());
+        auto e = error_of([&] { (void)create_one(c).wait(10s); });
+        EXPECT_EQ(e.code_value(), lxd::errc::connection_lost) << e.what();
+        EXPECT_EQ(e.operation_id(), "op1");
     }
     {
         wait_server srv{"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/html\r\nContent-Length: 4\r\n\r\noops"};

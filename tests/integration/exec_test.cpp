@@ -75,12 +75,13 @@ TEST_P(Exec, ExitCodes) {
     EXPECT_EQ(box->execute({"sh", "-c", "exit 42"}).exit_code, 42);
     EXPECT_EQ(box->execute({"sh", "-c", "exit 255"}).exit_code, 255);
     if (sandbox::on_incus()) {
-        // Incus refuses a command it cannot find (400) instead of running it to exit 127.
+        // Incus fails the operation of a command it cannot find (its wait answers 400 with the
+        // operation's error) instead of running it to exit 127.
         try {
             (void)box->execute({"no-such-command-xyz"});
             ADD_FAILURE() << "a missing command ran";
         } catch (const lxd::error& e) {
-            EXPECT_EQ(e.code_value(), lxd::errc::bad_request) << e.what();
+            EXPECT_EQ(e.code_value(), lxd::errc::operation_failed) << e.what();
             EXPECT_EQ(e.server_message(), "Command not found");
         }
     } else {

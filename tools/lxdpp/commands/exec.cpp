@@ -196,7 +196,7 @@ int exec_command::run() {
     } catch (const lxd::error& e) {
         // Incus refuses a command it cannot find (exit status 127) as a failed request with
         // these words; the incus CLI prints them and exits 127, as lxc does for LXD's 127.
-        if (e.code_value() != lxd::errc::bad_request || e.server_message() != "Command not found") throw;
+        if (e.code_value() != lxd::errc::operation_failed || e.server_message() != "Command not found") throw;
         std::cerr << "Error: Command not found\n";
         return 127;
     }

@@ -72,13 +72,13 @@ void storage_command::add(CLI::App& app) {
     };
     simple("show", "[REMOTE:]POOL", [this] {
         auto [remote, name] = split_remote(ctx_.cfg, args_.at(0));
-        std::cout << printable(to_yaml(parse_raw(lxd::storage_pools(ctx_.connect(remote)).get(name).data().raw_json)));
+        std::cout << printable(to_yaml(parse_raw(ctx_.connect(remote).storage_pools().get(name).data().raw_json)));
     });
     simple("create", "[REMOTE:]POOL DRIVER [KEY=VALUE...]", [this] { create(); })
         ->add_option("--description", description_, "Description of the storage pool");
     simple("delete", "[REMOTE:]POOL", [this] {
         auto [remote, name] = split_remote(ctx_.cfg, args_.at(0));
-        lxd::storage_pools(ctx_.connect(remote)).get(name).remove();
+        ctx_.connect(remote).storage_pools().get(name).remove();
         if (!ctx_.quiet) std::cout << "Storage pool " << printable(name) << " deleted\n";
     })->alias("rm");
     simple("edit", "[REMOTE:]POOL", [this] { edit(); });
@@ -89,7 +89,7 @@ void storage_command::add(CLI::App& app) {
 
 void storage_command::list() {
     auto remote = ctx_.remote_arg_name(args_.empty() ? "" : args_[0]);
-    auto all = lxd::storage_pools(ctx_.connect(remote)).all();
+    auto all = ctx_.connect(remote).storage_pools().all();
     // incus dropped lxc's SOURCE column.
     bool incus = ctx_.cfg.is_incus();
     listing out{{incus ? std::vector<std::string>{"NAME", "DRIVER", "DESCRIPTION", "USED BY", "STATE"}
@@ -112,13 +112,13 @@ void storage_command::create() {
     auto [remote, name] = split_remote(ctx_.cfg, args_[0]);
     lxd::storage_pool_create pc{.name = name, .driver = args_[1], .description = description_};
     for (std::size_t i = 2; i < args_.size(); ++i) pc.config.insert(parse_kv(args_[i]));
-    (void)lxd::storage_pools(ctx_.connect(remote)).create(pc);
+    (void)ctx_.connect(remote).storage_pools().create(pc);
     if (!ctx_.quiet) std::cout << "Storage pool " << printable(name) << " created\n";
 }
 
 void storage_command::edit() {
     auto [remote, name] = split_remote(ctx_.cfg, args_.at(0));
-    auto p = lxd::storage_pools(ctx_.connect(remote)).get(name);
+    auto p = ctx_.connect(remote).storage_pools().get(name);
     edit_object(parse_raw(p.data().raw_json), [&p](const json::value& v) {
         if (!v.is_object()) throw usage_error("the storage pool must be a mapping");
         const auto& o = v.get_object();
@@ -130,7 +130,7 @@ void storage_command::edit() {
 
 void storage_command::info() {
     auto [remote, name] = split_remote(ctx_.cfg, args_.at(0));
-    auto p = lxd::storage_pools(ctx_.connect(remote)).get(name);
+    auto p = ctx_.connect(remote).storage_pools().get(name);
     auto res = p.resources();
     json::object info{{"description", p.description()}, {"driver", p.driver()}, {"name", p.name()},
                       {"space used", iec_size(res.space_used)}, {"total space", iec_size(res.space_total)}};
@@ -170,7 +170,7 @@ bool config_keys(const std::string& verb, const std::vector<std::string>& args, 
 
 void storage_command::keys(const std::string& verb) {
     auto [remote, name] = split_remote(ctx_.cfg, args_.at(0));
-    auto p = lxd::storage_pools(ctx_.connect(remote)).get(name);
+    auto p = ctx_.connect(remote).storage_pools().get(name);
     auto config = p.config();
     if (!config_keys(verb, args_, 1, config, "storage " + verb + " [REMOTE:]POOL")) return;
     p.set_config(std::move(config));
