@@ -3,12 +3,16 @@
 #include <lxd/files.hpp>
 #include <lxd/instances.hpp>
 
+#include <algorithm>
+#include <cstring>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "detail/calls.hpp"
 #include "detail/file_transfer.hpp"
+#include "detail/files_sftp.hpp"
 
 namespace lxd {
 
@@ -107,6 +111,7 @@ lxd::files instance::files() const {
 }
 
 file_contents files::get(std::string_view path) const {
+    if (use_sftp(client_)) return sftp_get_whole(client_, base_, path);
     auto res = exchange_sync(client_, protocol::file_get(base_, path));
     check_file_answer(path, res);
     file_contents out;
@@ -121,6 +126,7 @@ file_contents files::get(std::string_view path) const {
 }
 
 file_info files::get(std::string_view path, const std::function<void(std::string_view)>& sink) const {
+    if (use_sftp(client_)) return sftp_get(client_, base_, path, sink);
     std::string type_header = lower_prefix(client_) + "type";
     auto res = stream_sync(client_, protocol::file_get(base_, path),
                            {.sink = sink, .keep_body = [type_header](const http_response& r) {
@@ -149,6 +155,15 @@ file_info files::get_to_file(std::string_view path, const std::string& local_pat
 }
 
 void files::put(std::string_view path, std::string_view data, const put_options& o) const {
+    if (use_sftp(client_)) {
+        put(path, [&, at = std::size_t{0}](char* buf, std::size_t cap) mutable {
+            auto n = std::min(cap, data.size() - at);
+            std::memcpy(buf, data.data() + at, n);
+            at += n;
+            return n;
+        }, o);
+        return;
+    }
     auto r = push_request(client_, base_, path, o, "file", std::string(data));
     check_stop(o.stop);
     guarded_upload(*this, client_, path, o, [&] {
@@ -165,6 +180,22 @@ void files::put(std::string_view path, std::string_view data, const put_options&
 
 void files::put(std::string_view path, const std::function<std::size_t(char*, std::size_t)>& source, const put_options& o) const {
     if (!source) fail(errc::invalid_argument, "put needs a source");
+    if (use_sftp(client_)) {
+        protocol::check_file_path(path);
+        if (o.append) client_.assert_has_api_extension("file_append");
+        guarded_upload(*this, client_, path, o, [&] {
+            sftp_put(client_, base_, path, [&, sent = std::uint64_t{0}](char* buf, std::size_t cap) mutable {
+                check_stop(o.stop);
+                auto n = source(buf, cap);
+                check_stop(o.stop);
+                sent += std::min(n, cap);
+                if (o.progress && n) o.progress(sent, 0);
+                return n;
+            }, o);
+        });
+        apply_special_bits(client_, base_, path, o);
+        return;
+    }
     auto r = push_request(client_, base_, path, o, "file");
     guarded_upload(*this, client_, path, o, [&] {
         check_file_answer(path, stream_sync(client_, std::move(r),
@@ -188,6 +219,23 @@ void detail::check_stop(const std::stop_token& stop) {
 void detail::put_reader(const lxd::files& f, const client& c, const std::string& base, std::string_view path,
                         local_reader& in, put_options o) {
     if (!o.mode) o.mode = in.mode();
+    if (use_sftp(c)) {
+        protocol::check_file_path(path);
+        guarded_upload(f, c, path, o, [&] {
+            std::uint64_t sent = 0;
+            sftp_put(c, base, path, [&](char* buf, std::size_t cap) {
+                check_stop(o.stop);
+                auto n = in.read(buf, cap);
+                check_stop(o.stop);
+                sent += n;
+                if (o.progress && n) o.progress(sent, in.size());
+                return n;
+            }, o);
+            in.check();
+        });
+        apply_special_bits(c, base, path, o);
+        return;
+    }
     auto r = push_request(c, base, path, o, "file");
     guarded_upload(f, c, path, o, [&] {
         std::uint64_t sent = 0;
@@ -255,6 +303,7 @@ std::vector<std::string> files::list(std::string_view directory) const {
 }
 
 file_info files::stat(std::string_view path) const {
+    if (use_sftp(client_)) return sftp_stat(client_, base_, path);
     if (client_.has_api_extension("instance_file_head")) {
         auto res = exchange_sync(client_, protocol::file_head(base_, path));
         if (res.status != 200) {
@@ -272,6 +321,7 @@ bool files::exists(std::string_view path) const {
 
 void files::remove(std::string_view path) const {
     client_.assert_has_api_extension("file_delete");
+    if (use_sftp(client_)) return sftp_remove(client_, base_, path);
     check_file_answer(path, exchange_sync(client_, protocol::file_delete(base_, path)));
 }
 

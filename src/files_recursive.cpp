@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "detail/file_transfer.hpp"
+#include "detail/files_sftp.hpp"
 
 namespace lxd {
 
@@ -47,6 +48,7 @@ void run_parallel(std::size_t count, unsigned parallel, const std::function<void
     std::exception_ptr first;
     std::mutex mu;
     auto worker = [&] {
+        rest_files_scope rest;   // one REST request per file, pooled connections
         for (;;) {
             {
                 std::lock_guard lk(mu);
@@ -272,6 +274,7 @@ void make_local_link(const local_target& t, const remote_node& l) {
 }  // namespace
 
 void files::recursive_put(const std::string& local_dir, std::string_view remote_dir, const recursive_options& o) const {
+    rest_files_scope rest;
     fs::path root = fs::absolute(local_dir).lexically_normal();
     unique_fd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!root_fd) fail(errc::invalid_argument, local_dir + " is not a directory");
@@ -313,6 +316,7 @@ void files::recursive_put(const std::string& local_dir, std::string_view remote_
 }
 
 void files::recursive_get(std::string_view remote_dir, const std::string& local_dir, const recursive_options& o) const {
+    rest_files_scope rest;
     // 1. List and check the whole remote tree: nothing is written if anything is refused.
     const std::string rroot(remote_dir);
     remote_tree tree;

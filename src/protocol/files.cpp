@@ -28,6 +28,14 @@ request file_get(std::string_view base, std::string_view path) { return file_req
 request file_head(std::string_view base, std::string_view path) { return file_request(base, verb::head, path); }
 request file_delete(std::string_view base, std::string_view path) { return file_request(base, verb::delete_, path); }
 
+request file_sftp(std::string_view base) {
+    auto instance = base.substr(0, base.rfind('/'));
+    auto r = make_request(verb::get, std::string(instance) + "/sftp");
+    r.headers.emplace_back("Upgrade", "sftp");
+    r.headers.emplace_back("Connection", "Upgrade");
+    return r;
+}
+
 request file_push(std::string_view base, std::string_view path, std::string_view header_prefix, const put_options& o,
                   std::string_view type, std::string body) {
     auto r = file_request(base, verb::post, path);

@@ -21,6 +21,9 @@ std::string octal_mode(std::uint32_t mode);
 request file_get(std::string_view base, std::string_view path);
 request file_head(std::string_view base, std::string_view path);
 request file_delete(std::string_view base, std::string_view path);
+/// GET .../sftp with Upgrade: sftp (the instance of the files path `base`): an HTTP upgrade
+/// to a raw SFTP stream.
+request file_sftp(std::string_view base);
 /// POST with <prefix>type (file, directory, symlink), and mode, uid, gid and write=append as
 /// set in `o`; content type application/octet-stream. `body` is the symlink target or a
 /// small file's bytes; streamed uploads leave it empty.

@@ -127,6 +127,11 @@ public:
     /// websockets of two servers on one context so that one thread drives both.
     asio::awaitable<std::unique_ptr<websocket_stream>> open_websocket(std::string target, clock::time_point deadline,
                                                                       asio::io_context* on = nullptr);
+    /// An HTTP upgrade (`r` carries the Upgrade header) on a fresh connection, never pooled:
+    /// the stream (no expiry) and any bytes read past the 101 answer. A refusal is the
+    /// server's error; a 101 without `Upgrade: <protocol>` is errc::protocol_error.
+    asio::awaitable<std::pair<byte_stream, std::string>> open_upgraded(protocol::request r, scope sc,
+                                                                       std::string protocol);
     /// The escaped path and query of `r`, with the scope's project and member when scoped.
     std::string target_for(const protocol::request& r, const scope& sc) const;
 

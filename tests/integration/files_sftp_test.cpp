@@ -1,0 +1,145 @@
+// files over SFTP (GET /1.0/instances/NAME/sftp, upgraded) beside the REST files endpoint:
+// both transports read what the other wrote, errors name the path, "new file only" modes
+// and owners, a stop never leaves a partial local file. LXDPP_FILE_TRANSPORT=rest forces
+// REST for one scope; the rest of the files suites run over SFTP on both servers.
+#include "sandbox.hpp"
+#include "support/code_of.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <random>
+
+#include <gtest/gtest.h>
+
+using test_support::code_of;
+namespace fs = std::filesystem;
+
+namespace {
+struct FilesSftp : sandbox::server_test {
+    static inline std::map<sandbox::server, std::pair<std::unique_ptr<lxd::client>, std::unique_ptr<lxd::instance>>> per;
+    lxd::instance* box = nullptr;
+    void SetUp() override {
+        auto& [pc, pb] = per[srv()];
+        if (!pc) {
+            pc = std::make_unique<lxd::client>(sandbox::unix_client(1));
+            pb = std::make_unique<lxd::instance>(sandbox::make_container(*pc, sandbox::unique_name("sftp"), true));
+        }
+        box = pb.get();
+    }
+    static void TearDownTestSuite() {
+        for (auto& [s, p] : per) {
+            sandbox::use(s);
+            if (p.first) sandbox::remove_leftovers(*p.first);
+        }
+        per.clear();
+    }
+    fs::path scratch = fs::path("/tmp") / sandbox::unique_name("sftp-local");
+    void TearDown() override { fs::remove_all(scratch); }
+    std::string sh(const std::string& cmd) { return box->execute({"sh", "-c", cmd}).out; }
+};
+
+/// REST for the file calls made while alive.
+struct force_rest {
+    force_rest() { ::setenv("LXDPP_FILE_TRANSPORT", "rest", 1); }
+    ~force_rest() { ::unsetenv("LXDPP_FILE_TRANSPORT"); }
+};
+
+std::string random_bytes(std::size_t n) {
+    std::mt19937 gen(42);
+    std::string s(n, '\0');
+    for (auto& ch : s) ch = static_cast<char>(gen());
+    return s;
+}
+}  // namespace
+
+TEST_P(FilesSftp, EachTransportReadsWhatTheOtherWrote) {
+    auto f = box->files();
+    auto data = random_bytes(3 * 1024 * 1024 + 12345);   // many READs and WRITEs, a short last one
+    f.put("/tmp/by-sftp", data);
+    {
+        force_rest rest;
+        EXPECT_EQ(f.get("/tmp/by-sftp").data, data);
+        f.put("/tmp/by-rest", data);
+    }
+    EXPECT_EQ(f.get("/tmp/by-rest").data, data);
+    EXPECT_EQ(sh("md5sum < /tmp/by-sftp"), sh("md5sum < /tmp/by-rest"));
+}
+
+TEST_P(FilesSftp, ErrorsNameThePath) {
+    auto f = box->files();
+    try {
+        (void)f.get("/etc/nope");
+        FAIL() << "no error";
+    } catch (const lxd::error& e) {
+        EXPECT_EQ(e.code_value(), lxd::errc::not_found);
+        EXPECT_EQ(e.diag().detail, "/etc/nope");
+        EXPECT_EQ(std::string(e.what()), "not_found: /etc/nope [SFTP LSTAT]");
+    }
+    try {
+        f.put("/no/such/dir/file", "x");
+        FAIL() << "no error";
+    } catch (const lxd::error& e) {
+        EXPECT_EQ(e.code_value(), lxd::errc::not_found);
+        EXPECT_EQ(e.diag().detail, "/no/such/dir/file");
+        EXPECT_EQ(e.diag().request, "SFTP OPEN");
+    }
+    f.mkdir("/tmp/full-dir");
+    f.put("/tmp/full-dir/a", "a");
+    EXPECT_EQ(code_of([&] { f.remove("/tmp/full-dir"); }), lxd::errc::conflict);   // directory not empty
+    EXPECT_EQ(code_of([&] { (void)f.get("/tmp/full-dir", [](std::string_view) {}); }), lxd::errc::invalid_argument);
+}
+
+TEST_P(FilesSftp, ModeAndOwnerOnlyWhenNew) {
+    auto f = box->files();
+    f.put("/tmp/owned", "1", {.mode = 0640, .uid = 1000, .gid = 100});
+    EXPECT_EQ(sh("stat -c '%a %u %g' /tmp/owned"), "640 1000 100\n");
+    f.put("/tmp/owned", "22", {.mode = 0600, .uid = 0, .gid = 0});
+    EXPECT_EQ(sh("stat -c '%a %u %g %s' /tmp/owned"), "640 1000 100 2\n");
+    auto i = f.stat("/tmp/owned");
+    EXPECT_EQ(i.mode, 0640u);
+    EXPECT_EQ(i.uid, 1000u);
+    EXPECT_EQ(i.type, "file");
+    force_rest rest;
+    auto r = f.stat("/tmp/owned");
+    EXPECT_EQ(r.mode, i.mode);
+    EXPECT_EQ(r.uid, i.uid);
+    EXPECT_EQ(r.gid, i.gid);
+}
+
+TEST_P(FilesSftp, StoppedGetLeavesNoLocalFile) {
+    auto f = box->files();
+    f.put("/tmp/big", random_bytes(2 * 1024 * 1024));
+    fs::create_directories(scratch);
+    auto local = (scratch / "big").string();
+    std::stop_source stop;
+    EXPECT_EQ(code_of([&] {
+                  f.get_to_file("/tmp/big", local, {.stop = stop.get_token(), .progress = [&](std::uint64_t n) {
+                                                        if (n > 100000) stop.request_stop();
+                                                    }});
+              }),
+              lxd::errc::operation_cancelled);
+    EXPECT_TRUE(fs::is_empty(scratch));   // neither the target nor a temporary file
+    f.get_to_file("/tmp/big", local);
+    EXPECT_EQ(fs::file_size(local), 2u * 1024 * 1024);
+}
+
+TEST_P(FilesSftp, StoppedPutRemovesThePartialFile) {
+    auto f = box->files();
+    std::stop_source stop;
+    std::size_t sent = 0;
+    EXPECT_EQ(code_of([&] {
+                  f.put("/tmp/partial", [&](char* buf, std::size_t cap) {
+                      std::memset(buf, 'x', cap);
+                      sent += cap;
+                      if (sent > 1024 * 1024) stop.request_stop();
+                      return cap;
+                  }, {.stop = stop.get_token()});
+              }),
+              lxd::errc::operation_cancelled);
+    EXPECT_FALSE(f.exists("/tmp/partial"));
+}
+
+LXDPP_BOTH_SERVERS(FilesSftp);
