@@ -26,6 +26,7 @@ class instances;
 class images;
 class cluster;
 class profiles;
+class networks;
 class projects;
 class server_config;
 class certificates;
@@ -158,6 +159,8 @@ public:
     lxd::cluster cluster() const;
     /// The profiles of this client's project (see profiles.hpp).
     lxd::profiles profiles() const;
+    /// The networks of this client's project (see networks.hpp).
+    lxd::networks networks() const;
     /// The server's projects (see projects.hpp).
     lxd::projects projects() const;
 

@@ -11,6 +11,7 @@
 #include <lxd/lxd.hpp>
 
 #include "commands/commands.hpp"
+#include "commands/network_commands.hpp"
 #include "commands/profiles.hpp"
 #include "commands/server_commands.hpp"
 
@@ -61,11 +62,14 @@ struct verbs {
     project_command project;
     device_command config_device;   // `config device`: an instance's devices
     meta_commands meta;
+    network_command network;
+    console_command console;
+    metadata_command config_metadata;   // `config metadata`, `config template`
 
     explicit verbs(context& c)
         : list(c), info(c), create(c), lifecycle(c), remove(c), move(c), exec(c), file(c), snapshot(c), image(c), publish(c), remote(c),
           config(c), trust(c), operation(c), warning(c), query(c), monitor(c), cluster(c), profile(c), project(c),
-          config_device(c, false), meta(c) {}
+          config_device(c, false), meta(c), network(c), console(c), config_metadata(c) {}
 
     void add(CLI::App& app) {
         list.add(app);
@@ -91,6 +95,9 @@ struct verbs {
         profile.add(app);
         project.add(app);
         meta.add(app);
+        network.add(app);
+        console.add(app);
+        config_metadata.add(*app.get_subcommand("config"));
     }
 };
 
