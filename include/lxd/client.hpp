@@ -26,6 +26,7 @@ class instances;
 class images;
 class cluster;
 class profiles;
+class networks;
 class projects;
 class storage_pools;
 class server_config;
@@ -159,6 +160,8 @@ public:
     lxd::cluster cluster() const;
     /// The profiles of this client's project (see profiles.hpp).
     lxd::profiles profiles() const;
+    /// The networks of this client's project (see networks.hpp).
+    lxd::networks networks() const;
     /// The server's projects (see projects.hpp).
     lxd::projects projects() const;
     /// The server's storage pools and, through each, its custom volumes (see storage.hpp).

@@ -15,6 +15,7 @@
 
 #include <lxd/api/instance.hpp>
 #include <lxd/backups.hpp>
+#include <lxd/api/instance_metadata.hpp>
 #include <lxd/client.hpp>
 #include <lxd/exec.hpp>
 #include <lxd/files.hpp>
@@ -202,6 +203,26 @@ public:
 
     /// Starts argv on a pseudo-terminal and returns the session (see exec_session).
     exec_session execute_interactive(std::vector<std::string> argv, interactive_options options = {});
+
+    // ---- console, log files, metadata and templates (src/instance_meta.cpp) ----
+    /// GET .../console: what the console has printed so far (a container's console log).
+    std::string console_log() const;
+    /// DELETE .../console: empties the console log.
+    void clear_console_log() const;
+    /// The names of the instance's log files (GET .../logs): "lxc.log", "lxc.conf", ...
+    std::vector<std::string> logs() const;
+    /// One log file's content (GET .../logs/{file}).
+    std::string log(std::string_view file) const;
+    /// metadata.yaml (GET .../metadata).
+    api::instance_metadata metadata() const;
+    /// PUT .../metadata: the modelled fields as given, the rest of m.raw_json as it is.
+    void set_metadata(const api::instance_metadata& m) const;
+    /// The template files (GET .../metadata/templates).
+    std::vector<std::string> templates() const;
+    std::string get_template(std::string_view file) const;
+    /// POST (PUT is 501 on both servers). Without replace, an existing file is errc::conflict.
+    void put_template(std::string_view file, std::string content, bool replace = false) const;
+    void remove_template(std::string_view file) const;
 
     const client& owner() const { sync(); return client_; }
 

@@ -19,6 +19,7 @@
 #include <lxd/operation.hpp>
 #include <lxd/server.hpp>
 #include <lxd/snapshots.hpp>
+#include <lxd/networks.hpp>
 #include <lxd/profiles.hpp>
 #include <lxd/projects.hpp>
 #include <lxd/tls.hpp>

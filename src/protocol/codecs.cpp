@@ -119,6 +119,31 @@ api::instance decode_instance(const json::value& v, const std::string& rl) {
     return i;
 }
 
+api::network_interface decode_network_interface(const json::object& o, const std::string& rl) {
+    reader n{o, rl};
+    api::network_interface nic;
+    nic.hwaddr = n.str("hwaddr");
+    nic.host_name = n.str("host_name");
+    nic.mtu = n.integer("mtu");
+    nic.state = n.str("state");
+    nic.type = n.str("type");
+    if (auto* addrs = n.find("addresses")) {
+        if (!addrs->is_array()) fail_protocol(rl, "network addresses are not an array");
+        for (auto& a : addrs->get_array()) {
+            reader ar{as_object(a, rl, "network address"), rl};
+            nic.addresses.push_back({ar.str("family"), ar.str("address"), ar.str("netmask"), ar.str("scope")});
+        }
+    }
+    if (auto* c = n.object("counters")) {
+        reader cr{*c, rl};
+        nic.counters = {cr.integer("bytes_received"), cr.integer("bytes_sent"),
+                        cr.integer("packets_received"), cr.integer("packets_sent"),
+                        cr.integer("errors_received"), cr.integer("errors_sent"),
+                        cr.integer("packets_dropped_inbound"), cr.integer("packets_dropped_outbound")};
+    }
+    return nic;
+}
+
 api::instance_state decode_instance_state(const json::value& v, const std::string& rl) {
     const auto& obj = as_object(v, rl, "instance state");
     reader r{obj, rl};
@@ -142,27 +167,7 @@ api::instance_state decode_instance_state(const json::value& v, const std::strin
     if (auto* net = r.object("network")) {
         for (auto& kv : *net) {
             if (!kv.value().is_object()) fail_protocol(rl, "network entry is not an object");
-            reader n{kv.value().get_object(), rl};
-            api::network_interface nic;
-            nic.hwaddr = n.str("hwaddr");
-            nic.host_name = n.str("host_name");
-            nic.mtu = n.integer("mtu");
-            nic.state = n.str("state");
-            nic.type = n.str("type");
-            if (auto* addrs = n.find("addresses")) {
-                if (!addrs->is_array()) fail_protocol(rl, "network addresses are not an array");
-                for (auto& a : addrs->get_array()) {
-                    reader ar{as_object(a, rl, "network address"), rl};
-                    nic.addresses.push_back({ar.str("family"), ar.str("address"), ar.str("netmask"), ar.str("scope")});
-                }
-            }
-            if (auto* c = n.object("counters")) {
-                reader cr{*c, rl};
-                nic.counters = {cr.integer("bytes_received"), cr.integer("bytes_sent"),
-                                cr.integer("packets_received"), cr.integer("packets_sent"),
-                                cr.integer("errors_received"), cr.integer("errors_sent"),
-                                cr.integer("packets_dropped_inbound"), cr.integer("packets_dropped_outbound")};
-            }
+            api::network_interface nic = decode_network_interface(kv.value().get_object(), rl);
             s.network.emplace(kv.key(), std::move(nic));
         }
     }

@@ -23,6 +23,8 @@ namespace json = boost::json;
 api::server_info decode_server_info(const json::value& v, const std::string& request_line);
 api::operation_info decode_operation(const json::value& v, const std::string& request_line);
 api::instance decode_instance(const json::value& v, const std::string& request_line);
+/// One interface of an instance's state, or a network's state (the same shape).
+api::network_interface decode_network_interface(const json::object& o, const std::string& request_line);
 api::instance_state decode_instance_state(const json::value& v, const std::string& request_line);
 api::event decode_event(const json::value& v, const std::string& request_line);
 api::cluster_info decode_cluster_info(const json::value& v, const std::string& request_line);

@@ -11,22 +11,12 @@
 
 using namespace std::chrono_literals;
 using test_support::code_of;
+using test_support::thrown_by;
 
 namespace {
 
 /// The prefix of every name this process makes (sandbox::unique_name).
 std::string own_prefix() { return "t" + std::to_string(::getpid()) + "-"; }
-
-/// What a call throws (it must throw an lxd::error).
-lxd::error thrown_by(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const lxd::error& e) {
-        return e;
-    }
-    ADD_FAILURE() << "no lxd::error thrown";
-    return lxd::error(lxd::errc{}, {});
-}
 
 struct Profiles : sandbox::server_test {
     lxd::client c = sandbox::unix_client(1);

@@ -12,6 +12,7 @@
 
 #include "commands/backup.hpp"
 #include "commands/commands.hpp"
+#include "commands/network_commands.hpp"
 #include "commands/profiles.hpp"
 #include "commands/storage.hpp"
 #include "commands/server_commands.hpp"
@@ -65,11 +66,14 @@ struct verbs {
     storage_command storage;
     device_command config_device;   // `config device`: an instance's devices
     meta_commands meta;
+    network_command network;
+    console_command console;
+    metadata_command config_metadata;   // `config metadata`, `config template`
 
     explicit verbs(context& c)
         : list(c), info(c), create(c), lifecycle(c), remove(c), move(c), exec(c), file(c), snapshot(c), image(c), backup(c), publish(c), remote(c),
           config(c), trust(c), operation(c), warning(c), query(c), monitor(c), cluster(c), profile(c), project(c), storage(c),
-          config_device(c, false), meta(c) {}
+          config_device(c, false), meta(c), network(c), console(c), config_metadata(c) {}
 
     void add(CLI::App& app) {
         list.add(app);
@@ -97,6 +101,9 @@ struct verbs {
         project.add(app);
         storage.add(app);
         meta.add(app);
+        network.add(app);
+        console.add(app);
+        config_metadata.add(*app.get_subcommand("config"));
     }
 };
 

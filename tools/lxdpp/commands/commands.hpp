@@ -36,7 +36,7 @@ public:
 private:
     context& ctx_;
     std::string name_;
-    bool resources_ = false;
+    bool resources_ = false, show_log_ = false;
 };
 
 /// launch, init: a new instance from an image (or empty).

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "terminal.hpp"
 
 namespace lxdpp_cli {
 
@@ -82,78 +83,10 @@ private:
 
 namespace {
 
-/// The terminal on stdin in raw mode for as long as it lives (also when an error unwinds).
-class raw_terminal {
-public:
-    raw_terminal() {
-        if (::isatty(0) && ::tcgetattr(0, &saved_) == 0) {
-            saved_ok_ = true;
-            termios raw = saved_;
-            ::cfmakeraw(&raw);
-            ::tcsetattr(0, TCSANOW, &raw);
-        }
-    }
-    ~raw_terminal() { restore(); }
-    raw_terminal(const raw_terminal&) = delete;
-    raw_terminal& operator=(const raw_terminal&) = delete;
-    void restore() {
-        if (saved_ok_) ::tcsetattr(0, TCSANOW, &saved_);
-    }
-
-private:
-    termios saved_{};
-    bool saved_ok_ = false;
-};
-
-void write_all(int fd, std::string_view d) {
-    while (!d.empty()) {
-        auto n = ::write(fd, d.data(), d.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;
-        d.remove_prefix(static_cast<std::size_t>(n));
-    }
-}
-
 /// Clears a forwarded_signals target when it goes out of scope (before what it refers to).
 struct target_reset {
     forwarded_signals& s;
     ~target_reset() { s.target(nullptr); }
-};
-
-/// Copies stdin to the session on a thread of its own, which ends (and is joined) when this
-/// goes out of scope, also while read(0) would block: it waits on stdin and on a pipe of
-/// ours, never in read() alone. Declared after the session, so the session outlives it.
-class stdin_pump {
-public:
-    explicit stdin_pump(lxd::exec_session& session) {
-        if (::pipe2(wake_, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
-        thread_ = std::thread([this, &session] {
-            char buf[4096];
-            for (;;) {
-                pollfd p[2] = {{0, POLLIN, 0}, {wake_[0], POLLIN, 0}};
-                int r = ::poll(p, 2, -1);
-                if (r < 0 && errno == EINTR) continue;
-                if (r < 0 || p[1].revents) return;
-                if (p[0].revents & POLLNVAL) return;
-                auto n = ::read(0, buf, sizeof buf);
-                if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-                if (n <= 0) return;
-                session.write(std::string_view(buf, static_cast<std::size_t>(n)));
-            }
-        });
-    }
-    ~stdin_pump() {
-        (void)!::write(wake_[1], "x", 1);
-        thread_.join();
-        ::close(wake_[0]);
-        ::close(wake_[1]);
-    }
-    stdin_pump(const stdin_pump&) = delete;
-    stdin_pump& operator=(const stdin_pump&) = delete;
-
-private:
-    int wake_[2] = {-1, -1};
-    std::thread thread_;
 };
 
 }  // namespace
@@ -237,19 +170,8 @@ int exec_command::run_interactive(lxd::instance& inst, const std::map<std::strin
     signals.target([&session](int sig) { session.signal(sig); });
     target_reset reset{signals};
     raw_terminal terminal;
-    stdin_pump input(session);
-    for (;;) {
-        // The window size is followed by looking at it between reads (at least every 100 ms):
-        // no signal handler, so no state outside this function.
-        if (winsize now{}; ::ioctl(1, TIOCGWINSZ, &now) == 0 && (now.ws_col != ws.ws_col || now.ws_row != ws.ws_row)) {
-            ws = now;
-            session.resize(ws.ws_col, ws.ws_row);
-        }
-        auto chunk = session.read(100ms);
-        if (!chunk) continue;
-        if (chunk->empty()) break;
-        (void)!::write(1, chunk->data(), chunk->size());
-    }
+    stdin_pump input([&session](std::string_view d) { session.write(d); return true; });
+    relay_output(session, ws);
     int code = session.wait(60s);
     terminal.restore();
     if (code == 127) std::cerr << "Error: Command not found\n";

@@ -389,7 +389,7 @@ void info_command::add(CLI::App& app) {
     auto* info = app.add_subcommand("info", "Show an instance (or, with REMOTE:, the server)");
     info->add_option("name", name_, "[REMOTE:]NAME")->required();
     info->add_flag("--resources", resources_, "Show the resources available to the server");
-    unsupported_flag(info, "--show-log");
+    info->add_flag("--show-log", show_log_, "Show the instance's last 100 log lines");
     info->add_option("--target", ctx_.target, "Cluster member name");
     info->callback([this] { run(); });
 }
@@ -433,6 +433,8 @@ void info_command::run() {
                               s.stateful() ? "YES" : "NO"});
         print_table(out, t, "table");
     }
+    // As lxc: the instance's main log (lxc.log; a VM's qemu.log) after the rest.
+    if (show_log_) out << "\nLog:\n\n" << i.log(i.type() == "virtual-machine" ? "qemu.log" : "lxc.log") << "\n";
     std::cout << printable(out.str());
 }
 
