@@ -72,7 +72,7 @@ std::string absolute_target(const std::string& link, const std::string& target) 
 asio::awaitable<file_info> read_into(sftp_session& s, std::string p, const std::function<void(std::string_view)>& sink) {
     auto a = co_await must_lstat(s, p);
     auto info = rest_like(a);
-    if (info.type != "file") fail(errc::invalid_argument, p + " is a " + info.type + ", not a file");
+    if (info.type != api::file_type::file) fail(errc::invalid_argument, p + " is a " + std::string(to_string(info.type)) + ", not a file");
     auto h = co_await s.open_file(p, sftp::open_read);
     co_await s.read_file(h, a.size.value_or(0), sink, p);
     co_await s.close_handle(h, p);
@@ -101,9 +101,9 @@ file_contents sftp_get_whole(const client& c, const std::string& base, std::stri
         file_contents out;
         auto a = co_await must_lstat(s, p);
         out.info = rest_like(a);
-        if (out.info.type == "directory") {
+        if (out.info.type == api::file_type::directory) {
             for (auto& e : co_await s.list(p)) out.entries.push_back(std::move(e.name));
-        } else if (out.info.type == "symlink") {
+        } else if (out.info.type == api::file_type::symlink) {
             out.target = absolute_target(p, co_await s.readlink(p));
         } else {
             out.info = co_await read_into(s, p, [&](std::string_view d) { out.data.append(d); });
@@ -142,7 +142,7 @@ void sftp_remove(const client& c, const std::string& base, std::string_view path
     (void)with_session<int>(c, base, path, [&](sftp_session& s) -> asio::awaitable<int> {
         std::string p(path);
         auto a = co_await must_lstat(s, p);
-        bool dir = sftp::info_of(a).type == "directory";
+        bool dir = sftp::info_of(a).type == api::file_type::directory;
         co_await s.status_call(dir ? sftp::type::rmdir : sftp::type::remove, p, p);
         co_return 0;
     });

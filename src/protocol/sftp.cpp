@@ -247,13 +247,13 @@ file_info info_of(const attributes& a) {
     auto m = a.permissions.value_or(0100000);
     i.mode = m & 07777;
     switch (m & 0170000) {
-        case 0040000: i.type = "directory"; break;
-        case 0120000: i.type = "symlink"; break;
-        case 0010000: i.type = "fifo"; break;
-        case 0140000: i.type = "socket"; break;
-        case 0020000: i.type = "char-device"; break;
-        case 0060000: i.type = "block-device"; break;
-        default: i.type = "file"; break;
+        case 0040000: i.type = api::file_type::directory; break;
+        case 0120000: i.type = api::file_type::symlink; break;
+        case 0010000: i.type = api::file_type::fifo; break;
+        case 0140000: i.type = api::file_type::socket; break;
+        case 0020000: i.type = api::file_type::char_device; break;
+        case 0060000: i.type = api::file_type::block_device; break;
+        default: i.type = api::file_type::file; break;
     }
     return i;
 }

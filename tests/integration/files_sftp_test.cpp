@@ -101,7 +101,7 @@ TEST_P(FilesSftp, ModeAndOwnerOnlyWhenNew) {
     auto i = f.stat("/tmp/owned");
     EXPECT_EQ(i.mode, 0640u);
     EXPECT_EQ(i.uid, 1000u);
-    EXPECT_EQ(i.type, "file");
+    EXPECT_EQ(i.type, lxd::api::file_type::file);
     force_rest rest;
     auto r = f.stat("/tmp/owned");
     EXPECT_EQ(r.mode, i.mode);

@@ -34,10 +34,12 @@ TEST(Kinds, InstanceTypeRoundTrips) {
 }
 
 TEST(Kinds, FileTypeRoundTrips) {
-    for (auto t : {file_type::file, file_type::directory, file_type::symlink})
+    for (auto t : {file_type::file, file_type::directory, file_type::symlink, file_type::fifo, file_type::socket,
+                   file_type::char_device, file_type::block_device})
         EXPECT_EQ(api::parse_file_type(api::to_string(t)), t);
     EXPECT_EQ(api::to_string(file_type::directory), "directory");
-    EXPECT_EQ(api::parse_file_type("fifo"), std::nullopt);
+    EXPECT_EQ(api::to_string(file_type::char_device), "char-device");
+    EXPECT_EQ(api::parse_file_type("pipe"), std::nullopt);
     std::ostringstream os;
     os << file_type::symlink;
     EXPECT_EQ(os.str(), "symlink");

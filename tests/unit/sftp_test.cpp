@@ -99,9 +99,9 @@ TEST(Sftp, NameWithAttributes) {
     EXPECT_EQ(*n[0].attrs.gid, 100u);
     EXPECT_EQ(*n[0].attrs.mtime, 2u);
     auto i = sftp::info_of(n[0].attrs);
-    EXPECT_EQ(i.type, "file");
+    EXPECT_EQ(i.type, lxd::api::file_type::file);
     EXPECT_EQ(i.mode, 0644u);
-    EXPECT_EQ(sftp::info_of(n[1].attrs).type, "symlink");
+    EXPECT_EQ(sftp::info_of(n[1].attrs).type, lxd::api::file_type::symlink);
     EXPECT_FALSE(n[1].attrs.uid.has_value());
 }
 
@@ -121,9 +121,9 @@ TEST(Sftp, TruncatedAndHostileNames) {
 }
 
 TEST(Sftp, TypesOfOtherFiles) {
-    EXPECT_EQ(sftp::info_of({.permissions = 040755u}).type, "directory");
-    EXPECT_EQ(sftp::info_of({.permissions = 010644u}).type, "fifo");
-    EXPECT_EQ(sftp::info_of({.permissions = 0140755u}).type, "socket");
+    EXPECT_EQ(sftp::info_of({.permissions = 040755u}).type, lxd::api::file_type::directory);
+    EXPECT_EQ(sftp::info_of({.permissions = 010644u}).type, lxd::api::file_type::fifo);
+    EXPECT_EQ(sftp::info_of({.permissions = 0140755u}).type, lxd::api::file_type::socket);
 }
 
 TEST(Sftp, StatusToErrc) {

@@ -26,24 +26,29 @@ constexpr std::optional<instance_type> parse_instance_type(std::string_view s) n
 
 inline std::ostream& operator<<(std::ostream& os, instance_type t) { return os << to_string(t); }
 
-/// What a path in an instance is (the files API's X-LXD-type header).
-enum class file_type { file, directory, symlink };
+/// What a path in an instance is. The REST files API says file, directory or symlink (its
+/// X-LXD-type header; a fifo or device reads as a file there); SFTP tells the rest apart.
+enum class file_type { file, directory, symlink, fifo, socket, char_device, block_device };
 
-/// "file", "directory" or "symlink", as the REST API spells them.
+/// "file", "directory", "symlink", "fifo", "socket", "char-device" or "block-device".
 constexpr std::string_view to_string(file_type t) noexcept {
     switch (t) {
     case file_type::directory: return "directory";
     case file_type::symlink: return "symlink";
+    case file_type::fifo: return "fifo";
+    case file_type::socket: return "socket";
+    case file_type::char_device: return "char-device";
+    case file_type::block_device: return "block-device";
     case file_type::file: break;
     }
     return "file";
 }
 
-/// The REST spelling back to the enum; nullopt for anything else.
+/// The spelling back to the enum; nullopt for anything else.
 constexpr std::optional<file_type> parse_file_type(std::string_view s) noexcept {
-    if (s == "file") return file_type::file;
-    if (s == "directory") return file_type::directory;
-    if (s == "symlink") return file_type::symlink;
+    for (auto t : {file_type::file, file_type::directory, file_type::symlink, file_type::fifo, file_type::socket,
+                   file_type::char_device, file_type::block_device})
+        if (to_string(t) == s) return t;
     return std::nullopt;
 }
 
