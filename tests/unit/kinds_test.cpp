@@ -64,7 +64,7 @@ TEST(Kinds, DecodersRefuseAValueOutsideTheSet) {
         failure_of([] { (void)protocol::decode_image(boost::json::parse(R"({"fingerprint":"ab","type":"vm"})"), rl); });
     EXPECT_EQ(img_code, errc::protocol_error);
     EXPECT_NE(img_what.find("image of unknown type \"vm\""), std::string::npos) << img_what;
-    auto [f_code, f_what] = failure_of([] { (void)protocol::decode_file_info({{"x-lxd-type", "fifo"}}, "x-lxd-", rl); });
+    auto [f_code, f_what] = failure_of([] { (void)protocol::decode_file_info({{"x-lxd-type", "pipe"}}, "x-lxd-", rl); });
     EXPECT_EQ(f_code, errc::protocol_error);
-    EXPECT_NE(f_what.find("unknown file type header: fifo"), std::string::npos) << f_what;
+    EXPECT_NE(f_what.find("unknown file type header: pipe"), std::string::npos) << f_what;
 }
