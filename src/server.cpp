@@ -110,7 +110,7 @@ bool certificates::exists(std::string_view fingerprint) const {
 }
 
 void certificates::add(const certificate_add& c) const {
-    call_sync(client_, protocol::certificate_add(c.pem, c.name, c.type, c.restricted, c.projects));
+    call_sync(client_, protocol::certificate_add(c.pem, c.name, c.type, c.restricted, c.projects, c.description));
 }
 
 operation certificates::create_token(std::string_view name) const { return client_.create_certificate_token(name); }

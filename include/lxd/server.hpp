@@ -89,6 +89,7 @@ struct certificate_add {
     std::string type = "client";
     bool restricted = false;
     std::vector<std::string> projects;
+    std::string description;   ///< Incus keeps it; LXD 5.0 has no such field (sent only when set)
 };
 
 /// The trust store: client.certificates(). Thread safety: safe to share.

@@ -63,11 +63,12 @@ std::string certificate_der_base64(std::string_view pem) {
 }
 
 request certificate_add(std::string_view pem, std::string_view name, std::string_view type, bool restricted,
-                        const std::vector<std::string>& projects) {
+                        const std::vector<std::string>& projects, std::string_view description) {
     if (type != "client" && type != "metrics") fail_invalid("certificate type must be \"client\" or \"metrics\"");
     for (auto& p : projects) check_project_name(p);
     json::object body{{"type", std::string(type)}, {"certificate", certificate_der_base64(pem)}, {"name", std::string(name)},
                       {"restricted", restricted}, {"projects", encode_strings(projects)}};
+    if (!description.empty()) body["description"] = std::string(description);
     return unscoped(json_request(verb::post, "/1.0/certificates", json::serialize(body)));
 }
 

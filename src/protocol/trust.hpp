@@ -24,7 +24,7 @@ request certificate_get(std::string_view fingerprint);
 /// "projects"}. Refuses anything but one PEM CERTIFICATE block, a type other than
 /// "client"/"metrics", and bad project names.
 request certificate_add(std::string_view pem, std::string_view name, std::string_view type, bool restricted,
-                        const std::vector<std::string>& projects);
+                        const std::vector<std::string>& projects, std::string_view description = {});
 /// PUT /1.0/certificates/{fingerprint} {"name", "type", "restricted", "projects",
 /// "certificate"} (and every other field of `data.raw_json` kept) with If-Match.
 request certificate_put(const api::certificate& data, std::string_view etag);

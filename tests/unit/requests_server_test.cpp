@@ -85,6 +85,9 @@ TEST(TrustRequests, AddSendsTheDerAsBase64) {
     expect(r, verb::post, "/1.0/certificates", {},
            R"({"type":"client","certificate":"TUlJQUFB","name":"ci","restricted":true,"projects":["default","p2"]})");
     EXPECT_FALSE(r.scoped);
+    // A description (Incus) is sent only when given.
+    expect(certificate_add(pem, "ci", "metrics", false, {}, "probe"), verb::post, "/1.0/certificates", {},
+           R"({"type":"metrics","certificate":"TUlJQUFB","name":"ci","restricted":false,"projects":[],"description":"probe"})");
     EXPECT_EQ(certificate_der_base64("junk\n" + pem), "TUlJQUFB");
     EXPECT_EQ(code_of([] { certificate_add("not a pem", "", "client", false, {}); }), errc::invalid_argument);
     EXPECT_EQ(code_of([] { certificate_add(pem + pem, "", "client", false, {}); }), errc::invalid_argument);

@@ -18,6 +18,7 @@ public:
     void add(CLI::App& app);
     void list();
     void add_trust();
+    void add_certificate();
     void remove();
     void list_tokens();
     void revoke_token();
@@ -26,9 +27,10 @@ public:
 
 private:
     void print_token(const lxd::client& c, const std::string& name);
+    void trust_file(const lxd::client& c, const std::string& cert_path);
     context& ctx_;
     std::vector<std::string> args_;
-    std::string format_ = "table", name_, type_ = "client", projects_;
+    std::string format_ = "table", name_, type_ = "client", projects_, description_;
     bool restricted_ = false;
 };
 

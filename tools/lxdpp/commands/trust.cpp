@@ -76,6 +76,15 @@ void trust_command::add(CLI::App& app) {
     tadd->add_flag("--restricted", restricted_, "Restrict the certificate to one or more projects");
     tadd->add_option("--type", type_, "Type of certificate (client or metrics)");
     tadd->callback([this] { add_trust(); });
+    // incus 6's spelling of lxc's `config trust add [REMOTE:] CERT`.
+    auto* tcert = trust->add_subcommand("add-certificate", "[REMOTE:] CERT: trust a certificate file");
+    tcert->add_option("args", args_, "[REMOTE:] CERT");
+    tcert->add_option("--description", description_, "Certificate description");
+    tcert->add_option("--name", name_, "Alternative certificate name");
+    tcert->add_option("--projects", projects_, "List of projects to restrict the certificate to");
+    tcert->add_flag("--restricted", restricted_, "Restrict the certificate to one or more projects");
+    tcert->add_option("--type", type_, "Type of certificate (client or metrics)");
+    tcert->callback([this] { add_certificate(); });
     auto* tremove = trust->add_subcommand("remove", "[REMOTE:]FINGERPRINT")->alias("rm");
     tremove->add_option("fingerprint", args_)->required();
     tremove->callback([this] { remove(); });
@@ -123,22 +132,7 @@ void trust_command::add_trust() {
     else if (args_.size() == 1 && !args_[0].empty() && args_[0].back() == ':') remote_arg = args_[0];
     else if (args_.size() == 1) cert_path = args_[0];
     auto c = ctx_.connect(ctx_.remote_arg_name(remote_arg));
-    std::vector<std::string> projects;
-    for (std::size_t p = 0; !projects_.empty() && p != std::string::npos;) {
-        auto comma = projects_.find(',', p);
-        projects.push_back(projects_.substr(p, comma == std::string::npos ? comma : comma - p));
-        p = comma == std::string::npos ? comma : comma + 1;
-    }
-    if (!cert_path.empty()) {
-        lxd::certificate_add a;
-        a.pem = lxd::read_text_file(cert_path);
-        a.name = name_.empty() ? std::filesystem::path(cert_path).filename().string() : name_;
-        a.type = type_;
-        a.restricted = restricted_;
-        a.projects = projects;
-        c.certificates().add(a);
-        return;
-    }
+    if (!cert_path.empty()) return trust_file(c, cert_path);
     if (type_ != "client") throw usage_error("Only client certificates can be added through tokens");
     std::string name = name_;
     if (name.empty()) {
@@ -148,6 +142,28 @@ void trust_command::add_trust() {
         if (name.empty()) throw usage_error("Client name cannot be empty");
     }
     print_token(c, name);
+}
+
+void trust_command::add_certificate() {
+    // [REMOTE:] CERT, as incus 6 reads it.
+    if (args_.empty() || args_.size() > 2) throw usage_error("Invalid number of arguments");
+    auto c = ctx_.connect(ctx_.remote_arg_name(args_.size() == 2 ? args_[0] : ""));
+    trust_file(c, args_.back());
+}
+
+void trust_command::trust_file(const lxd::client& c, const std::string& cert_path) {
+    lxd::certificate_add a;
+    for (std::size_t p = 0; !projects_.empty() && p != std::string::npos;) {
+        auto comma = projects_.find(',', p);
+        a.projects.push_back(projects_.substr(p, comma == std::string::npos ? comma : comma - p));
+        p = comma == std::string::npos ? comma : comma + 1;
+    }
+    a.pem = lxd::read_text_file(cert_path);
+    a.name = name_.empty() ? std::filesystem::path(cert_path).filename().string() : name_;
+    a.type = type_;
+    a.restricted = restricted_;
+    a.description = description_;
+    c.certificates().add(a);
 }
 
 void trust_command::print_token(const lxd::client& c, const std::string& name) {
