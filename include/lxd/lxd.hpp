@@ -19,6 +19,9 @@
 #include <lxd/operation.hpp>
 #include <lxd/server.hpp>
 #include <lxd/snapshots.hpp>
+#include <lxd/storage.hpp>
+#include <lxd/api/kinds.hpp>
+#include <lxd/backups.hpp>
 #include <lxd/networks.hpp>
 #include <lxd/profiles.hpp>
 #include <lxd/projects.hpp>
