@@ -473,7 +473,6 @@ TEST_P(Cli, LxcFlagsLxdppLacksAreRefusedInOneLine) {
              {"copy d1:" + name + " d1:" + name + "-x --refresh", "--refresh"},
              {"copy d1:" + name + " d1:" + name + "-x -p default", "--profile"},
              {"move d1:" + name + " d2: --target-project p", "--target-project"},
-             {"info d1:" + name + " --show-log", "--show-log"},
              {"--debug list d1:", "--debug"},
              {"delete -i d1:" + name, "--interactive"},
              {"publish d1:" + name + " --reuse", "--reuse"},
