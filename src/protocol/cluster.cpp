@@ -14,9 +14,7 @@ namespace json = boost::json;
 
 namespace {
 request unscoped(verb m, std::string path, query_list q = {}) {
-    auto r = make_request(m, std::move(path), std::move(q));
-    r.scoped = false;
-    return r;
+    return protocol::unscoped(make_request(m, std::move(path), std::move(q)));
 }
 }  // namespace
 

@@ -11,14 +11,6 @@ namespace lxd::protocol {
 
 namespace json = boost::json;
 
-namespace {
-
-void check_config_keys(const api::config_map& config) {
-    for (auto& [k, v] : config) check_config_key(k);
-}
-
-}  // namespace
-
 void check_network_name(std::string_view name) {
     auto quoted = "'" + std::string(name.substr(0, 80)) + "'";
     if (name.empty()) fail_invalid("network name is empty");

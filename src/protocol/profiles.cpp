@@ -11,15 +11,6 @@ namespace json = boost::json;
 
 namespace {
 
-request unscoped(request r) {
-    r.scoped = false;
-    return r;
-}
-
-void check_config_keys(const api::config_map& config) {
-    for (auto& [k, v] : config) check_config_key(k);
-}
-
 void check_devices(const api::device_map& devices) {
     for (auto& [name, dev] : devices) {
         check_device_name(name);

@@ -23,6 +23,11 @@ std::string request_line(verb m, std::string_view path) {
 
 std::string request::line() const { return request_line(method, path); }
 
+request unscoped(request r) {
+    r.scoped = false;
+    return r;
+}
+
 request make_request(verb m, std::string path, query_list query) {
     request r;
     r.method = m;

@@ -39,6 +39,8 @@ struct request {
 
 /// A request with no body.
 request make_request(verb m, std::string path, query_list query = {});
+/// `r` for an endpoint outside any project or cluster member (the scope adds nothing).
+request unscoped(request r);
 /// A request whose body is `body`, already serialized JSON (application/json).
 request json_request(verb m, std::string path, std::string body);
 

@@ -52,9 +52,7 @@ request server_patch(const std::map<std::string, std::string>& changes, std::str
 }
 
 request resources_get() {
-    auto r = make_request(verb::get, "/1.0/resources");
-    r.scoped = false;
-    return r;
+    return unscoped(make_request(verb::get, "/1.0/resources"));
 }
 
 request raw(std::string_view method, std::string_view path, const std::vector<std::pair<std::string, std::string>>& query,

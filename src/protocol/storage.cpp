@@ -11,15 +11,6 @@ namespace json = boost::json;
 
 namespace {
 
-request unscoped(request r) {
-    r.scoped = false;
-    return r;
-}
-
-void check_keys(const api::config_map& config) {
-    for (auto& [k, v] : config) check_config_key(k);
-}
-
 void check_pool(std::string_view name) { check_storage_name("storage pool", name); }
 void check_volume(std::string_view name) { check_storage_name("storage volume", name); }
 
@@ -39,7 +30,7 @@ std::string snapshot_path(std::string_view pool, std::string_view volume, std::s
 /// {config, description} (the whole of a pool's or a volume's PUT), with If-Match.
 request put_config(std::string path, const api::config_map& config, const std::string& description, std::string_view etag,
                    bool scoped) {
-    check_keys(config);
+    check_config_keys(config);
     json::object o{{"config", encode_config(config)}, {"description", description}};
     auto r = json_request(verb::put, std::move(path), json::serialize(o));
     r.scoped = scoped;
@@ -51,7 +42,7 @@ request patch_config(std::string path, const std::optional<api::config_map>& con
                      const std::optional<std::string>& description, std::string_view etag, bool scoped) {
     json::object o;
     if (config) {
-        check_keys(*config);
+        check_config_keys(*config);
         o["config"] = encode_config(*config);
     }
     if (description) o["description"] = *description;
@@ -94,7 +85,7 @@ request storage_pool_get(std::string_view name) {
 request storage_pool_create(const lxd::storage_pool_create& p) {
     check_pool(p.name);
     if (p.driver.empty()) fail_invalid("storage pool '" + p.name + "' needs a driver (dir, zfs, btrfs, lvm, ...)");
-    check_keys(p.config);
+    check_config_keys(p.config);
     json::object body{{"name", p.name}, {"driver", p.driver}};
     if (!p.description.empty()) body["description"] = p.description;
     if (!p.config.empty()) body["config"] = encode_config(p.config);
@@ -135,7 +126,7 @@ request storage_volume_get(std::string_view pool, std::string_view name) {
 request storage_volume_create(std::string_view pool, const lxd::storage_volume_create& v) {
     check_pool(pool);
     check_volume(v.name);
-    check_keys(v.config);
+    check_config_keys(v.config);
     auto content = v.content_type.empty() ? std::string("filesystem") : v.content_type;
     if (content != "filesystem" && content != "block")
         fail_invalid("content type '" + v.content_type + "': must be filesystem or block");
@@ -153,7 +144,7 @@ request storage_volume_copy(std::string_view pool, const lxd::storage_volume_cop
     auto slash = c.source.find('/');
     check_volume(c.source.substr(0, slash));
     if (slash != std::string::npos) check_snapshot_name(c.source.substr(slash + 1));
-    check_keys(c.config);
+    check_config_keys(c.config);
     json::object source{{"type", "copy"}, {"pool", source_pool}, {"name", c.source}};
     if (c.volume_only) source["volume_only"] = true;
     json::object body{{"name", c.name}, {"type", "custom"}, {"source", std::move(source)}};

@@ -21,10 +21,6 @@ void check_certificate_fingerprint(std::string_view fp) {
         fail_invalid("'" + std::string(fp) + "' is not a certificate fingerprint (1 to 64 hexadecimal digits)");
 }
 
-request unscoped(request r) {
-    r.scoped = false;
-    return r;
-}
 
 std::string certificate_path(std::string_view fp) {
     check_certificate_fingerprint(fp);

@@ -86,6 +86,10 @@ void check_profile_name(std::string_view name) {
     if (name == "." || name == "..") fail_invalid("invalid profile name '" + std::string(name) + "'");
 }
 
+void check_config_keys(const std::map<std::string, std::string>& config) {
+    for (auto& [k, v] : config) check_config_key(k);
+}
+
 void check_config_key(std::string_view key) {
     if (key.empty()) fail_invalid("config key is empty");
     for (unsigned char c : key)

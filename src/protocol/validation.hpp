@@ -2,6 +2,7 @@
 // all throw errc::invalid_argument.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,8 @@ void check_profile_name(std::string_view name);
 /// Config keys (of instances, profiles, projects, devices): non-empty, no whitespace or
 /// control character (LXD's keys are dotted words: "limits.cpu", "user.x").
 void check_config_key(std::string_view key);
+/// check_config_key on every key of a config map.
+void check_config_keys(const std::map<std::string, std::string>& config);
 /// Device names: non-empty, at most 64 characters, no '/', not "." or "..".
 void check_device_name(std::string_view name);
 
