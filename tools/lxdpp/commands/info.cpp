@@ -434,7 +434,7 @@ void info_command::run() {
         print_table(out, t, "table");
     }
     // As lxc: the instance's main log (lxc.log; a VM's qemu.log) after the rest.
-    if (show_log_) out << "\nLog:\n\n" << i.log(i.type() == "virtual-machine" ? "qemu.log" : "lxc.log") << "\n";
+    if (show_log_) out << "\nLog:\n\n" << i.log(i.type() == lxd::api::instance_type::virtual_machine ? "qemu.log" : "lxc.log") << "\n";
     std::cout << printable(out.str());
 }
 
