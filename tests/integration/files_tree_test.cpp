@@ -5,6 +5,7 @@
 #include "sandbox.hpp"
 #include "support/code_of.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -119,10 +120,10 @@ TEST_P(FilesTree, NestedEmptyLinkedAndBigFilesRoundTrip) {
     EXPECT_EQ(sh("cd '" + remote + "' && md5sum a/big a/b/c/big2 zero"), host_md5(src, "a/big a/b/c/big2 zero"));
     EXPECT_EQ(sh("find '" + remote + "' -type f | wc -l; find '" + remote + "' -type l | wc -l; find '" + remote +
                  "' -type d | wc -l"),
-              "44\n3\n7\n");
-    EXPECT_EQ(sh("stat -c '%a %s' '" + remote + "/a/b/small1' '" + remote + "/a/b/small2' '" + remote + "/empty' '" +
-                 remote + "/a/big'"),
-              "600 997\n755 1994\n700 4096\n644 5243657\n");
+              "44\n3\n6\n");   // directories: the root, a, a/b, a/b/c, empty, empty/deeper-empty
+    EXPECT_EQ(sh("stat -c '%a %s' '" + remote + "/a/b/small1' '" + remote + "/a/b/small2' '" + remote + "/a/big'"),
+              "600 997\n755 1994\n644 5243657\n");
+    EXPECT_EQ(sh("stat -c '%a' '" + remote + "/empty'"), "700\n");
     EXPECT_EQ(sh("readlink '" + remote + "/a/up-link'"), "../zero\n");
 
     auto dst = scratch / "dst";
