@@ -190,6 +190,8 @@ asio::awaitable<void> send_file(sftp_session& s, put_state& x, const local_entry
     local_reader in(open_beneath(x.tree.root_fd.get(), f.rel, false, display), display);
     auto p = x.remote(f.rel);
     bool existed = !x.fresh && (co_await s.lstat(p, true)).has_value();
+    // Partial from the OPEN on (it creates or truncates), even if its answer never arrives.
+    x.partial.push_back(p);
     auto h = co_await s.open_file(p, sftp::open_write | sftp::open_creat | sftp::open_trunc);
     std::exception_ptr err;
     try {
@@ -208,7 +210,6 @@ asio::awaitable<void> send_file(sftp_session& s, put_state& x, const local_entry
         err = std::current_exception();
     }
     if (err) {
-        x.partial.push_back(p);
         try {
             co_await s.close_handle(h, p);
         } catch (...) {   // the transfer's own error is the one to report
@@ -216,6 +217,7 @@ asio::awaitable<void> send_file(sftp_session& s, put_state& x, const local_entry
         std::rethrow_exception(err);
     }
     co_await s.close_handle(h, p);
+    std::erase(x.partial, p);   // complete
     if (!existed && (in.mode() & 07000)) x.special.emplace_back(p, in.mode());
 }
 
