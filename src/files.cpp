@@ -52,9 +52,9 @@ http_request push_request(const client& c, const std::string& base, std::string_
     return r;
 }
 
-/// LXD 5.0 drops the setuid, setgid and sticky bits of X-LXD-mode (Go's FileMode keeps
-/// them elsewhere). When they are asked for, set them with chmod inside the instance.
-void apply_special_bits(const client& c, const std::string& base, std::string_view path, const put_options& o) {
+}  // namespace
+
+void detail::apply_special_bits(const client& c, const std::string& base, std::string_view path, const put_options& o) {
     if (!o.mode || (*o.mode & 07000) == 0) return;
     auto name = protocol::last_segment(base.substr(0, base.rfind('/')));
     api::instance data;
@@ -73,6 +73,8 @@ void apply_special_bits(const client& c, const std::string& base, std::string_vi
     }
     if (r.exit_code != 0) fail(errc::unsupported, "chmod " + std::string(mode) + " in the instance failed: " + r.err);
 }
+
+namespace {
 
 /// Runs an upload; if it fails after its bytes may have started to reach the server (the
 /// connection broke, the source failed or changed, a stop, a server-side failure), the

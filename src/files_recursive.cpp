@@ -17,22 +17,24 @@
 
 #include "detail/file_transfer.hpp"
 #include "detail/files_sftp.hpp"
+#include "detail/files_tree.hpp"
+#include "protocol/entry_name.hpp"
 
 namespace lxd {
 
 using namespace detail;
 namespace fs = std::filesystem;
 
-namespace {
-
 using protocol::fail;
 
-std::string join(std::string_view dir, std::string_view name) {
+std::string detail::join(std::string_view dir, std::string_view name) {
     std::string out(dir);
     if (out.empty() || out.back() != '/') out.push_back('/');
     out += name;
     return out;
 }
+
+namespace {
 
 /// True if `p` (lexically normalized) is `root` or below it.
 bool inside(const fs::path& root, const fs::path& p) {
@@ -40,6 +42,8 @@ bool inside(const fs::path& root, const fs::path& p) {
     auto [a, b] = std::mismatch(r.begin(), r.end(), q.begin(), q.end());
     return a == r.end() || (std::next(a) == r.end() && a->empty());
 }
+
+constexpr unsigned rest_threads = 8;
 
 /// Runs jobs on `parallel` threads (each job makes synchronous calls; the client's I/O
 /// thread multiplexes them). The first failure is rethrown after all threads stop.
@@ -65,17 +69,12 @@ void run_parallel(std::size_t count, unsigned parallel, const std::function<void
         }
     };
     std::vector<std::thread> threads;
-    for (unsigned t = 1; t < std::max(1u, parallel) && t < count; ++t) threads.emplace_back(worker);
+    // REST: one thread per file in flight, at most rest_threads.
+    for (unsigned t = 1; t < std::clamp(parallel, 1u, rest_threads) && t < count; ++t) threads.emplace_back(worker);
     worker();
     for (auto& t : threads) t.join();
     if (first) std::rethrow_exception(first);
 }
-
-struct local_entry {
-    std::string rel;      // '/'-separated, relative to the root
-    struct stat st;
-    std::string link;     // symlinks: the target
-};
 
 /// Lists a local tree through descriptors (never following a symlink): directories in
 /// pre-order (parents first), then files and links.
@@ -164,22 +163,10 @@ bool resolves_inside(const std::map<std::string, std::string>& links, const std:
     return true;
 }
 
-/// The remote tree below a directory, listed and checked (names, symlink targets).
-struct remote_node {
-    std::string rel, remote;
-    file_info info;
-    std::string target;   // symlinks, relative to the link's directory
-};
-struct remote_tree {
-    std::vector<remote_node> dirs, regular, links;   // dirs in pre-order (parents first)
-    std::map<std::string, std::string> link_map;     // rel -> target, for resolves_inside
-};
+}  // namespace
 
-/// The target of the remote symlink `n`, relative to its directory. LXD answers with the
-/// target made absolute (joined to the link's directory): inside the copied tree it becomes
-/// relative again; anywhere else is refused.
-std::string relative_link_target(const lxd::files& f, const remote_node& n, const std::string& rroot) {
-    auto target = fs::path(f.readlink(n.remote));
+std::string detail::relative_link_target(const std::string& link_target, const remote_node& n, const std::string& rroot) {
+    auto target = fs::path(link_target);
     if (target.is_absolute()) {
         auto rel_to_tree = target.lexically_normal().lexically_relative(fs::path(rroot).lexically_normal());
         if (rel_to_tree.empty() || *rel_to_tree.begin() == "..")
@@ -190,21 +177,26 @@ std::string relative_link_target(const lxd::files& f, const remote_node& n, cons
     return target.string();
 }
 
+void detail::check_links_stay_inside(const remote_tree& t) {
+    for (auto& l : t.links)
+        if (!resolves_inside(t.link_map, l.rel))
+            fail(errc::protocol_error, "refusing symlink " + l.remote + " -> " + l.target + ": it leaves the target");
+}
+
+namespace {
+
 /// Lists `rdir` (at `rel` in the tree) and everything below it into `t`.
 void list_remote(const lxd::files& f, const std::string& rroot, const std::string& rdir, const std::string& rel,
                  const recursive_options& o, remote_tree& t) {
     for (auto& name : f.list(rdir)) {
         check_stop(o.stop);
-        // A malicious or confused server must not steer writes out of the target.
-        if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
-            name.find('\0') != std::string::npos)
-            fail(errc::protocol_error, "refusing directory entry '" + name + "' in " + rdir);
+        protocol::check_entry_name(name, rdir);   // a malicious or confused server must not steer writes out
         remote_node n{rel.empty() ? name : rel + "/" + name, join(rdir, name), f.stat(join(rdir, name)), {}};
         if (n.info.type == api::file_type::directory) {
             t.dirs.push_back(n);
             list_remote(f, rroot, n.remote, n.rel, o, t);
         } else if (n.info.type == api::file_type::symlink) {
-            n.target = relative_link_target(f, n, rroot);
+            n.target = relative_link_target(f.readlink(n.remote), n, rroot);
             t.link_map[n.rel] = n.target;
             t.links.push_back(std::move(n));
         } else {
@@ -213,23 +205,9 @@ void list_remote(const lxd::files& f, const std::string& rroot, const std::strin
     }
 }
 
-/// Where a recursive get writes: every path relative to its parent's descriptor, never
-/// through a symlink.
-struct local_target {
-    fs::path root;
-    unique_fd root_fd;
-    bool chown_ok;
-    bool keep_special_bits;
-    std::uint32_t mode_of(const file_info& i) const { return i.mode & (keep_special_bits ? 07777u : 0777u); }
-    std::string display(const std::string& rel) const { return (root / rel).string(); }
-    unique_fd parent_of(const std::string& rel, std::string& name) const {
-        auto [parent, last] = split_parent(rel);
-        name = last;
-        return open_beneath(root_fd.get(), parent, true, display(parent));
-    }
-};
+}  // namespace
 
-void make_local_dirs(const local_target& t, const std::vector<remote_node>& dirs, const std::stop_token& stop) {
+void detail::make_local_dirs(const local_target& t, const std::vector<remote_node>& dirs, const std::stop_token& stop) {
     for (auto& d : dirs) {
         check_stop(stop);
         std::string name;
@@ -239,6 +217,8 @@ void make_local_dirs(const local_target& t, const std::vector<remote_node>& dirs
         (void)open_beneath(pfd.get(), name, true, t.display(d.rel));   // a directory, not a symlink to one
     }
 }
+
+namespace {
 
 void fetch_local_file(const lxd::files& f, const local_target& t, const remote_node& n, const std::stop_token& stop) {
     check_stop(stop);
@@ -273,67 +253,15 @@ void make_local_link(const local_target& t, const remote_node& l) {
 
 }  // namespace
 
-void files::recursive_put(const std::string& local_dir, std::string_view remote_dir, const recursive_options& o) const {
-    rest_files_scope rest;
-    fs::path root = fs::absolute(local_dir).lexically_normal();
-    unique_fd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!root_fd) fail(errc::invalid_argument, local_dir + " is not a directory");
-    std::vector<local_entry> dirs, regular, links;
-    // Walk and check everything first: a refused entry must leave the remote side untouched.
-    walk_local(root_fd.get(), "", root.string(), dirs, regular, links);
-    for (auto& l : links) {
-        fs::path target(l.link);
-        auto resolved = target.is_absolute() ? target : (root / l.rel).parent_path() / target;
-        if (!inside(root, resolved))
-            fail(errc::invalid_argument, "refusing symlink " + (root / l.rel).string() + " -> " + l.link + ": it leaves " + root.string());
-    }
-    auto owner = [&](const struct stat& st, put_options p) {
-        if (o.preserve_owner) { p.uid = st.st_uid; p.gid = st.st_gid; }
-        p.stop = o.stop;
-        return p;
-    };
-    auto remote = [&](const std::string& rel) { return join(remote_dir, rel); };
-    check_stop(o.stop);
-    if (!exists(remote_dir)) mkdir(remote_dir, {.mode = 0755, .parents = true});
-    for (auto& d : dirs) {   // pre-order: parents first
-        check_stop(o.stop);
-        auto p = owner(d.st, {});
-        mkdir(remote(d.rel), {.mode = d.st.st_mode & 07777, .uid = p.uid, .gid = p.gid});
-    }
-    run_parallel(regular.size(), o.parallel, [&](std::size_t i) {
-        check_stop(o.stop);
-        auto& f = regular[i];
-        // Opened now, component by component without following symlinks: what is sent is
-        // what is in the tree at this moment, or nothing.
-        auto display = (root / f.rel).string();
-        local_reader in(open_beneath(root_fd.get(), f.rel, false, display), display);
-        put_reader(*this, client_, base_, remote(f.rel), in, owner(f.st, {.mode = in.mode()}));
-    });
-    for (auto& l : links) {
-        check_stop(o.stop);
-        symlink(remote(l.rel), l.link, owner(l.st, {}));
-    }
+void detail::local_target::open_root() {
+    fs::create_directories(root);
+    root_fd = unique_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!root_fd) fail(errc::invalid_argument, "cannot open " + root.string());
 }
 
-void files::recursive_get(std::string_view remote_dir, const std::string& local_dir, const recursive_options& o) const {
-    rest_files_scope rest;
-    // 1. List and check the whole remote tree: nothing is written if anything is refused.
-    const std::string rroot(remote_dir);
-    remote_tree tree;
-    list_remote(*this, rroot, rroot, "", o, tree);
-    for (auto& l : tree.links)
-        if (!resolves_inside(tree.link_map, l.rel))
-            fail(errc::protocol_error, "refusing symlink " + l.remote + " -> " + l.target + ": it leaves the target");
-
-    // 2. Write, every path relative to its parent's descriptor, never through a symlink.
-    local_target t{fs::absolute(local_dir).lexically_normal(), {}, o.preserve_owner && ::geteuid() == 0, o.keep_special_bits};
-    fs::create_directories(t.root);
-    t.root_fd = unique_fd(::open(t.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!t.root_fd) fail(errc::invalid_argument, "cannot open " + t.root.string());
-    make_local_dirs(t, tree.dirs, o.stop);
-    run_parallel(tree.regular.size(), o.parallel, [&](std::size_t i) { fetch_local_file(*this, t, tree.regular[i], o.stop); });
+void detail::finish_local_tree(const local_target& t, const remote_tree& tree, const std::stop_token& stop) {
     for (auto& l : tree.links) {
-        check_stop(o.stop);
+        check_stop(stop);
         make_local_link(t, l);
     }
     // Directory owners and modes last, deepest first, so a read-only directory could still be filled.
@@ -342,6 +270,76 @@ void files::recursive_get(std::string_view remote_dir, const std::string& local_
         if (t.chown_ok) (void)::fchown(fd.get(), it->info.uid, it->info.gid);
         ::fchmod(fd.get(), t.mode_of(it->info));
     }
+}
+
+detail::local_tree::local_tree(const std::string& local_dir) : root(fs::absolute(local_dir).lexically_normal()) {
+    root_fd = unique_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!root_fd) fail(errc::invalid_argument, local_dir + " is not a directory");
+    // Walk and check everything first: a refused entry must leave the remote side untouched.
+    walk_local(root_fd.get(), "", root.string(), dirs, regular, links);
+    for (auto& l : links) {
+        fs::path target(l.link);
+        auto resolved = target.is_absolute() ? target : (root / l.rel).parent_path() / target;
+        if (!inside(root, resolved))
+            fail(errc::invalid_argument, "refusing symlink " + (root / l.rel).string() + " -> " + l.link + ": it leaves " + root.string());
+    }
+}
+
+void files::recursive_put(const std::string& local_dir, std::string_view remote_dir, const recursive_options& o) const {
+    local_tree tree(local_dir);
+    if (use_sftp(client_)) return sftp_tree_put(*this, client_, base_, std::string(remote_dir), tree, o);
+    rest_files_scope rest;
+    auto owner = [&](const struct stat& st, put_options p) {
+        if (o.preserve_owner) { p.uid = st.st_uid; p.gid = st.st_gid; }
+        p.stop = o.stop;
+        return p;
+    };
+    auto remote = [&](const std::string& rel) { return join(remote_dir, rel); };
+    check_stop(o.stop);
+    if (!exists(remote_dir)) mkdir(remote_dir, {.mode = 0755, .parents = true});
+    for (auto& d : tree.dirs) {   // pre-order: parents first
+        check_stop(o.stop);
+        auto p = owner(d.st, {});
+        mkdir(remote(d.rel), {.mode = d.st.st_mode & 07777, .uid = p.uid, .gid = p.gid});
+    }
+    run_parallel(tree.regular.size(), o.parallel, [&](std::size_t i) {
+        check_stop(o.stop);
+        auto& f = tree.regular[i];
+        // Opened now, component by component without following symlinks: what is sent is
+        // what is in the tree at this moment, or nothing.
+        auto display = (tree.root / f.rel).string();
+        local_reader in(open_beneath(tree.root_fd.get(), f.rel, false, display), display);
+        put_reader(*this, client_, base_, remote(f.rel), in, owner(f.st, {.mode = in.mode()}));
+    });
+    for (auto& l : tree.links) {
+        check_stop(o.stop);
+        symlink(remote(l.rel), l.link, owner(l.st, {}));
+    }
+}
+
+void files::recursive_get(std::string_view remote_dir, const std::string& local_dir, const recursive_options& o) const {
+    const std::string rroot(remote_dir);
+    local_target t{fs::absolute(local_dir).lexically_normal(), {}, o.preserve_owner && ::geteuid() == 0, o.keep_special_bits};
+    if (use_sftp(client_)) {
+        auto tree = sftp_tree_get(client_, base_, rroot, o, t, [&](const remote_tree& listed) {
+            check_links_stay_inside(listed);
+            t.open_root();
+            make_local_dirs(t, listed.dirs, o.stop);
+        });
+        finish_local_tree(t, tree, o.stop);
+        return;
+    }
+    rest_files_scope rest;
+    // 1. List and check the whole remote tree: nothing is written if anything is refused.
+    remote_tree tree;
+    list_remote(*this, rroot, rroot, "", o, tree);
+    check_links_stay_inside(tree);
+
+    // 2. Write, every path relative to its parent's descriptor, never through a symlink.
+    t.open_root();
+    make_local_dirs(t, tree.dirs, o.stop);
+    run_parallel(tree.regular.size(), o.parallel, [&](std::size_t i) { fetch_local_file(*this, t, tree.regular[i], o.stop); });
+    finish_local_tree(t, tree, o.stop);
 }
 
 }  // namespace lxd

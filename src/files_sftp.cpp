@@ -1,6 +1,7 @@
 // File verbs over SFTP: one session per call, closed when the call ends (an open session
 // blocks the instance's start/stop/snapshot on the server).
 #include "detail/files_sftp.hpp"
+#include "detail/sftp_call.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -21,33 +22,6 @@ namespace {
 
 thread_local int rest_depth = 0;
 
-/// Runs `body(session)` on the I/O thread over a new session to the instance of `base`;
-/// the session is closed on every path. An error that does not name `path` gets it.
-template <class T, class Body>
-T with_session(const client& c, const std::string& base, std::string_view path, Body body) {
-    protocol::check_file_path(path);
-    try {
-        return core_of(c)->run([](core* co, http_request r, scope sc, Body& body) -> asio::awaitable<T> {
-            auto s = co_await sftp_session::open(*co, std::move(r), std::move(sc));
-            std::exception_ptr err;
-            std::optional<T> out;
-            try {
-                out = co_await body(*s);
-            } catch (...) {
-                err = std::current_exception();
-            }
-            s->close();
-            if (err) std::rethrow_exception(err);
-            co_return std::move(*out);
-        }(core_of(c).get(), protocol::file_sftp(base), scope_of(c), body));
-    } catch (const error& e) {
-        if (e.diag().detail == path) throw;
-        diagnostics d = e.diag();
-        d.detail = d.detail.empty() ? "path " + std::string(path) : d.detail + " (path " + std::string(path) + ")";
-        throw error(e.code_value(), std::move(d));
-    }
-}
-
 /// LSTAT that must find the path (errc::not_found naming it otherwise).
 asio::awaitable<sftp::attributes> must_lstat(sftp_session& s, const std::string& p) {
     auto a = co_await s.lstat(p);
@@ -60,13 +34,6 @@ file_info rest_like(const sftp::attributes& a) {
     auto i = sftp::info_of(a);
     i.mode &= 0777;
     return i;
-}
-
-/// LXD's REST answers a relative link target joined to the link's directory, lexically.
-std::string absolute_target(const std::string& link, const std::string& target) {
-    namespace fs = std::filesystem;
-    if (!target.empty() && target[0] == '/') return target;
-    return (fs::path(link).parent_path() / target).lexically_normal().string();
 }
 
 asio::awaitable<file_info> read_into(sftp_session& s, std::string p, const std::function<void(std::string_view)>& sink) {

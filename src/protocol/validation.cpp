@@ -1,4 +1,5 @@
 #include "validation.hpp"
+#include "entry_name.hpp"
 
 #include <cctype>
 
@@ -63,6 +64,12 @@ void check_alias_name(std::string_view name) {
 void check_file_path(std::string_view p) {
     if (p.empty()) fail_invalid("empty path");
     if (p.find('\0') != std::string_view::npos) fail_invalid("path contains a NUL byte");
+}
+
+void check_entry_name(std::string_view name, std::string_view dir) {
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string_view::npos ||
+        name.find('\0') != std::string_view::npos)
+        fail(errc::protocol_error, "refusing directory entry '" + std::string(name) + "' in " + std::string(dir));
 }
 
 void check_instance_or_snapshot(std::string_view source) {

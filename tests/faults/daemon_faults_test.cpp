@@ -258,6 +258,44 @@ TEST_P(DaemonFaults, FileGetStoppedLeavesTheTargetUntouched) {
     EXPECT_EQ(entries_of(dir_), std::vector<std::string>{"big3"});
 }
 
+// Whole trees ride one SFTP session: cutting it mid-tree fails the transfer with
+// connection_lost, and no file is left looking complete (locally: no file under its final
+// name but whole ones; in the instance: the partial files are removed again).
+TEST_P(DaemonFaults, RecursiveGetCutMidTreeIsConnectionLostWithOnlyWholeFiles) {
+    std::string chunk(512 << 10, 'q');
+    auto remote = "/root/" + sandbox::unique_name("cut-tree");
+    auto f = box_->files();
+    f.mkdir(remote);
+    f.mkdir(remote + "/sub");
+    for (int i = 0; i < 16; ++i) f.put(remote + (i % 2 ? "/sub/f" : "/f") + std::to_string(i), chunk);
+    proxy_->arm(fault::cut, dir::to_client, 3 << 20);
+    auto dst = dir_ / "tree";
+    auto code = timed("tree-get-cut", [&] { via_proxy_->files().recursive_get(remote, dst.string(), {.parallel = 4}); }, 30s);
+    EXPECT_EQ(code, lxd::errc::connection_lost);
+    EXPECT_EQ(proxy_->faults_applied(), 1);
+    int whole = 0;
+    for (auto& e : fs::recursive_directory_iterator(dst)) {
+        if (e.is_directory()) continue;
+        EXPECT_EQ(e.path().filename().string().find(".lxdpp-"), std::string::npos) << e.path();
+        EXPECT_EQ(fs::file_size(e.path()), chunk.size()) << e.path();
+        ++whole;
+    }
+    EXPECT_LT(whole, 16);
+}
+
+TEST_P(DaemonFaults, RecursivePutCutMidTreeIsConnectionLostAndRemovesThePartialFiles) {
+    auto src = dir_ / "src";
+    fs::create_directories(src / "sub");
+    std::string chunk(1 << 20, 'p');
+    for (int i = 0; i < 12; ++i) std::ofstream(src / ((i % 2 ? "sub/f" : "f") + std::to_string(i))) << chunk;
+    auto remote = "/root/" + sandbox::unique_name("cut-put");
+    proxy_->arm(fault::cut, dir::to_server, 5 << 20);
+    auto code = timed("tree-put-cut", [&] { via_proxy_->files().recursive_put(src.string(), remote, {.parallel = 4}); }, 30s);
+    EXPECT_EQ(code, lxd::errc::connection_lost);
+    auto sizes = box_->execute({"sh", "-c", "find '" + remote + "' -type f -exec stat -c %s {} + | sort -u"}).out;
+    EXPECT_TRUE(sizes.empty() || sizes == std::to_string(chunk.size()) + "\n") << sizes;
+}
+
 // A directory of the tree being pushed is swapped for a symlink to a directory outside it
 // while the push runs. Whatever the timing, the outside file must never reach the instance.
 TEST_P(DaemonFaults, RecursivePutNeverFollowsASymlinkSwappedIntoTheTree) {

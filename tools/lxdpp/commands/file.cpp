@@ -14,6 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// Files in flight in a recursive push/pull (SFTP: coroutines on one session; REST: threads, at most 8).
+constexpr unsigned tree_parallel = 16;
+
 /// "[remote:]instance/path" → {remote, instance, /path}.
 std::tuple<std::string, std::string, std::string> split_file_target(const config& cfg, const std::string& arg) {
     auto [remote, rest] = split_remote(cfg, arg);
@@ -81,7 +84,7 @@ void file_command::push_one(lxd::files& files, const std::string& local, const s
     if (parents_) make_parents(files, into_dir ? path : parent_of(path), ctx_.cfg.is_incus() ? 0755 : 0750);
     if (recursive_) {
         if (!fs::is_directory(lp)) throw usage_error(local + " is not a directory");
-        files.recursive_put(local, dest, {.stop = stop});
+        files.recursive_put(local, dest, {.parallel = tree_parallel, .stop = stop});
         return;
     }
     lxd::put_options o;
@@ -132,7 +135,7 @@ void file_command::pull() {
             auto base = fs::path(path).filename().string();
             auto dest = into_dir ? (fs::path(local) / base).string() : local;
             if (recursive_) {
-                files.recursive_get(path, dest, {.stop = stop});
+                files.recursive_get(path, dest, {.parallel = tree_parallel, .stop = stop});
                 continue;
             }
             if (local == "-") {
