@@ -16,29 +16,14 @@ class BaseManager:
                 setattr(self, name, functools.partial(method, *args))
 
 
-class ContainerManager(BaseManager):
-    manager_for = 'instance.Container'
+def _manager(name, model):
+    return type(name, (BaseManager,), {'manager_for': model, '__doc__': 'The manager of ' + model + '.'})
 
 
-class InstanceManager(BaseManager):
-    manager_for = 'instance.Instance'
-
-
-class VirtualMachineManager(BaseManager):
-    manager_for = 'instance.VirtualMachine'
-
-
-class ImageManager(BaseManager):
-    manager_for = 'image.Image'
-
-
-class ProfileManager(BaseManager):
-    manager_for = 'image.Profile'
-
-
-class ProjectManager(BaseManager):
-    manager_for = 'image.Project'
-
-
-class OperationManager(BaseManager):
-    manager_for = 'image.Operation'
+ContainerManager = _manager('ContainerManager', 'instance.Container')
+InstanceManager = _manager('InstanceManager', 'instance.Instance')
+VirtualMachineManager = _manager('VirtualMachineManager', 'instance.VirtualMachine')
+ImageManager = _manager('ImageManager', 'image.Image')
+ProfileManager = _manager('ProfileManager', 'image.Profile')
+ProjectManager = _manager('ProjectManager', 'image.Project')
+OperationManager = _manager('OperationManager', 'image.Operation')

@@ -36,6 +36,8 @@ class Model(metaclass=ModelType):
 
     NotFound = exceptions.NotFound
     _etag = ''
+    _collection = ''     # the object's collection under /1.0 ("instances", "images", ...)
+    _key = 'name'        # the attribute naming the object in its path
 
     def __init__(self, client, **kwargs):
         object.__setattr__(self, '_dirty', set())
@@ -87,7 +89,31 @@ class Model(metaclass=ModelType):
         key = self.__dict__.get('name', self.__dict__.get('fingerprint', ''))
         return '{}({!r})'.format(type(self).__name__, key)
 
-    # Subclasses give the object's path (self._path()).
+    def _path(self, *more):
+        """"/1.0/<collection>/<key>[/more...]" (segments percent-escaped)."""
+        from lxdpp.client import _path
+        return _path(self._collection, self.__dict__[self._key], *more)
+
+    # --- the manager's classmethods (pylxd binds them to client.<manager>) ---
+    @classmethod
+    def all(cls, client):
+        _, _, metadata, _ = client._request('GET', '/1.0/' + cls._collection, query=[('recursion', '1')])
+        return [cls._from_data(client, data) for data in metadata]
+
+    @classmethod
+    def get(cls, client, key):
+        from lxdpp.client import _path
+        _, _, metadata, etag = client._request('GET', _path(cls._collection, key))
+        return cls._from_data(client, metadata, etag)
+
+    @classmethod
+    def exists(cls, client, key):
+        try:
+            cls.get(client, key)
+            return True
+        except cls.NotFound:
+            return False
+
     def _load(self, metadata, rollback=False):
         for key, value in metadata.items():
             if key in self.__attributes__ and (rollback or key not in self._dirty):

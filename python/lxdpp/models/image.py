@@ -11,29 +11,6 @@ def _path(*segments):
 class _Named(Model):
     """A model whose key is its name, under ``/1.0/<_collection>`` (profiles, projects)."""
 
-    _collection = ''
-
-    def _path(self):
-        return _path(self._collection, self.__dict__['name'])
-
-    @classmethod
-    def all(cls, client):
-        _, _, metadata, _ = client._request('GET', '/1.0/' + cls._collection, query=[('recursion', '1')])
-        return [cls._from_data(client, data) for data in metadata]
-
-    @classmethod
-    def get(cls, client, name):
-        _, _, metadata, etag = client._request('GET', _path(cls._collection, name))
-        return cls._from_data(client, metadata, etag)
-
-    @classmethod
-    def exists(cls, client, name):
-        try:
-            cls.get(client, name)
-            return True
-        except cls.NotFound:
-            return False
-
     def rename(self, new_name, wait=False):
         """Renames on the server; returns the renamed object, fetched anew (pylxd)."""
         self._before_request()
@@ -94,18 +71,8 @@ class Image(Model):
     project = Attribute(readonly=True, optional=True)
     profiles = Attribute(readonly=True)
 
-    def _path(self):
-        return _path('images', self.__dict__['fingerprint'])
-
-    @classmethod
-    def all(cls, client):
-        _, _, metadata, _ = client._request('GET', '/1.0/images', query=[('recursion', '1')])
-        return [cls._from_data(client, data) for data in metadata]
-
-    @classmethod
-    def get(cls, client, fingerprint):
-        _, _, metadata, etag = client._request('GET', _path('images', fingerprint))
-        return cls._from_data(client, metadata, etag)
+    _collection = 'images'
+    _key = 'fingerprint'
 
     @classmethod
     def get_by_alias(cls, client, alias):

@@ -91,6 +91,7 @@ class Instance(Model):
     type = Attribute(readonly=True)
     project = Attribute(readonly=True, optional=True)
 
+    _collection = 'instances'
     _type = None          # the kind this model's manager creates and lists (None: any)
     _pending = None       # id of the create operation not waited for yet
 
@@ -98,10 +99,6 @@ class Instance(Model):
         super().__init__(client, **kwargs)
         self.snapshots = SnapshotManager(client, self)
         self.files = _files.FilesManager(self)
-
-    def _path(self, *more):
-        from lxdpp.client import _path
-        return _path('instances', self.__dict__['name'], *more)
 
     def _before_request(self):
         super()._before_request()
@@ -118,20 +115,6 @@ class Instance(Model):
     def all(cls, client, recursion=0, fields=None):
         return [cls._from_data(client, data) for data in map(json.loads, client._core.list_instances(
             cls._type or '', recursion >= 2))]
-
-    @classmethod
-    def get(cls, client, name):
-        from lxdpp.client import _path
-        _, _, metadata, etag = client._request('GET', _path('instances', name))
-        return cls._from_data(client, metadata, etag)
-
-    @classmethod
-    def exists(cls, client, name):
-        try:
-            cls.get(client, name)
-            return True
-        except cls.NotFound:
-            return False
 
     @classmethod
     def create(cls, client, config, wait=False, target=None):
