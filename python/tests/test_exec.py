@@ -79,3 +79,12 @@ def test_handlers_may_call_the_client(pylxd, client, container):
     seen = []
     container.execute(['echo', 'x'], stdout_handler=lambda c: seen.append(client.containers.get(container.name).status))
     assert seen == ['Running']
+
+
+def test_threads_share_a_client(pylxd, client, container):
+    """The GIL is released while a command runs: 8 commands from 4 threads, one client."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda i: container.execute(['sh', '-c', 'sleep 0.3; echo %d' % i]).stdout,
+                                range(8)))
+    assert results == ['%d\n' % i for i in range(8)]
