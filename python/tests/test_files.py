@@ -8,7 +8,9 @@ from conftest import dropin
 
 
 def _stat(container, path):
-    return container.execute(['stat', '-c', '%a %u %g', path]).stdout.split()
+    # The pause after the output: LXD 5.0 can drop the output of a command that exits right
+    # after writing, under load (canonical/lxd#11422, docs/lxd-5.0-notes.md).
+    return container.execute(['sh', '-c', 'stat -c "%a %u %g" "$0"; sleep 0.2', path]).stdout.split()
 
 
 @dropin
