@@ -1,11 +1,15 @@
 #!/usr/bin/python3
-"""pylxd's side of bench/run (Debian's python3-pylxd), same workloads as lxdpp_bench."""
+"""pylxd's side of bench/run (Debian's python3-pylxd), same workloads as lxdpp_bench.
+With BENCH_PYTHON_MODULE=lxdpp the same program runs on lxdpp's Python package (tool
+"lxdpp-python"): `import lxdpp as pylxd` is the only difference."""
+import importlib
 import json
 import os
 import sys
 import time
 
-import pylxd
+pylxd = importlib.import_module(os.environ.get("BENCH_PYTHON_MODULE", "pylxd"))
+TOOL = "pylxd" if pylxd.__name__ == "pylxd" else "lxdpp-python"
 
 
 def measure(workload, runs, f):
@@ -17,7 +21,7 @@ def measure(workload, runs, f):
         ms.append((time.perf_counter() - t0) * 1000)
     ms.sort()
     pct = lambda p: ms[min(len(ms) - 1, int(p * (len(ms) - 1) + 0.5))]
-    print(json.dumps({"workload": workload, "tool": "pylxd", "p50_ms": pct(0.5), "p99_ms": pct(0.99), "runs": runs}))
+    print(json.dumps({"workload": workload, "tool": TOOL, "p50_ms": pct(0.5), "p99_ms": pct(0.99), "runs": runs}))
 
 
 def main():
@@ -66,7 +70,7 @@ def lifecycle(socket, n):
         list(pool.map(one, ["bench-lcpy-c%d" % i for i in range(n)]))
     conc = (time.perf_counter() - t0) * 1000
     for w, ms in (("lifecycle_%d_sequential" % n, seq), ("lifecycle_%d_concurrent" % n, conc)):
-        print(json.dumps({"workload": w, "tool": "pylxd", "p50_ms": ms, "p99_ms": ms, "runs": 1}))
+        print(json.dumps({"workload": w, "tool": TOOL, "p50_ms": ms, "p99_ms": ms, "runs": 1}))
 
 
 if len(sys.argv) > 3 and sys.argv[3] == "lifecycle":

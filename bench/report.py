@@ -45,6 +45,9 @@ for w, tools in by.items():
     print(f"{w:<24}{fmt(l)}{fmt(p)}{fmt(c)}{ratio(l, p)}{ratio(l, c):>8}  {goal}{'' if met is None else (' — met' if met else ' — NOT met')}")
     if any(v.get("runs", 0) >= 50 for v in tools.values()):
         print(f"{'':<24}p99 ms: " + ", ".join(f"{t} {v['p99_ms']:.2f}" for t, v in tools.items()))
+    if "lxdpp-python" in tools:   # pylxd's program on lxdpp's Python package (python/)
+        py = tools["lxdpp-python"]["p50_ms"]
+        print(f"{'':<24}lxdpp-python ms: {py:.2f} ({p / py:.1f}× pylxd)" if p else f"{'':<24}lxdpp-python ms: {py:.2f}")
     rss = {t: v["peak_rss_kib"] for t, v in tools.items() if "peak_rss_kib" in v}
     if rss:
         print(f"{'':<24}peak RSS MiB: " + ", ".join(f"{t} {k / 1024:.1f}" for t, k in rss.items()))

@@ -1,0 +1,135 @@
+"""Images, profiles and projects: pylxd's models over one JSON request per call."""
+
+from lxdpp.models._model import Attribute, Model
+
+
+def _path(*segments):
+    from lxdpp.client import _path as p
+    return p(*segments)
+
+
+class _Named(Model):
+    """A model whose key is its name, under ``/1.0/<_collection>`` (profiles, projects)."""
+
+    def rename(self, new_name, wait=False):
+        """Renames on the server; returns the renamed object, fetched anew (pylxd)."""
+        self._before_request()
+        self.client._request('POST', self._path(), {'name': new_name}, wait=True)
+        return type(self).get(self.client, new_name)
+
+
+class Profile(_Named):
+    _collection = 'profiles'
+    config = Attribute()
+    description = Attribute()
+    devices = Attribute()
+    name = Attribute(readonly=True)
+    used_by = Attribute(readonly=True)
+    project = Attribute(readonly=True, optional=True)
+
+    @classmethod
+    def create(cls, client, name, config=None, devices=None, description=None, wait=False):
+        body = {'name': name, 'config': config or {}, 'devices': devices or {}}
+        if description is not None:
+            body['description'] = description
+        client._request('POST', '/1.0/profiles', body, wait=wait)
+        return cls.get(client, name)
+
+
+class Project(_Named):
+    _collection = 'projects'
+    name = Attribute(readonly=True)
+    config = Attribute()
+    description = Attribute()
+    used_by = Attribute(readonly=True)
+
+    @classmethod
+    def create(cls, client, name, description=None, config=None):
+        body = {'name': name, 'config': config or {}}
+        if description is not None:
+            body['description'] = description
+        client._request('POST', '/1.0/projects', body)
+        return cls.get(client, name)
+
+
+class Image(Model):
+    aliases = Attribute(readonly=True)
+    auto_update = Attribute(optional=True)
+    architecture = Attribute(readonly=True)
+    cached = Attribute(readonly=True)
+    created_at = Attribute(readonly=True)
+    expires_at = Attribute(readonly=True)
+    filename = Attribute(readonly=True)
+    fingerprint = Attribute(readonly=True)
+    last_used_at = Attribute(readonly=True)
+    properties = Attribute()
+    public = Attribute()
+    size = Attribute(readonly=True)
+    uploaded_at = Attribute(readonly=True)
+    update_source = Attribute(readonly=True)
+    type = Attribute(readonly=True)
+    project = Attribute(readonly=True, optional=True)
+    profiles = Attribute(readonly=True)
+
+    _collection = 'images'
+    _key = 'fingerprint'
+
+    @classmethod
+    def get_by_alias(cls, client, alias):
+        _, _, metadata, _ = client._request('GET', _path('images', 'aliases', alias))
+        return cls.get(client, metadata['target'])
+
+    @classmethod
+    def exists(cls, client, fingerprint, alias=False):
+        try:
+            (cls.get_by_alias if alias else cls.get)(client, fingerprint)
+            return True
+        except cls.NotFound:
+            return False
+
+    def add_alias(self, name, description):
+        self._before_request()
+        body = {'name': name, 'description': description, 'target': self.fingerprint}
+        self.client._request('POST', '/1.0/images/aliases', body)
+        self.aliases.append({'name': name, 'description': description})
+        self._dirty.discard('aliases')
+
+    def delete_alias(self, name):
+        self._before_request()
+        self.client._request('DELETE', _path('images', 'aliases', name))
+        object.__setattr__(self, 'aliases', [a for a in self.aliases if a['name'] != name])
+
+
+class Operation:
+    """A server operation (pylxd's ``Operation``: the server's fields as attributes)."""
+
+    def __init__(self, client, **kwargs):
+        self._client = client
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+    @staticmethod
+    def extract_operation_id(s):
+        return s.rstrip('/').split('/')[-1].split('?')[0]
+
+    @classmethod
+    def get(cls, client, operation_id):
+        _, _, metadata, _ = client._request('GET', _path('operations', cls.extract_operation_id(operation_id)))
+        return cls(client, **metadata)
+
+    @classmethod
+    def wait_for_operation(cls, client, operation_id):
+        op = cls.get(client, operation_id)
+        op.wait()
+        return op
+
+    def wait(self):
+        """Waits (no deadline) and updates this object; raises LXDAPIException if it failed."""
+        import json
+        final = json.loads(self._client._core.wait_operation(self.id, None))
+        for key, value in final.items():
+            setattr(self, key, value)
+        if final.get('status') != 'Success':
+            from lxdpp.exceptions import _from_core
+            raise _from_core('operation_failed', 200, final.get('err', ''), '', self.id, final.get('err', ''))
+        return True
