@@ -264,6 +264,7 @@ void files::put_file(std::string_view path, const std::string& local_path, put_o
 
 void files::mkdir(std::string_view path, const mkdir_options& o) const {
     protocol::check_file_path(path);
+    if (use_sftp(client_)) return sftp_mkdir(client_, base_, path, o);
     if (o.parents) {
         std::string prefix;
         std::string_view rest = path;
@@ -288,6 +289,8 @@ void files::mkdir(std::string_view path, const mkdir_options& o) const {
 void files::symlink(std::string_view path, std::string_view target, const put_options& o) const {
     if (target.empty()) fail(errc::invalid_argument, "empty symlink target");
     client_.assert_has_api_extension("file_symlinks");
+    // SETSTAT follows links over SFTP: a link owned by someone other than root goes over REST.
+    if (use_sftp(client_) && o.uid.value_or(0) == 0 && o.gid.value_or(0) == 0) return sftp_symlink(client_, base_, path, target);
     auto r = push_request(client_, base_, path, put_options{.uid = o.uid, .gid = o.gid}, "symlink", std::string(target));
     check_file_answer(path, exchange_sync(client_, std::move(r)));
 }

@@ -105,6 +105,49 @@ file_info sftp_stat(const client& c, const std::string& base, std::string_view p
     });
 }
 
+void sftp_mkdir(const client& c, const std::string& base, std::string_view path, const mkdir_options& o) {
+    (void)with_session<int>(c, base, path, [&](sftp_session& s) -> asio::awaitable<int> {
+        std::string p(path);
+        if (o.parents) {
+            if (auto a = co_await s.lstat(p, true)) {
+                if (sftp::info_of(*a).type != api::file_type::directory) fail(errc::conflict, p + " exists and is not a directory");
+                co_return 0;   // as mkdir -p: an existing directory is kept as it is
+            }
+            auto parent = std::filesystem::path(p).parent_path().string();
+            if (parent.size() > 1) (void)co_await make_parents(s, parent);
+        }
+        bool exists = false;
+        try {
+            co_await s.status_call(sftp::type::mkdir, p, p, sftp::attributes{});
+        } catch (const error& e) {
+            if (e.code_value() != errc::conflict) throw;
+            exists = true;
+        }
+        if (exists) {
+            // REST keeps an existing directory unchanged; anything else at the path is refused.
+            auto a = co_await s.lstat(p);
+            if (!a || sftp::info_of(*a).type != api::file_type::directory) fail(errc::conflict, p + " exists and is not a directory");
+            co_return 0;
+        }
+        // The servers ignore MKDIR's attributes: owner, then mode as REST sets them (no
+        // setuid/setgid/sticky bits on a directory made over REST either).
+        if (o.uid || o.gid) {
+            auto a = co_await must_lstat(s, p);
+            co_await s.status_call(sftp::type::setstat, p, p,
+                                   sftp::attributes{.uid = o.uid ? *o.uid : a.uid.value_or(0), .gid = o.gid ? *o.gid : a.gid.value_or(0)});
+        }
+        co_await s.status_call(sftp::type::setstat, p, p, sftp::attributes{.permissions = o.mode.value_or(0755) & 0777});
+        co_return 0;
+    });
+}
+
+void sftp_symlink(const client& c, const std::string& base, std::string_view path, std::string_view target) {
+    (void)with_session<int>(c, base, path, [&](sftp_session& s) -> asio::awaitable<int> {
+        co_await s.symlink(std::string(target), std::string(path));   // SYMLINK takes the target first
+        co_return 0;
+    });
+}
+
 void sftp_remove(const client& c, const std::string& base, std::string_view path) {
     (void)with_session<int>(c, base, path, [&](sftp_session& s) -> asio::awaitable<int> {
         std::string p(path);

@@ -148,40 +148,6 @@ struct put_state {
     }
 };
 
-bool not_root(const std::optional<std::pair<std::uint32_t, std::uint32_t>>& own) {
-    return own && (own->first != 0 || own->second != 0);
-}
-
-/// MKDIR (the servers ignore its attributes), then owner and mode as REST sets them; an
-/// existing directory is kept and given them too. Owner 0:0 is what the server creates.
-asio::awaitable<void> make_dir(sftp_session& s, const std::string& p, std::uint32_t mode,
-                               std::optional<std::pair<std::uint32_t, std::uint32_t>> own) {
-    bool exists = false;
-    try {
-        co_await s.status_call(sftp::type::mkdir, p, p, sftp::attributes{});
-    } catch (const error& e) {
-        if (e.code_value() != errc::conflict) throw;
-        exists = true;
-    }
-    if (exists) {
-        auto a = co_await s.lstat(p);
-        if (!a || sftp::info_of(*a).type != api::file_type::directory) fail(errc::conflict, p + " exists and is not a directory");
-    }
-    if (not_root(own)) co_await s.status_call(sftp::type::setstat, p, p, sftp::attributes{.uid = own->first, .gid = own->second});
-    co_await s.status_call(sftp::type::setstat, p, p, sftp::attributes{.permissions = mode & 07777});
-}
-
-/// Creates the missing components of `dir` (0755), as mkdir -p. True if `dir` was missing.
-asio::awaitable<bool> make_parents(sftp_session& s, const std::string& dir) {
-    if (co_await s.lstat(dir, true)) co_return false;
-    for (std::size_t pos = 1; pos <= dir.size(); ++pos) {
-        if (pos != dir.size() && dir[pos] != '/') continue;
-        auto prefix = dir.substr(0, pos);
-        if (!(co_await s.lstat(prefix, true))) co_await make_dir(s, prefix, 0755, std::nullopt);
-    }
-    co_return true;
-}
-
 /// One file as REST sends it: created (or truncated) and written; owner and mode only when
 /// it is new, on the open handle, owner first (chown clears setuid bits).
 asio::awaitable<void> send_file(sftp_session& s, put_state& x, const local_entry& f) {
@@ -240,6 +206,37 @@ asio::awaitable<void> put_tree(sftp_session& s, put_state& x) {
 }
 
 }  // namespace
+
+bool not_root(const std::optional<std::pair<std::uint32_t, std::uint32_t>>& own) {
+    return own && (own->first != 0 || own->second != 0);
+}
+
+asio::awaitable<void> make_dir(sftp_session& s, const std::string& p, std::uint32_t mode,
+                               std::optional<std::pair<std::uint32_t, std::uint32_t>> own) {
+    bool exists = false;
+    try {
+        co_await s.status_call(sftp::type::mkdir, p, p, sftp::attributes{});
+    } catch (const error& e) {
+        if (e.code_value() != errc::conflict) throw;
+        exists = true;
+    }
+    if (exists) {
+        auto a = co_await s.lstat(p);
+        if (!a || sftp::info_of(*a).type != api::file_type::directory) fail(errc::conflict, p + " exists and is not a directory");
+    }
+    if (not_root(own)) co_await s.status_call(sftp::type::setstat, p, p, sftp::attributes{.uid = own->first, .gid = own->second});
+    co_await s.status_call(sftp::type::setstat, p, p, sftp::attributes{.permissions = mode & 07777});
+}
+
+asio::awaitable<bool> make_parents(sftp_session& s, const std::string& dir) {
+    if (co_await s.lstat(dir, true)) co_return false;
+    for (std::size_t pos = 1; pos <= dir.size(); ++pos) {
+        if (pos != dir.size() && dir[pos] != '/') continue;
+        auto prefix = dir.substr(0, pos);
+        if (!(co_await s.lstat(prefix, true))) co_await make_dir(s, prefix, 0755, std::nullopt);
+    }
+    co_return true;
+}
 
 remote_tree sftp_tree_get(const client& c, const std::string& base, const std::string& rroot, const recursive_options& o,
                           local_target& t, const std::function<void(const remote_tree&)>& prepare) {

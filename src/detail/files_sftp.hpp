@@ -32,6 +32,11 @@ file_contents sftp_get_whole(const client& c, const std::string& base, std::stri
 void sftp_put(const client& c, const std::string& base, std::string_view path,
               const std::function<std::size_t(char*, std::size_t)>& source, const put_options& o);
 file_info sftp_stat(const client& c, const std::string& base, std::string_view path);
+/// mkdir over one session: parents as mkdir -p, an existing directory kept unchanged (as
+/// REST), anything else at the path refused with errc::conflict; mode without special bits.
+void sftp_mkdir(const client& c, const std::string& base, std::string_view path, const mkdir_options& o);
+/// A symlink owned by root (SETSTAT follows links: other owners go over REST).
+void sftp_symlink(const client& c, const std::string& base, std::string_view path, std::string_view target);
 void sftp_remove(const client& c, const std::string& base, std::string_view path);
 
 }  // namespace lxd::detail

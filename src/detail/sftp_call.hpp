@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "calls.hpp"
 #include "../protocol/files.hpp"
@@ -17,7 +18,8 @@ namespace lxd::detail {
 using transport::sftp_session;
 
 /// Runs `body(session)` on the I/O thread over a new session to the instance of `base`;
-/// the session is closed on every path. An error that does not name `path` gets it.
+/// the session is closed on every path. An error whose detail does not start with `path`
+/// gets it.
 template <class T, class Body>
 T with_session(const client& c, const std::string& base, std::string_view path, Body body) {
     protocol::check_file_path(path);
@@ -36,12 +38,26 @@ T with_session(const client& c, const std::string& base, std::string_view path, 
             co_return std::move(*out);
         }(core_of(c).get(), protocol::file_sftp(base), scope_of(c), body));
     } catch (const error& e) {
-        if (e.diag().detail == path) throw;
+        const auto& detail = e.diag().detail;
+        if (detail.starts_with(path) && (detail.size() == path.size() || detail[path.size()] == ' ')) throw;   // names it already
         diagnostics d = e.diag();
         d.detail = d.detail.empty() ? "path " + std::string(path) : d.detail + " (path " + std::string(path) + ")";
         throw error(e.code_value(), std::move(d));
     }
 }
+
+using owner_ids = std::optional<std::pair<std::uint32_t, std::uint32_t>>;
+
+/// True when `own` is given and is not root's (0:0, what the server creates).
+bool not_root(const owner_ids& own);
+
+/// MKDIR (the servers ignore its attributes), then owner and mode as REST sets them; an
+/// existing directory is kept and given them too (a tree push). Anything else at `p` is
+/// refused with errc::conflict.
+asio::awaitable<void> make_dir(sftp_session& s, const std::string& p, std::uint32_t mode, owner_ids own);
+
+/// Creates the missing components of `dir` (0755), as mkdir -p. True if `dir` was missing.
+asio::awaitable<bool> make_parents(sftp_session& s, const std::string& dir);
 
 /// LXD's REST answers a relative link target joined to the link's directory, lexically.
 inline std::string absolute_target(const std::string& link, const std::string& target) {

@@ -142,4 +142,46 @@ TEST_P(FilesSftp, StoppedPutRemovesThePartialFile) {
     EXPECT_FALSE(f.exists("/tmp/partial"));
 }
 
+// mkdir and symlink made over SFTP leave what REST leaves: the same modes (no special bits
+// on a directory), owners, an existing directory unchanged, the same link targets.
+TEST_P(FilesSftp, MkdirAndSymlinkLeaveWhatRestLeaves) {
+    auto f = box->files();
+    std::map<std::string, std::string> seen;
+    for (std::string t : {"sftp", "rest"}) {
+        std::unique_ptr<force_rest> rest;
+        if (t == "rest") rest = std::make_unique<force_rest>();
+        auto d = "/tmp/mk-" + t;
+        f.mkdir(d + "/a/b", {.mode = 0700, .parents = true});
+        f.mkdir(d + "/a/b", {.mode = 0750});                    // exists: kept as it is
+        f.mkdir(d + "/a/b", {.mode = 0750, .parents = true});   // the same with parents
+        f.mkdir(d + "/s", {.mode = 02750});
+        f.mkdir(d + "/o", {.mode = 0711, .uid = 1000, .gid = 1001});
+        f.put(d + "/a/file", "x");
+        f.symlink(d + "/a/rel", "file");
+        f.symlink(d + "/a/abs", d + "/a/file");
+        EXPECT_EQ(f.readlink(d + "/a/rel"), d + "/a/file") << t;
+        EXPECT_EQ(f.stat(d + "/a/abs").type, lxd::api::file_type::symlink) << t;
+        seen[t] = sh("cd " + d + " && stat -c '%n %a %u:%g %F' a a/b s o a/rel a/abs && { readlink a/rel; readlink a/abs; } | sed s,/mk-" + t + "/,/mk-X/,");
+    }
+    EXPECT_EQ(seen["sftp"],
+              "a 755 0:0 directory\n"
+              "a/b 700 0:0 directory\n"
+              "s 750 0:0 directory\n"
+              "o 711 1000:1001 directory\n"
+              "a/rel 777 0:0 symbolic link\n"
+              "a/abs 777 0:0 symbolic link\n"
+              "file\n"
+              "/tmp/mk-X/a/file\n");
+    EXPECT_EQ(seen["sftp"], seen["rest"]);
+    // A file where a directory is asked for: refused over SFTP, named.
+    try {
+        f.mkdir("/tmp/mk-sftp/a/file");
+        FAIL() << "no error";
+    } catch (const lxd::error& e) {
+        EXPECT_EQ(e.code_value(), lxd::errc::conflict);
+        EXPECT_EQ(e.diag().detail, "/tmp/mk-sftp/a/file exists and is not a directory");
+    }
+    EXPECT_EQ(sh("cat /tmp/mk-sftp/a/file"), "x");
+}
+
 LXDPP_BOTH_SERVERS(FilesSftp);
