@@ -16,6 +16,7 @@
 #include <lxd/api/image.hpp>
 #include <lxd/client.hpp>
 #include <lxd/operation.hpp>
+#include <lxd/transfer_mode.hpp>
 
 namespace lxd {
 
@@ -55,8 +56,13 @@ struct image_copy {
     bool copy_aliases = false;          ///< also create the source image's aliases here
     bool auto_update = false;
     bool is_public = false;
-    transfer_progress download_progress;   ///< from the source
-    transfer_progress upload_progress;     ///< to this server
+    /// pull: this server fetches the image from the source's network address (with a
+    /// one-time secret for a private image); push: the source sends it here; relay: through
+    /// this machine (export to temporary files, upload). automatic: pull when the source
+    /// has a network address, relay otherwise.
+    migration_mode mode = migration_mode::automatic;
+    transfer_progress download_progress;   ///< relay: from the source
+    transfer_progress upload_progress;     ///< relay: to this server
     std::string temp_directory;         ///< where the relay keeps the files; default: the system's
 };
 
@@ -210,12 +216,14 @@ public:
     operation publish(std::string_view instance_or_snapshot, const image_publish& o = {}) const;
 
     /// Copies an image (by alias, else fingerprint or unique prefix) from the server of
-    /// `source` to this one by relay, as lxc does for a source the target cannot reach (a
-    /// Unix socket): exported from the source into a temporary directory and uploaded from
-    /// it, both streamed in constant memory, the fingerprint checked on both legs; the files
-    /// are removed in every case. Aliases already here that point elsewhere are refused
-    /// (errc::conflict) before anything moves; if this server already has the image, only the
-    /// missing aliases are created. Blocks until done; returns the image on this server.
+    /// `source` to this one, as lxc does (o.mode): pulled by this server from the source's
+    /// network address (each address in turn; a one-time secret for a private image), pushed
+    /// by the source to this server, or relayed (exported from the source into a temporary
+    /// directory and uploaded from it, both streamed in constant memory, the fingerprint
+    /// checked on both legs; the files are removed in every case). Aliases already here that
+    /// point elsewhere are refused (errc::conflict) before anything moves; if this server
+    /// already has the image, only the missing aliases are created. Blocks until done;
+    /// returns the image on this server.
     image copy_from(const client& source, std::string_view image, const image_copy& o = {}) const;
 
     // ---- aliases --------------------------------------------------------------------------

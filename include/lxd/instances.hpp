@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <lxd/api/instance.hpp>
+#include <lxd/transfer_mode.hpp>
 #include <lxd/backups.hpp>
 #include <lxd/api/instance_metadata.hpp>
 #include <lxd/client.hpp>
@@ -79,12 +80,6 @@ struct state_options {
     bool stateful = false;                         ///< needs CRIU on the server
 };
 
-enum class migration_mode {
-    automatic,   ///< relay when either side is reached over a Unix socket, else pull
-    pull,        ///< the target daemon connects to the source daemon
-    push,        ///< the source daemon connects to the target daemon
-    relay,       ///< this client connects to both and carries the data between them
-};
 
 struct migrate_options {
     bool live = false;                  ///< keep it running (needs CRIU on both servers)

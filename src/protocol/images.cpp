@@ -123,6 +123,61 @@ request image_publish(std::string_view source, const lxd::image_publish& o) {
     return with_body(make_request(verb::post, "/1.0/images"), body);
 }
 
+namespace {
+
+json::array alias_objects(const std::vector<std::string>& aliases) {
+    json::array a;
+    for (auto& al : aliases) {
+        check_alias_name(al);
+        a.push_back(json::object{{"name", al}});
+    }
+    return a;
+}
+
+void check_transfer(const image_transfer& t) {
+    if (t.fingerprint.size() != 64 || t.fingerprint.find_first_not_of("0123456789abcdef") != std::string::npos)
+        fail(errc::invalid_argument, "an image copy needs the whole fingerprint (64 hex digits), got '" + t.fingerprint + "'");
+}
+
+void check_https_url(std::string_view url) {
+    if (!url.starts_with("https://") || url.size() == 8 || url.find_first_of(" \r\n") != std::string_view::npos)
+        fail(errc::invalid_argument, "a server address must be https://HOST:PORT, got '" + std::string(url) + "'");
+}
+
+json::object transfer_body(const image_transfer& t, json::object source) {
+    json::object body{{"source", std::move(source)}, {"public", t.is_public}, {"auto_update", t.auto_update}};
+    if (!t.aliases.empty()) body["aliases"] = alias_objects(t.aliases);
+    return body;
+}
+
+}  // namespace
+
+request image_copy_pull(const image_transfer& t, std::string_view server, std::string_view certificate,
+                        std::string_view secret) {
+    check_transfer(t);
+    check_https_url(server);
+    json::object src{{"type", "image"}, {"mode", "pull"}, {"server", std::string(server)}, {"protocol", "lxd"},
+                     {"certificate", std::string(certificate)}, {"fingerprint", t.fingerprint}};
+    if (!secret.empty()) src["secret"] = std::string(secret);
+    return with_body(make_request(verb::post, "/1.0/images"), transfer_body(t, std::move(src)));
+}
+
+request image_push_token(const image_transfer& t) {
+    check_transfer(t);
+    return with_body(make_request(verb::post, "/1.0/images"),
+                     transfer_body(t, json::object{{"type", "image"}, {"mode", "push"}, {"fingerprint", t.fingerprint}}));
+}
+
+request image_push_export(const image_transfer& t, std::string_view target, std::string_view certificate,
+                          std::string_view secret) {
+    check_transfer(t);
+    check_https_url(target);
+    if (secret.empty()) fail(errc::invalid_argument, "an image push needs the target's secret");
+    json::object body{{"target", std::string(target)}, {"certificate", std::string(certificate)}, {"secret", std::string(secret)}};
+    if (!t.aliases.empty()) body["aliases"] = alias_objects(t.aliases);
+    return with_body(make_request(verb::post, image_path(t.fingerprint, "export")), body);
+}
+
 request alias_list() { return make_request(verb::get, "/1.0/images/aliases", {{"recursion", "1"}}); }
 
 request alias_get(std::string_view name) {

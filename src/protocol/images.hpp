@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/fwd.hpp>
 
@@ -34,6 +35,24 @@ request image_upload(std::string_view header_prefix, std::string content_type, s
 /// POST /1.0/images from an instance ("name") or a snapshot ("name/snap"). Checks both names
 /// and the aliases.
 request image_publish(std::string_view source, const lxd::image_publish& o);
+
+/// An image copied server to server (POST /1.0/images on the target).
+struct image_transfer {
+    std::string fingerprint;             ///< whole
+    std::vector<std::string> aliases;    ///< created on the target
+    bool is_public = false;
+    bool auto_update = false;
+};
+/// Pull: {"source": {"type": "image", "mode": "pull", "server": URL, "protocol": "lxd",
+/// "certificate", "fingerprint", "secret"}, ...}. `server` is https://ADDRESS.
+request image_copy_pull(const image_transfer& t, std::string_view server, std::string_view certificate,
+                        std::string_view secret);
+/// Push, on the target: {"source": {"type": "image", "mode": "push", "fingerprint"}, ...}; the
+/// operation's metadata.secret is what the source pushes with.
+request image_push_token(const image_transfer& t);
+/// Push, on the source: POST .../export {"target": URL, "certificate", "secret", "aliases"}.
+request image_push_export(const image_transfer& t, std::string_view target, std::string_view certificate,
+                          std::string_view secret);
 
 request alias_list();   ///< recursion=1
 /// The alias name is checked by each of these.

@@ -1,5 +1,5 @@
-// Images between servers: images::copy_from relays an image from the first daemon (its Unix
-// socket) to the second, with aliases; the copy launches there.
+// Images between servers: images::copy_from copies an image from the first daemon (its Unix
+// socket) to the second by relay, pull and push, with aliases; the copy launches there.
 #include "sandbox.hpp"
 #include "support/code_of.hpp"
 
@@ -44,6 +44,7 @@ TEST_P(ImageCopy, CopiedImageLaunchesOnTheSecondDaemonWithItsAliases) {
 
     std::uint64_t down = 0, up = 0, total = 0;
     auto img = u2.images().copy_from(u1, a1, {.aliases = {a2}, .copy_aliases = true, .is_public = true,
+                                              .mode = lxd::migration_mode::relay,
                                               .download_progress = [&](std::uint64_t d, std::uint64_t) { down = d; },
                                               .upload_progress = [&](std::uint64_t d, std::uint64_t t) { up = d; total = t; }});
     EXPECT_EQ(img.fingerprint(), fp);
@@ -70,6 +71,28 @@ TEST_P(ImageCopy, CopiedImageLaunchesOnTheSecondDaemonWithItsAliases) {
     EXPECT_EQ(again.fingerprint(), fp);
     EXPECT_TRUE(again.auto_update());
     EXPECT_EQ(again.data().aliases.size(), 2u);
+}
+
+// The servers move the image themselves: the target pulls it from the source's network
+// address with a one-time secret (a private image), or the source pushes it.
+TEST_P(ImageCopy, PullAndPushBetweenTheServersThemselves) {
+    for (auto mode : {lxd::migration_mode::pull, lxd::migration_mode::push}) {
+        SCOPED_TRACE(mode == lxd::migration_mode::pull ? "pull" : "push");
+        auto a1 = sandbox::unique_name("icp"), a2 = sandbox::unique_name("icq");
+        auto marker = "moved by the servers " + a1 + "\n";
+        auto fp = publish_marked(a1, marker);
+        ASSERT_FALSE(u1.images().get(fp).is_public());
+        auto img = u2.images().copy_from(u1, a1, {.aliases = {a2}, .copy_aliases = true, .mode = mode});
+        EXPECT_EQ(img.fingerprint(), fp);
+        EXPECT_FALSE(img.is_public());
+        EXPECT_EQ(u2.images().alias(a1).target(), fp);
+        EXPECT_EQ(u2.images().alias(a2).target(), fp);
+        auto listed = sandbox::lxc("image list d2: --format csv -c f");
+        EXPECT_NE(listed.find(fp.substr(0, 12)), std::string::npos) << listed;
+        auto name = sandbox::unique_name("icl");
+        u2.instances().create({.name = name, .source = lxd::instance_source::image_alias(a2), .start = true}).wait(2min);
+        EXPECT_EQ(u2.instances().get(name).files().get("/root/marker").data, marker);
+    }
 }
 
 TEST_P(ImageCopy, AMissingSourceImageIsNotFound) {

@@ -193,3 +193,42 @@ TEST(ClusterMemberDecoders, EveryFieldIncludingConfig) {
     EXPECT_EQ(code_of([] { (void)decode_cluster_member(json::parse(R"({"server_name":"n","config":[]})"), rl); }),
               errc::protocol_error);
 }
+
+TEST(ImageCopyRequests, PullNamesTheSourceAndItsSecret) {
+    image_transfer t{.fingerprint = fp64, .aliases = {"web", "db"}, .is_public = true, .auto_update = true};
+    auto r = image_copy_pull(t, "https://10.0.0.1:8443", "PEM", "s3cr3t");
+    EXPECT_EQ(r.method, verb::post);
+    EXPECT_EQ(r.path, "/1.0/images");
+    EXPECT_EQ(json::parse(r.body),
+              json::parse(R"({"source":{"type":"image","mode":"pull","server":"https://10.0.0.1:8443","protocol":"lxd",)"
+                          R"("certificate":"PEM","fingerprint":")" + fp64 + R"(","secret":"s3cr3t"},)"
+                          R"("public":true,"auto_update":true,"aliases":[{"name":"web"},{"name":"db"}]})"));
+    // A public image: no secret, no aliases.
+    auto pub = json::parse(image_copy_pull({.fingerprint = fp64}, "https://h:1", "PEM", "").body).as_object();
+    EXPECT_FALSE(pub.at("source").as_object().contains("secret"));
+    EXPECT_FALSE(pub.contains("aliases"));
+}
+
+TEST(ImageCopyRequests, PushTokenOnTheTargetAndExportOnTheSource) {
+    image_transfer t{.fingerprint = fp64, .aliases = {"web"}};
+    auto tok = image_push_token(t);
+    EXPECT_EQ(tok.method, verb::post);
+    EXPECT_EQ(tok.path, "/1.0/images");
+    EXPECT_EQ(json::parse(tok.body),
+              json::parse(R"({"source":{"type":"image","mode":"push","fingerprint":")" + fp64 + R"("},)"
+                          R"("public":false,"auto_update":false,"aliases":[{"name":"web"}]})"));
+    auto ex = image_push_export(t, "https://10.0.0.2:8443", "PEM2", "tok");
+    EXPECT_EQ(ex.method, verb::post);
+    EXPECT_EQ(ex.path, "/1.0/images/" + fp64 + "/export");
+    EXPECT_EQ(json::parse(ex.body), json::parse(R"({"target":"https://10.0.0.2:8443","certificate":"PEM2","secret":"tok",)"
+                                                R"("aliases":[{"name":"web"}]})"));
+}
+
+TEST(ImageCopyRequests, BadInputIsRefusedBeforeAnythingIsSent) {
+    EXPECT_EQ(code_of([] { (void)image_copy_pull({.fingerprint = "abc"}, "https://h:1", "P", ""); }), errc::invalid_argument);
+    EXPECT_EQ(code_of([] { (void)image_copy_pull({.fingerprint = fp64}, "http://h:1", "P", ""); }), errc::invalid_argument);
+    EXPECT_EQ(code_of([] { (void)image_copy_pull({.fingerprint = fp64}, "https://", "P", ""); }), errc::invalid_argument);
+    EXPECT_EQ(code_of([] { (void)image_push_token({.fingerprint = fp64, .aliases = {"a:b"}}); }), errc::invalid_argument);
+    EXPECT_EQ(code_of([] { (void)image_push_export({.fingerprint = fp64}, "https://h:1", "P", ""); }), errc::invalid_argument);
+    EXPECT_EQ(code_of([] { (void)image_push_export({.fingerprint = fp64}, "https://h:1\r\nX: y", "P", "s"); }), errc::invalid_argument);
+}

@@ -45,7 +45,7 @@ void backup_command::add(CLI::App& app) {
     copy->add_flag("--auto-update", auto_update_, "Keep the image up to date after initial copy");
     copy->add_flag("--public", is_public_, "Make image public");
     unsupported_flag(copy, "--vm");
-    copy->add_option("--mode", mode_, "Transfer mode: relay only (lxdpp relays through this machine)");
+    copy->add_option("--mode", mode_, "Transfer mode. One of pull (default), push or relay");
     unsupported_option(copy, "--target-project");
     unsupported_option(copy, "--profile");
     copy->callback([this] { copy_image(); });
@@ -111,7 +111,9 @@ std::string relay_image(const context& ctx, const lxd::client& source, const std
 }
 
 void backup_command::copy_image() {
-    if (!mode_.empty() && mode_ != "relay") throw usage_error("lxdpp copies images by relay only (--mode relay), not " + mode_);
+    // lxc's default is pull; lxdpp's (no --mode) is pull too, or relay when the source has no
+    // network address for the target to reach.
+    auto mode = parse_transfer_mode(mode_);
     auto [src_remote, image] = split_remote(ctx_.cfg, args_.at(0));
     if (image.empty()) throw usage_error("no image given");
     auto dst_remote = ctx_.remote_arg_name(args_.at(1));
@@ -119,7 +121,7 @@ void backup_command::copy_image() {
     auto source = ctx_.connect(src_remote);
     auto target = ctx_.connect(dst_remote);
     relay_image(ctx_, source, image, target,
-                {.aliases = aliases_, .copy_aliases = copy_aliases_, .auto_update = auto_update_, .is_public = is_public_});
+                {.aliases = aliases_, .copy_aliases = copy_aliases_, .auto_update = auto_update_, .is_public = is_public_, .mode = mode});
     if (!ctx_.quiet) std::cout << "Image copied successfully!\n";
 }
 

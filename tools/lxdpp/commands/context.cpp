@@ -86,6 +86,14 @@ std::uint32_t parse_mode(const std::string& s) {
     return static_cast<std::uint32_t>(m);
 }
 
+lxd::migration_mode parse_transfer_mode(const std::string& s) {
+    if (s.empty()) return lxd::migration_mode::automatic;
+    if (s == "pull") return lxd::migration_mode::pull;
+    if (s == "push") return lxd::migration_mode::push;
+    if (s == "relay") return lxd::migration_mode::relay;
+    throw usage_error("Invalid transfer mode: " + s);
+}
+
 json::value parse_raw(const std::string& raw) { return json::parse(raw); }
 
 api_config split_properties(std::vector<std::string>& args) {

@@ -63,6 +63,8 @@ std::string upper(std::string s);
 std::pair<std::string, std::string> parse_kv(const std::string& s);
 /// An octal file mode ("0644"); throws usage_error otherwise.
 std::uint32_t parse_mode(const std::string& s);
+/// --mode of copy/move: "pull", "push", "relay"; "" is automatic. usage_error otherwise.
+lxd::migration_mode parse_transfer_mode(const std::string& s);
 boost::json::value parse_raw(const std::string& raw);
 /// Separates lxc's trailing KEY=VALUE arguments (image properties) from the others.
 api_config split_properties(std::vector<std::string>& args);

@@ -96,10 +96,7 @@ void move_command::run(bool copy) {
     lxd::migrate_options o;
     o.instance_only = instance_only_;
     o.new_name = dst;
-    if (mode_ == "pull") o.mode = lxd::migration_mode::pull;
-    else if (mode_ == "push") o.mode = lxd::migration_mode::push;
-    else if (mode_ == "relay") o.mode = lxd::migration_mode::relay;
-    else if (!mode_.empty()) throw usage_error("Invalid transfer mode: " + mode_);
+    o.mode = parse_transfer_mode(mode_);
     auto source = ctx_.connect(src_remote);
     if (!src_snap.empty()) return snapshot(source, src, src_snap, src_remote, dst_remote, dst, copy);
     auto inst = source.instances().get(src);
