@@ -149,6 +149,10 @@ def test_lxdpp_volume_extras(pylxd, client, server, pool_name):
     assert not pool.volumes.exists('custom', 'v1')
     v2 = pool.volumes.get('custom', 'v2')
     assert (v2.content_type, v2.description) == ('block', 'd')
+    v2.patch({'config': {'user.p': 'x'}})                      # pylxd's put/patch on the volume's path
+    assert (v2.config['user.p'], v2.config['size']) == ('x', '1MiB')
+    assert server.cli('storage', 'volume', 'get', '@' + pool_name, 'v2', 'user.p') == 'x\n'
+    assert v2.api.get().json()['metadata']['name'] == 'v2'
     # A pool in use is refused by the server, and stays.
     with pytest.raises(pylxd.exceptions.LXDAPIException) as e:
         client.storage_pools.get(pool_name).delete()

@@ -99,6 +99,11 @@ class StorageVolume(NativeModel):
         super().__init__(client, **kwargs)
         self.storage_pool = storage_pool
 
+    def _path(self, *more):
+        """"/1.0/storage-pools/<pool>/volumes/<type>/<name>" (for put, patch and api)."""
+        from lxdpp.client import _path
+        return _path('storage-pools', self.storage_pool.name, 'volumes', self.type or 'custom', self.name, *more)
+
     def _custom(self):
         if self.type not in (None, 'custom'):
             raise exceptions.LXDAPIException(_refused('only custom volumes can be changed ({} is {})'.format(
