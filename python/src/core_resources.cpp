@@ -30,17 +30,21 @@ std::vector<std::string> jsons(const std::vector<Handle>& handles) {
     return out;
 }
 
+/// The handle's JSON as the server sent it, and its ETag.
+template <class Handle>
+json_etag with_etag(const Handle& h) {
+    return {h.data().raw_json, h.etag()};
+}
+
 // ---- networks -----------------------------------------------------------------------------
 
 json_etag network_get(const lxd::client& c, const std::string& name) {
-    auto n = c.networks().get(name);
-    return {n.data().raw_json, n.etag()};
+    return with_etag(c.networks().get(name));
 }
 
 json_etag network_create(const lxd::client& c, const std::string& name, const std::string& type,
                          const std::string& description, const config& cfg) {
-    auto n = c.networks().create({name, type, description, to_config(cfg)});
-    return {n.data().raw_json, n.etag()};
+    return with_etag(c.networks().create({name, type, description, to_config(cfg)}));
 }
 
 json_etag network_save(const lxd::client& c, const std::string& name, const std::string& description,
@@ -50,7 +54,7 @@ json_etag network_save(const lxd::client& c, const std::string& name, const std:
     lxd::network n(c, std::move(data), etag);
     n.set_description(description).set_config(to_config(cfg));
     n.save();
-    return {n.data().raw_json, n.etag()};
+    return with_etag(n);
 }
 
 lxd::network network_of(const lxd::client& c, const std::string& name) {
@@ -90,14 +94,12 @@ lxd::storage_pool pool_of(const lxd::client& c, const std::string& name, const s
 }
 
 json_etag pool_get(const lxd::client& c, const std::string& name) {
-    auto p = c.storage_pools().get(name);
-    return {p.data().raw_json, p.etag()};
+    return with_etag(c.storage_pools().get(name));
 }
 
 json_etag pool_create(const lxd::client& c, const std::string& name, const std::string& driver,
                       const std::string& description, const config& cfg) {
-    auto p = c.storage_pools().create({name, driver, description, to_config(cfg)});
-    return {p.data().raw_json, p.etag()};
+    return with_etag(c.storage_pools().create({name, driver, description, to_config(cfg)}));
 }
 
 /// `read_json`: the pool as last read; without an ETag (LXD 5.0 sends none for pools) the C++
@@ -110,7 +112,7 @@ json_etag pool_save(const lxd::client& c, const std::string& name, const std::st
     lxd::storage_pool p(c, std::move(data), etag);
     p.set_description(description).set_config(to_config(cfg));
     p.save();
-    return {p.data().raw_json, p.etag()};
+    return with_etag(p);
 }
 
 lxd::storage_volume volume_of(const lxd::client& c, const std::string& pool, const std::string& name,
@@ -128,14 +130,12 @@ std::vector<std::string> volumes_all(const lxd::client& c, const std::string& po
 }
 
 json_etag volume_get(const lxd::client& c, const std::string& pool, const std::string& name) {
-    auto v = pool_of(c, pool).volumes().get(name);
-    return {v.data().raw_json, v.etag()};
+    return with_etag(pool_of(c, pool).volumes().get(name));
 }
 
 json_etag volume_create(const lxd::client& c, const std::string& pool, const std::string& name,
                         const std::string& description, const std::string& content_type, const config& cfg) {
-    auto v = pool_of(c, pool).volumes().create({name, description, content_type, to_config(cfg)});
-    return {v.data().raw_json, v.etag()};
+    return with_etag(pool_of(c, pool).volumes().create({name, description, content_type, to_config(cfg)}));
 }
 
 json_etag volume_save(const lxd::client& c, const std::string& pool, const std::string& name,
@@ -143,7 +143,7 @@ json_etag volume_save(const lxd::client& c, const std::string& pool, const std::
     auto v = volume_of(c, pool, name, etag);
     v.set_description(description).set_config(to_config(cfg));
     v.save();
-    return {v.data().raw_json, v.etag()};
+    return with_etag(v);
 }
 
 void bind_storage(py::module_& m) {
@@ -168,8 +168,7 @@ void bind_storage(py::module_& m) {
 // ---- certificates and the cluster ---------------------------------------------------------
 
 json_etag certificate_get(const lxd::client& c, const std::string& fingerprint) {
-    auto cert = c.certificates().get(fingerprint);
-    return {cert.data().raw_json, cert.etag()};
+    return with_etag(c.certificates().get(fingerprint));
 }
 
 void certificate_add(const lxd::client& c, const std::string& pem, const std::string& name, const std::string& type,
@@ -190,7 +189,7 @@ json_etag certificate_save(const lxd::client& c, const std::string& fingerprint,
     lxd::certificate edited(c, std::move(data), etag);
     edited.set_name(name).set_restricted(restricted).set_projects(projects);
     edited.save();
-    return {edited.data().raw_json, edited.etag()};
+    return with_etag(edited);
 }
 
 void bind_trust_and_cluster(py::module_& m) {
