@@ -199,6 +199,10 @@ class Client:
         self.profiles = managers.ProfileManager(self)
         self.projects = managers.ProjectManager(self)
         self.operations = managers.OperationManager(self)
+        self.networks = managers.NetworkManager(self)
+        self.storage_pools = managers.StoragePoolManager(self)
+        self.certificates = managers.CertificateManager(self)
+        self.cluster = managers.ClusterManager(self)
 
     @property
     def trusted(self):
@@ -235,6 +239,18 @@ class Client:
             raise exceptions.ClientConnectionFailed('No client certificate specified')
         self._core.authenticate(password)
         self.host_info = json.loads(self._core.host_info())
+
+    def events(self, websocket_client=None, event_types=None, event_filter=None):
+        """The server's events (pylxd's ``events()``): an :class:`EventStream` (or an object
+        of ``websocket_client``, a subclass of it). ``connect()`` subscribes, ``run()`` calls
+        ``received_message(message)`` for each event (``message.data``: the JSON bytes) until
+        ``close()``; or iterate over it for the events as dicts. ``event_types`` (or pylxd
+        2.4's ``event_filter``): a set of :class:`EventType` (default: all)."""
+        from lxdpp.events import EventStream
+        wanted = event_filter if event_filter is not None else event_types
+        types = sorted({t.value for t in (wanted or ())} - {'all'})
+        cls = websocket_client or EventStream
+        return cls(self, types)
 
     # lxdpp's own helpers for the models: one native request each.
     def _request(self, method, path, body=None, query=(), etag='', wait=False):

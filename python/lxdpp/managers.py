@@ -27,3 +27,17 @@ ImageManager = _manager('ImageManager', 'image.Image')
 ProfileManager = _manager('ProfileManager', 'image.Profile')
 ProjectManager = _manager('ProjectManager', 'image.Project')
 OperationManager = _manager('OperationManager', 'image.Operation')
+NetworkManager = _manager('NetworkManager', 'network.Network')
+StoragePoolManager = _manager('StoragePoolManager', 'storage_pool.StoragePool')
+CertificateManager = _manager('CertificateManager', 'certificate.Certificate')
+
+
+class ClusterManager(BaseManager):
+    """``client.cluster``: get() (the cluster), and ``members`` (all, get, exists)."""
+
+    manager_for = 'cluster.Cluster'
+
+    def __init__(self, client):
+        super().__init__(client)
+        from lxdpp.models.cluster import ClusterMemberManager
+        self.members = ClusterMemberManager(client, None)

@@ -21,6 +21,7 @@ namespace py = pybind11;
 
 void bind_client(py::module_& m);
 void bind_instance(py::module_& m);
+void bind_resources(py::module_& m);
 
 /// Seconds as Python gives them (None: no limit) to a C++ duration.
 inline std::optional<std::chrono::milliseconds> to_ms(const std::optional<double>& seconds) {

@@ -114,4 +114,5 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "lxdpp's native core for the pylxd-compatible lxdpp package";
     lxdpy::bind_client(m);
     lxdpy::bind_instance(m);
+    lxdpy::bind_resources(m);
 }

@@ -1,5 +1,10 @@
 """Images, profiles and projects: pylxd's models over one JSON request per call."""
 
+import os
+import shutil
+import tempfile
+
+from lxdpp import _core
 from lxdpp.models._model import Attribute, Model
 
 
@@ -75,6 +80,33 @@ class Image(Model):
     _key = 'fingerprint'
 
     @classmethod
+    def create(cls, client, image_data, metadata=None, public=False, wait=True, fingerprint=None):
+        """Uploads an image (a unified tarball; with ``metadata``, a split image whose
+        ``image_data`` is the rootfs), bytes or a file object, streamed from a temporary
+        file; returns it once the server has it (pylxd: ``wait`` is ignored). ``fingerprint``:
+        the SHA-256 the upload must have (the server refuses other bytes)."""
+        with tempfile.TemporaryDirectory(prefix='lxdpp-image-') as tmp:
+            rootfs = _spool(image_data, os.path.join(tmp, 'rootfs'))
+            meta = _spool(metadata, os.path.join(tmp, 'metadata')) if metadata is not None else ''
+            found = _core.image_import(client._core, rootfs, meta, public, fingerprint or '')
+        return cls.get(client, found)
+
+    def export(self):
+        """The image file (a unified image's tarball) as an open temporary file at offset 0."""
+        self._before_request()
+        out = tempfile.TemporaryFile()
+        with tempfile.TemporaryDirectory(prefix='lxdpp-export-') as tmp:
+            split, files = _core.image_export(self.client._core, self.fingerprint, tmp)
+            if split:
+                out.close()
+                raise NotImplementedError('lxdpp: export() of a split image (metadata and rootfs files) '
+                                          'is not supported; use the C++ image::export_to')
+            with open(files[0], 'rb') as f:
+                shutil.copyfileobj(f, out)
+        out.seek(0)
+        return out
+
+    @classmethod
     def get_by_alias(cls, client, alias):
         _, _, metadata, _ = client._request('GET', _path('images', 'aliases', alias))
         return cls.get(client, metadata['target'])
@@ -98,6 +130,16 @@ class Image(Model):
         self._before_request()
         self.client._request('DELETE', _path('images', 'aliases', name))
         object.__setattr__(self, 'aliases', [a for a in self.aliases if a['name'] != name])
+
+
+def _spool(data, path):
+    """Writes bytes or a file object's content to ``path``; returns ``path``."""
+    with open(path, 'wb') as f:
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            f.write(data)
+        else:
+            shutil.copyfileobj(data, f)
+    return path
 
 
 class Operation:

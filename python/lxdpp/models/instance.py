@@ -105,6 +105,9 @@ class Instance(Model):
         pending = self.__dict__.get('_pending')
         if pending:   # create(wait=False): the first use waits for the instance to exist
             object.__setattr__(self, '_pending', None)
+            if not isinstance(pending, str):   # a native operation (migrate)
+                pending.wait(None)
+                return
             final = json.loads(self.client._core.wait_operation(pending, None))
             if final.get('status') != 'Success':
                 from lxdpp.exceptions import _from_core
@@ -177,6 +180,19 @@ class Instance(Model):
     def publish(self, public=False, wait=False, compression_algorithm=None):
         source = {'type': self.__dict__.get('type') or self._type or 'container', 'name': self.name}
         return _publish(self, source, public, wait, compression_algorithm)
+
+    def migrate(self, new_client, live=False, wait=False):
+        """Moves this instance to ``new_client``'s server (lxdpp chooses pull, push or a
+        relay through this machine); returns the instance there. wait=False returns at once:
+        the returned object's first use waits for the move (as after ``create``)."""
+        self._before_request()
+        op = _core.migrate(self.client._core, self.name, new_client._core, live)
+        moved = type(self)(new_client, name=self.name)
+        if wait:
+            op.wait(None)
+            return type(self).get(new_client, self.name)
+        object.__setattr__(moved, '_pending', op)
+        return moved
 
     def execute(self, commands, environment=None, encoding=None, decode=True, stdin_payload=None,
                 stdin_encoding='utf-8', stdout_handler=None, stderr_handler=None, user=None, group=None,
