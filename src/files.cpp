@@ -43,6 +43,19 @@ file_info info_from(const client& c, const http_response& res) {
     return protocol::decode_file_info(res.fields, lower_prefix(c), res.request_line);
 }
 
+/// An upload's body read from `in`: stops on o.stop (a read that ends because of the stop is
+/// not complete either) and reports o.progress.
+std::function<std::size_t(char*, std::size_t)> reader_source(local_reader& in, const put_options& o) {
+    return [&in, &o, sent = std::uint64_t{0}](char* buf, std::size_t cap) mutable {
+        check_stop(o.stop);
+        auto n = in.read(buf, cap);
+        check_stop(o.stop);
+        sent += n;
+        if (o.progress && n) o.progress(sent, in.size());
+        return n;
+    };
+}
+
 /// The upload request of `path` (protocol::file_push), with the extension `append` needs.
 http_request push_request(const client& c, const std::string& base, std::string_view path, const put_options& o,
                           const char* type, std::string body = {}) {
@@ -74,27 +87,56 @@ void detail::apply_special_bits(const client& c, const std::string& base, std::s
     if (r.exit_code != 0) fail(errc::unsupported, "chmod " + std::string(mode) + " in the instance failed: " + r.err);
 }
 
+bool detail::upload_may_be_partial(const std::exception_ptr& e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const error& x) {
+        auto code = x.code_value();
+        return code == errc::connection_lost || code == errc::timeout || code == errc::invalid_argument ||
+               code == errc::operation_cancelled || code == errc::server_error || code == errc::protocol_error;
+    } catch (...) {
+        return true;   // any failure of ours (a source that threw) is mid-body
+    }
+}
+
+detail::rest_files::rest_files(const client& c, std::string files_base)
+    : co(core_of(c)), sc(scope_of(c)), base(std::move(files_base)), prefix(header_prefix(c)), lower(lower_prefix(c)) {}
+
+asio::awaitable<file_info> detail::rest_get_file(const rest_files& r, const std::string& path,
+                                                 const std::function<void(std::string_view)>& sink) {
+    // Named, not a temporary in the co_await expression: GCC 12 destroys such a temporary
+    // (a lambda with captures in a std::function) twice once the coroutine resumes.
+    transfer t{.sink = sink, .keep_body = [type_header = r.lower + "type"](const http_response& a) {
+                   auto type = a.field(type_header);
+                   return !type.empty() && type != "file";
+               }};
+    auto req = protocol::file_get(r.base, path);
+    auto res = co_await r.co->exchange_streaming(std::move(req), r.sc, std::move(t));
+    check_file_answer(path, res);
+    auto info = protocol::decode_file_info(res.fields, r.lower, res.request_line);
+    if (info.type != api::file_type::file)
+        fail(errc::invalid_argument, path + " is a " + std::string(to_string(info.type)) + ", not a file");
+    co_return info;
+}
+
+asio::awaitable<void> detail::rest_put_file(const rest_files& r, http_request req, const std::string& path, local_reader& in,
+                                            const put_options& o) {
+    transfer t{.source = reader_source(in, o), .length = in.size()};
+    auto res = co_await r.co->exchange_streaming(std::move(req), r.sc, std::move(t));
+    in.check();
+    check_file_answer(path, res);
+}
+
 namespace {
 
-/// Runs an upload; if it fails after its bytes may have started to reach the server (the
-/// connection broke, the source failed or changed, a stop, a server-side failure), the
-/// partial file is removed from the instance. A refusal (4xx) is the server's decision
-/// about a file it did not write: nothing is removed then.
+/// Runs an upload; if it fails after its bytes may have started to reach the server (see
+/// upload_may_be_partial), the partial file is removed from the instance.
 template <class Upload>
 void guarded_upload(const lxd::files& f, const client& c, std::string_view path, const put_options& o, Upload&& upload) {
     try {
         upload();
     } catch (...) {
-        bool partial = true;   // any failure of ours (a source that threw, a stop) is mid-body
-        try {
-            throw;
-        } catch (const error& e) {
-            auto code = e.code_value();
-            partial = code == errc::connection_lost || code == errc::timeout || code == errc::invalid_argument ||
-                      code == errc::operation_cancelled || code == errc::server_error || code == errc::protocol_error;
-        } catch (...) {
-        }
-        if (partial && !o.append && c.has_api_extension("file_delete")) {
+        if (upload_may_be_partial(std::current_exception()) && !o.append && c.has_api_extension("file_delete")) {
             try {
                 f.remove(path);
             } catch (...) {
@@ -129,17 +171,9 @@ file_contents files::get(std::string_view path) const {
 
 file_info files::get(std::string_view path, const std::function<void(std::string_view)>& sink) const {
     if (use_sftp(client_)) return sftp_get(client_, base_, path, sink);
-    std::string type_header = lower_prefix(client_) + "type";
-    auto res = stream_sync(client_, protocol::file_get(base_, path),
-                           {.sink = sink, .keep_body = [type_header](const http_response& r) {
-                                auto t = r.field(type_header);
-                                return !t.empty() && t != "file";
-                            }});
-    check_file_answer(path, res);
-    auto info = info_from(client_, res);
-    if (info.type != api::file_type::file)
-        fail(errc::invalid_argument, std::string(path) + " is a " + std::string(to_string(info.type)) + ", not a file");
-    return info;
+    rest_files r(client_, base_);
+    std::string p(path);
+    return r.co->run(rest_get_file(r, p, sink));
 }
 
 file_info files::get_to_file(std::string_view path, const std::string& local_path, const get_options& o) const {
@@ -224,36 +258,16 @@ void detail::put_reader(const lxd::files& f, const client& c, const std::string&
     if (use_sftp(c)) {
         protocol::check_file_path(path);
         guarded_upload(f, c, path, o, [&] {
-            std::uint64_t sent = 0;
-            sftp_put(c, base, path, [&](char* buf, std::size_t cap) {
-                check_stop(o.stop);
-                auto n = in.read(buf, cap);
-                check_stop(o.stop);
-                sent += n;
-                if (o.progress && n) o.progress(sent, in.size());
-                return n;
-            }, o);
+            sftp_put(c, base, path, reader_source(in, o), o);
             in.check();
         });
         apply_special_bits(c, base, path, o);
         return;
     }
-    auto r = push_request(c, base, path, o, "file");
-    guarded_upload(f, c, path, o, [&] {
-        std::uint64_t sent = 0;
-        auto res = stream_sync(c, std::move(r),
-                               {.source = [&](char* buf, std::size_t cap) {
-                                   check_stop(o.stop);
-                                   auto n = in.read(buf, cap);
-                                   check_stop(o.stop);
-                                   sent += n;
-                                   if (o.progress && n) o.progress(sent, in.size());
-                                   return n;
-                               },
-                               .length = in.size()});
-        in.check();
-        check_file_answer(path, res);
-    });
+    auto req = push_request(c, base, path, o, "file");
+    rest_files r(c, base);
+    std::string p(path);
+    guarded_upload(f, c, path, o, [&] { r.co->run(rest_put_file(r, std::move(req), p, in, o)); });
     apply_special_bits(c, base, path, o);
 }
 

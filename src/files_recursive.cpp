@@ -1,14 +1,20 @@
 // Recursive transfers between a local directory and an instance: the local tree is read
 // through descriptors and the remote one listed and checked before anything is written.
+// Over REST (servers without SFTP), one request per file with up to 8 files in flight as
+// coroutines on the client's I/O thread (no thread per file); local reads and writes are
+// small blocking chunks on that thread, as over SFTP.
 #include <lxd/files.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <deque>
 #include <filesystem>
 #include <map>
-#include <mutex>
-#include <thread>
+
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -27,6 +33,32 @@ namespace fs = std::filesystem;
 
 using protocol::fail;
 
+asio::awaitable<void> detail::in_flight(std::size_t count, unsigned parallel,
+                                        std::function<asio::awaitable<void>(std::size_t)> job) {
+    auto ex = co_await asio::this_coro::executor;
+    std::size_t next = 0, running = 0;
+    std::exception_ptr first;
+    asio::steady_timer idle(ex, transport::clock::time_point::max());
+    auto worker = [&]() -> asio::awaitable<void> {
+        while (!first && next < count) {
+            auto i = next++;
+            try {
+                co_await job(i);
+            } catch (...) {
+                if (!first) first = std::current_exception();
+            }
+        }
+        if (--running == 0) idle.cancel();
+    };
+    running = std::min<std::size_t>(parallel, count);
+    for (std::size_t w = 0, n = running; w < n; ++w) asio::co_spawn(ex, worker(), asio::detached);
+    while (running > 0) {
+        boost::system::error_code ec;
+        co_await idle.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (first) std::rethrow_exception(first);
+}
+
 std::string detail::join(std::string_view dir, std::string_view name) {
     std::string out(dir);
     if (out.empty() || out.back() != '/') out.push_back('/');
@@ -41,39 +73,6 @@ bool inside(const fs::path& root, const fs::path& p) {
     auto r = root.lexically_normal(), q = p.lexically_normal();
     auto [a, b] = std::mismatch(r.begin(), r.end(), q.begin(), q.end());
     return a == r.end() || (std::next(a) == r.end() && a->empty());
-}
-
-constexpr unsigned rest_threads = 8;
-
-/// Runs jobs on `parallel` threads (each job makes synchronous calls; the client's I/O
-/// thread multiplexes them). The first failure is rethrown after all threads stop.
-void run_parallel(std::size_t count, unsigned parallel, const std::function<void(std::size_t)>& job) {
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr first;
-    std::mutex mu;
-    auto worker = [&] {
-        rest_files_scope rest;   // one REST request per file, pooled connections
-        for (;;) {
-            {
-                std::lock_guard lk(mu);
-                if (first) return;
-            }
-            auto i = next++;
-            if (i >= count) return;
-            try {
-                job(i);
-            } catch (...) {
-                std::lock_guard lk(mu);
-                if (!first) first = std::current_exception();
-            }
-        }
-    };
-    std::vector<std::thread> threads;
-    // REST: one thread per file in flight, at most rest_threads.
-    for (unsigned t = 1; t < std::clamp(parallel, 1u, rest_threads) && t < count; ++t) threads.emplace_back(worker);
-    worker();
-    for (auto& t : threads) t.join();
-    if (first) std::rethrow_exception(first);
 }
 
 /// Lists a local tree through descriptors (never following a symlink): directories in
@@ -220,19 +219,78 @@ void detail::make_local_dirs(const local_target& t, const std::vector<remote_nod
 
 namespace {
 
-void fetch_local_file(const lxd::files& f, const local_target& t, const remote_node& n, const std::stop_token& stop) {
+/// Files in flight over REST: one connection each, as many as the pool keeps.
+constexpr unsigned rest_in_flight = 8;
+unsigned rest_parallel(const recursive_options& o) { return std::clamp(o.parallel, 1u, rest_in_flight); }
+
+/// One file into a temporary name beside its target, renamed into place once complete.
+asio::awaitable<void> fetch_rest(const rest_files& r, const local_target& t, const remote_node& n, const std::stop_token& stop) {
     check_stop(stop);
     std::string name;
     auto pfd = t.parent_of(n.rel, name);
     local_writer out(pfd.get(), name, t.display(n.rel));
-    auto info = f.get(n.remote, [&](std::string_view chunk) {
+    std::function<void(std::string_view)> sink = [&](std::string_view chunk) {
         check_stop(stop);
         out.write(chunk);
-    });
+    };
+    auto info = co_await rest_get_file(r, n.remote, sink);
     check_stop(stop);
     std::optional<std::pair<std::uint32_t, std::uint32_t>> own;
     if (t.chown_ok) own = std::pair{info.uid, info.gid};
     out.commit(t.mode_of(info), own);
+}
+
+/// A REST put's files: what a failure left partial (removed again) and the modes with
+/// setuid/setgid/sticky bits (set with chmod in the instance), both after the files.
+struct rest_put {
+    rest_files r;
+    const local_tree& tree;
+    std::string remote_dir;
+    const recursive_options& o;
+    std::vector<std::string> partial;
+    std::vector<std::pair<std::string, std::uint32_t>> special;
+    put_options options(const struct stat& st, put_options p) const {
+        if (o.preserve_owner) { p.uid = st.st_uid; p.gid = st.st_gid; }
+        p.stop = o.stop;
+        return p;
+    }
+};
+
+asio::awaitable<void> send_rest(rest_put& x, const local_entry& f) {
+    check_stop(x.o.stop);
+    // Opened now, component by component without following symlinks: what is sent is
+    // what is in the tree at this moment, or nothing.
+    auto display = (x.tree.root / f.rel).string();
+    local_reader in(open_beneath(x.tree.root_fd.get(), f.rel, false, display), display);
+    auto p = join(x.remote_dir, f.rel);
+    auto po = x.options(f.st, {.mode = in.mode()});
+    protocol::check_file_path(p);
+    auto req = protocol::file_push(x.r.base, p, x.r.prefix, po, "file", {});
+    try {
+        co_await rest_put_file(x.r, std::move(req), p, in, po);
+    } catch (...) {
+        if (upload_may_be_partial(std::current_exception())) x.partial.push_back(p);
+        throw;
+    }
+    if (in.mode() & 07000) x.special.emplace_back(p, in.mode());
+}
+
+/// Every regular file of the tree, up to rest_parallel(o) in flight; on failure the partial
+/// files are removed (best effort) before the first error is rethrown.
+void rest_put_files(const lxd::files& f, const client& c, rest_put& x) {
+    try {
+        x.r.co->run(in_flight(x.tree.regular.size(), rest_parallel(x.o),
+                              [&](std::size_t i) { return send_rest(x, x.tree.regular[i]); }));
+    } catch (...) {
+        for (auto& p : x.partial) {
+            try {
+                if (c.has_api_extension("file_delete")) f.remove(p);
+            } catch (...) {   // best effort: the transfer's own error is the one to report
+            }
+        }
+        throw;
+    }
+    for (auto& [p, mode] : x.special) apply_special_bits(c, x.r.base, p, put_options{.mode = mode});
 }
 
 /// Made under a temporary name and renamed into place: an existing link is replaced.
@@ -288,32 +346,18 @@ detail::local_tree::local_tree(const std::string& local_dir) : root(fs::absolute
 void files::recursive_put(const std::string& local_dir, std::string_view remote_dir, const recursive_options& o) const {
     local_tree tree(local_dir);
     if (use_sftp(client_)) return sftp_tree_put(*this, client_, base_, std::string(remote_dir), tree, o);
-    rest_files_scope rest;
-    auto owner = [&](const struct stat& st, put_options p) {
-        if (o.preserve_owner) { p.uid = st.st_uid; p.gid = st.st_gid; }
-        p.stop = o.stop;
-        return p;
-    };
-    auto remote = [&](const std::string& rel) { return join(remote_dir, rel); };
+    rest_put x{rest_files(client_, base_), tree, std::string(remote_dir), o, {}, {}};
     check_stop(o.stop);
     if (!exists(remote_dir)) mkdir(remote_dir, {.mode = 0755, .parents = true});
     for (auto& d : tree.dirs) {   // pre-order: parents first
         check_stop(o.stop);
-        auto p = owner(d.st, {});
-        mkdir(remote(d.rel), {.mode = d.st.st_mode & 07777, .uid = p.uid, .gid = p.gid});
+        auto p = x.options(d.st, {});
+        mkdir(join(remote_dir, d.rel), {.mode = d.st.st_mode & 07777, .uid = p.uid, .gid = p.gid});
     }
-    run_parallel(tree.regular.size(), o.parallel, [&](std::size_t i) {
-        check_stop(o.stop);
-        auto& f = tree.regular[i];
-        // Opened now, component by component without following symlinks: what is sent is
-        // what is in the tree at this moment, or nothing.
-        auto display = (tree.root / f.rel).string();
-        local_reader in(open_beneath(tree.root_fd.get(), f.rel, false, display), display);
-        put_reader(*this, client_, base_, remote(f.rel), in, owner(f.st, {.mode = in.mode()}));
-    });
+    rest_put_files(*this, client_, x);
     for (auto& l : tree.links) {
         check_stop(o.stop);
-        symlink(remote(l.rel), l.link, owner(l.st, {}));
+        symlink(join(remote_dir, l.rel), l.link, x.options(l.st, {}));
     }
 }
 
@@ -329,7 +373,6 @@ void files::recursive_get(std::string_view remote_dir, const std::string& local_
         finish_local_tree(t, tree, o.stop);
         return;
     }
-    rest_files_scope rest;
     // 1. List and check the whole remote tree: nothing is written if anything is refused.
     remote_tree tree;
     list_remote(*this, rroot, rroot, "", o, tree);
@@ -338,7 +381,8 @@ void files::recursive_get(std::string_view remote_dir, const std::string& local_
     // 2. Write, every path relative to its parent's descriptor, never through a symlink.
     t.open_root();
     make_local_dirs(t, tree.dirs, o.stop);
-    run_parallel(tree.regular.size(), o.parallel, [&](std::size_t i) { fetch_local_file(*this, t, tree.regular[i], o.stop); });
+    rest_files r(client_, base_);
+    r.co->run(in_flight(tree.regular.size(), rest_parallel(o), [&](std::size_t i) { return fetch_rest(r, t, tree.regular[i], o.stop); }));
     finish_local_tree(t, tree, o.stop);
 }
 

@@ -20,8 +20,6 @@ using protocol::fail;
 
 namespace {
 
-thread_local int rest_depth = 0;
-
 /// LSTAT that must find the path (errc::not_found naming it otherwise).
 asio::awaitable<sftp::attributes> must_lstat(sftp_session& s, const std::string& p) {
     auto a = co_await s.lstat(p);
@@ -49,13 +47,9 @@ asio::awaitable<file_info> read_into(sftp_session& s, std::string p, const std::
 }  // namespace
 
 bool use_sftp(const client& c) {
-    if (rest_depth > 0) return false;
     if (const char* t = std::getenv("LXDPP_FILE_TRANSPORT"); t && std::string_view(t) == "rest") return false;
     return c.server_flavour() == flavour::incus || c.has_api_extension("metrics_authentication");
 }
-
-rest_files_scope::rest_files_scope() { ++rest_depth; }
-rest_files_scope::~rest_files_scope() { --rest_depth; }
 
 file_info sftp_get(const client& c, const std::string& base, std::string_view path,
                    const std::function<void(std::string_view)>& sink) {

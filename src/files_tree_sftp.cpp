@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <exception>
 
-#include <boost/asio/detached.hpp>
-
 #include "detail/file_transfer.hpp"
 #include "detail/files_sftp.hpp"
 #include "detail/files_tree.hpp"
@@ -21,8 +19,6 @@ using protocol::fail;
 
 namespace {
 
-using job_fn = std::function<asio::awaitable<void>(std::size_t)>;
-
 unsigned files_in_flight(const recursive_options& o) { return std::clamp(o.parallel, 1u, 64u); }
 
 /// Per-file windows so that all files in flight together stay under about 8 MiB of READs
@@ -31,33 +27,6 @@ void tune(sftp_session& s, const recursive_options& o) {
     auto p = files_in_flight(o);
     s.read_window = std::clamp(256u / p, 2u, 64u);
     s.write_window = std::clamp(32u / p, 2u, 8u);
-}
-
-/// Runs job(0..count-1) with up to `parallel` jobs in flight, as coroutines on the calling
-/// executor. The first failure stops new jobs; it is rethrown once every job has ended.
-asio::awaitable<void> in_flight(std::size_t count, unsigned parallel, job_fn job) {
-    auto ex = co_await asio::this_coro::executor;
-    std::size_t next = 0, running = 0;
-    std::exception_ptr first;
-    asio::steady_timer idle(ex, transport::clock::time_point::max());
-    auto worker = [&]() -> asio::awaitable<void> {
-        while (!first && next < count) {
-            auto i = next++;
-            try {
-                co_await job(i);
-            } catch (...) {
-                if (!first) first = std::current_exception();
-            }
-        }
-        if (--running == 0) idle.cancel();
-    };
-    running = std::min<std::size_t>(parallel, count);
-    for (std::size_t w = 0, n = running; w < n; ++w) asio::co_spawn(ex, worker(), asio::detached);
-    while (running > 0) {
-        boost::system::error_code ec;
-        co_await idle.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
-    if (first) std::rethrow_exception(first);
 }
 
 // ---- get -----------------------------------------------------------------------------------

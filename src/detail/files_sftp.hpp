@@ -11,18 +11,8 @@
 namespace lxd::detail {
 
 /// True when file verbs should use SFTP: the server is Incus or has metrics_authentication
-/// (LXD >= 4.24, where the endpoint came), LXDPP_FILE_TRANSPORT is not "rest", and no
-/// rest_files_scope is active on this thread.
+/// (LXD >= 4.24, where the endpoint came) and LXDPP_FILE_TRANSPORT is not "rest".
 bool use_sftp(const client& c);
-
-/// While alive, file verbs on this thread use REST (recursive transfers, which run one
-/// request per file on several threads, keep REST).
-struct rest_files_scope {
-    rest_files_scope();
-    ~rest_files_scope();
-    rest_files_scope(const rest_files_scope&) = delete;
-    rest_files_scope& operator=(const rest_files_scope&) = delete;
-};
 
 file_info sftp_get(const client& c, const std::string& base, std::string_view path,
                    const std::function<void(std::string_view)>& sink);

@@ -1,11 +1,13 @@
 // src/detail/files_tree.hpp — what both ways of moving a whole tree share (REST, one
 // request per file, in files_recursive.cpp; one SFTP session, in files_tree_sftp.cpp):
-// the checked listing of a remote tree, the local side written beneath descriptors, and
-// the local tree walked without following symlinks.
+// the files in flight as coroutines on the client's I/O thread, the checked listing of a
+// remote tree, the local side written beneath descriptors, and the local tree walked
+// without following symlinks.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -20,6 +22,11 @@
 namespace lxd::detail {
 
 std::string join(std::string_view dir, std::string_view name);
+
+/// Runs job(0..count-1) with up to `parallel` jobs in flight, as coroutines on the calling
+/// executor (no thread per job). The first failure stops new jobs; it is rethrown once
+/// every job has ended. Both ways of moving a tree run their files through it.
+asio::awaitable<void> in_flight(std::size_t count, unsigned parallel, std::function<asio::awaitable<void>(std::size_t)> job);
 
 /// The remote tree below a directory, listed and checked (names, symlink targets).
 struct remote_node {

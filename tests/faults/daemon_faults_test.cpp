@@ -4,6 +4,7 @@
 // right errc, no partial data reported as complete, and nothing lost on either side.
 #include "integration/sandbox.hpp"
 #include "support/code_of.hpp"
+#include "support/force_rest.hpp"
 #include "tcp_proxy.hpp"
 
 #include <lxd/lxd.hpp>
@@ -25,6 +26,7 @@
 using namespace std::chrono_literals;
 using faults::tcp_proxy;
 using test_support::code_of;
+using test_support::force_rest;
 namespace fs = std::filesystem;
 
 namespace {
@@ -125,6 +127,9 @@ protected:
         std::sort(out.begin(), out.end());
         return out;
     }
+
+    void recursive_get_cut(const char* label, std::uint64_t cut_after, int max_cuts);
+    void recursive_put_cut(const char* label, std::uint64_t cut_after);
 
     static inline std::map<sandbox::server, faults_target> targets_;
     lxd::client* direct_ = nullptr;
@@ -258,21 +263,24 @@ TEST_P(DaemonFaults, FileGetStoppedLeavesTheTargetUntouched) {
     EXPECT_EQ(entries_of(dir_), std::vector<std::string>{"big3"});
 }
 
-// Whole trees ride one SFTP session: cutting it mid-tree fails the transfer with
-// connection_lost, and no file is left looking complete (locally: no file under its final
-// name but whole ones; in the instance: the partial files are removed again).
-TEST_P(DaemonFaults, RecursiveGetCutMidTreeIsConnectionLostWithOnlyWholeFiles) {
+// Whole trees ride one SFTP session, or over REST one request per file (4 in flight, on
+// up to 4 pooled connections, each cut once it has carried `cut_after` bytes): cutting
+// mid-tree fails the transfer with connection_lost, and no file is left looking complete
+// (locally: no file under its final name but whole ones; in the instance: the partial
+// files are removed again).
+void DaemonFaults::recursive_get_cut(const char* label, std::uint64_t cut_after, int max_cuts) {
     std::string chunk(512 << 10, 'q');
     auto remote = "/root/" + sandbox::unique_name("cut-tree");
     auto f = box_->files();
     f.mkdir(remote);
     f.mkdir(remote + "/sub");
     for (int i = 0; i < 16; ++i) f.put(remote + (i % 2 ? "/sub/f" : "/f") + std::to_string(i), chunk);
-    proxy_->arm(fault::cut, dir::to_client, 3 << 20);
+    proxy_->arm(fault::cut, dir::to_client, cut_after);
     auto dst = dir_ / "tree";
-    auto code = timed("tree-get-cut", [&] { via_proxy_->files().recursive_get(remote, dst.string(), {.parallel = 4}); }, 30s);
+    auto code = timed(label, [&] { via_proxy_->files().recursive_get(remote, dst.string(), {.parallel = 4}); }, 30s);
     EXPECT_EQ(code, lxd::errc::connection_lost);
-    EXPECT_EQ(proxy_->faults_applied(), 1);
+    EXPECT_GE(proxy_->faults_applied(), 1);
+    EXPECT_LE(proxy_->faults_applied(), max_cuts);   // the files in flight when the first cut came may meet theirs
     int whole = 0;
     for (auto& e : fs::recursive_directory_iterator(dst)) {
         if (e.is_directory()) continue;
@@ -283,17 +291,31 @@ TEST_P(DaemonFaults, RecursiveGetCutMidTreeIsConnectionLostWithOnlyWholeFiles) {
     EXPECT_LT(whole, 16);
 }
 
-TEST_P(DaemonFaults, RecursivePutCutMidTreeIsConnectionLostAndRemovesThePartialFiles) {
+void DaemonFaults::recursive_put_cut(const char* label, std::uint64_t cut_after) {
     auto src = dir_ / "src";
     fs::create_directories(src / "sub");
     std::string chunk(1 << 20, 'p');
     for (int i = 0; i < 12; ++i) std::ofstream(src / ((i % 2 ? "sub/f" : "f") + std::to_string(i))) << chunk;
     auto remote = "/root/" + sandbox::unique_name("cut-put");
-    proxy_->arm(fault::cut, dir::to_server, 5 << 20);
-    auto code = timed("tree-put-cut", [&] { via_proxy_->files().recursive_put(src.string(), remote, {.parallel = 4}); }, 30s);
+    proxy_->arm(fault::cut, dir::to_server, cut_after);
+    auto code = timed(label, [&] { via_proxy_->files().recursive_put(src.string(), remote, {.parallel = 4}); }, 30s);
     EXPECT_EQ(code, lxd::errc::connection_lost);
     auto sizes = box_->execute({"sh", "-c", "find '" + remote + "' -type f -exec stat -c %s {} + | sort -u"}).out;
     EXPECT_TRUE(sizes.empty() || sizes == std::to_string(chunk.size()) + "\n") << sizes;
+}
+
+TEST_P(DaemonFaults, RecursiveGetCutMidTreeIsConnectionLostWithOnlyWholeFiles) { recursive_get_cut("tree-get-cut", 3 << 20, 1); }
+
+TEST_P(DaemonFaults, RecursivePutCutMidTreeIsConnectionLostAndRemovesThePartialFiles) { recursive_put_cut("tree-put-cut", 5 << 20); }
+
+TEST_P(DaemonFaults, RecursiveGetCutMidTreeOverRestIsConnectionLostWithOnlyWholeFiles) {
+    force_rest rest;
+    recursive_get_cut("tree-get-cut-rest", 256 << 10, 4);   // within the first file (512 KiB) on each connection
+}
+
+TEST_P(DaemonFaults, RecursivePutCutMidTreeOverRestIsConnectionLostAndRemovesThePartialFiles) {
+    force_rest rest;
+    recursive_put_cut("tree-put-cut-rest", 512 << 10);   // within the first file (1 MiB) on each connection
 }
 
 // A directory of the tree being pushed is swapped for a symlink to a directory outside it

@@ -4,6 +4,7 @@
 // REST for one scope; the rest of the files suites run over SFTP on both servers.
 #include "sandbox.hpp"
 #include "support/code_of.hpp"
+#include "support/force_rest.hpp"
 
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include <gtest/gtest.h>
 
 using test_support::code_of;
+using test_support::force_rest;
 namespace fs = std::filesystem;
 
 namespace {
@@ -39,12 +41,6 @@ struct FilesSftp : sandbox::server_test {
     fs::path scratch = fs::path("/tmp") / sandbox::unique_name("sftp-local");
     void TearDown() override { fs::remove_all(scratch); }
     std::string sh(const std::string& cmd) { return box->execute({"sh", "-c", cmd}).out; }
-};
-
-/// REST for the file calls made while alive.
-struct force_rest {
-    force_rest() { ::setenv("LXDPP_FILE_TRANSPORT", "rest", 1); }
-    ~force_rest() { ::unsetenv("LXDPP_FILE_TRANSPORT"); }
 };
 
 std::string random_bytes(std::size_t n) {

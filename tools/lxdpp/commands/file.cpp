@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Files in flight in a recursive push/pull (SFTP: coroutines on one session; REST: threads, at most 8).
+/// Files in flight in a recursive push/pull, coroutines on the I/O thread (SFTP: one session; REST: at most 8).
 constexpr unsigned tree_parallel = 16;
 
 /// "[remote:]instance/path" → {remote, instance, /path}.
