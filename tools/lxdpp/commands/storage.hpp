@@ -34,6 +34,8 @@ private:
     void keys(const std::string& verb);
     void rename();
     void copy_or_move(bool move);
+    void export_volume();
+    void import_volume();
     void attach(bool detach);
     void snapshot();
     void snapshot_list();
@@ -42,8 +44,8 @@ private:
     lxd::storage_volumes volumes_of(const std::string& arg) const;
     context& ctx_;
     std::vector<std::string> args_;
-    std::string format_ = "table", content_type_ = "filesystem";
-    bool volume_only_ = false, reuse_ = false, no_expiry_ = false;
+    std::string format_ = "table", content_type_ = "filesystem", mode_ = "pull", compression_;
+    bool volume_only_ = false, reuse_ = false, no_expiry_ = false, optimized_ = false;
 };
 
 /// storage list|show|create|delete|get|set|unset|edit|info, and the volume group.
