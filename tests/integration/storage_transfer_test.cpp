@@ -175,15 +175,13 @@ TEST_P(StorageTransfer, BackupExportedHereIsImportedThereWithItsData) {
               lxd::errc::invalid_argument);
     EXPECT_EQ(code_of([&] { (void)there.import_backup((dir / "missing.tar.gz").string(), {.name = "x"}); }), lxd::errc::invalid_argument);
     EXPECT_EQ(code_of([&] { (void)there.import_backup((dir / "full.tar.gz").string(), {.name = "a/b"}); }), lxd::errc::invalid_argument);
-    // A truncated tarball: both servers take the upload and never answer (lxc and incus hang
-    // too); the client's deadline ends the wait, and no volume is made.
+    // A tarball cut in half: the import's operation fails on both servers; no volume is made.
     auto size = std::filesystem::file_size(dir / "full.tar.gz");
     std::filesystem::copy_file(dir / "full.tar.gz", dir / "cut.tar.gz");
     std::filesystem::resize_file(dir / "cut.tar.gz", size / 2);
     auto cut = sandbox::unique_name("cut");
-    auto impatient = lxd::storage_volumes(u2.with_timeout(std::chrono::seconds(5)), pool);
-    EXPECT_EQ(code_of([&] { (void)impatient.import_backup((dir / "cut.tar.gz").string(), {.name = cut}).wait(1min); }),
-              lxd::errc::timeout);
+    EXPECT_EQ(code_of([&] { (void)there.import_backup((dir / "cut.tar.gz").string(), {.name = cut}).wait(1min); }),
+              lxd::errc::operation_failed);
     EXPECT_FALSE(there.exists(cut));
     std::filesystem::remove_all(dir);
     reader.stop({.force = true}).wait(1min);
