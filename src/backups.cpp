@@ -2,6 +2,7 @@
 // tarballs streamed both ways in constant memory.
 #include <lxd/backups.hpp>
 #include <lxd/instances.hpp>
+#include <lxd/storage.hpp>
 
 #include <cstdlib>
 #include <istream>
@@ -13,6 +14,7 @@
 #include "detail/local_file.hpp"
 #include "detail/news.hpp"
 #include "protocol/backups.hpp"
+#include "protocol/storage.hpp"
 
 namespace lxd {
 
@@ -125,9 +127,8 @@ lxd::backups instance::backups() const {
 namespace {
 
 /// Uploads a tarball read by `read` (length `size`, or chunked when unknown) as a new instance.
-operation import_stream(const client& c, const backup_import& o, std::optional<std::uint64_t> size,
+operation import_stream(const client& c, http_request r, const backup_import& o, std::optional<std::uint64_t> size,
                         const std::function<std::size_t(char*, std::size_t)>& read) {
-    auto r = protocol::backup_import(collection(c), header_prefix(c), o.name, o.pool);   // checks the name
     check_stop(o.stop);
     std::uint64_t sent = 0;
     auto source = [&](char* buf, std::size_t cap) -> std::size_t {
@@ -144,18 +145,40 @@ operation import_stream(const client& c, const backup_import& o, std::optional<s
     return as_operation(c, {std::move(env), std::move(res)});
 }
 
-}  // namespace
-
-operation instances::import_backup(const std::string& path, const backup_import& o) const {
+/// Uploads the file at `path` with `r` (an import request).
+operation import_file(const client& c, http_request r, const std::string& path, const backup_import& o) {
     local_reader in(path);
-    auto op = import_stream(client_, o, in.size(), [&](char* buf, std::size_t cap) { return in.read(buf, cap); });
+    auto op = import_stream(c, std::move(r), o, in.size(), [&](char* buf, std::size_t cap) { return in.read(buf, cap); });
     in.check();
     return op;
 }
 
+}  // namespace
+
+operation instances::import_backup(const std::string& path, const backup_import& o) const {
+    return import_file(client_, protocol::backup_import(collection(client_), header_prefix(client_), o.name, o.pool), path, o);
+}
+
+// ---- custom volume backups ----------------------------------------------------------------
+
+namespace {
+constexpr const char* volume_backups = "custom_volume_backup";
+}  // namespace
+
+lxd::backups storage_volume::backups() const {
+    client_.assert_has_api_extension(volume_backups);
+    return lxd::backups(client_, protocol::storage_volume_path(pool_, data_.name), data_.name);
+}
+
+operation storage_volumes::import_backup(const std::string& path, const backup_import& o) const {
+    client_.assert_has_api_extension(volume_backups);
+    if (!o.pool.empty()) fail_invalid("a volume backup is imported into the manager's pool: backup_import::pool must be empty");
+    return import_file(client_, protocol::storage_volume_import(pool_, header_prefix(client_), o.name), path, o);
+}
+
 operation instances::import_backup(std::istream& in, const backup_import& o) const {
     bool failed = false;
-    auto op = import_stream(client_, o, std::nullopt, [&](char* buf, std::size_t cap) -> std::size_t {
+    auto op = import_stream(client_, protocol::backup_import(collection(client_), header_prefix(client_), o.name, o.pool), o, std::nullopt, [&](char* buf, std::size_t cap) -> std::size_t {
         if (!in.read(buf, static_cast<std::streamsize>(cap)) && !in.eof()) failed = true;
         return static_cast<std::size_t>(in.gcount());
     });

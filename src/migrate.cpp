@@ -5,19 +5,13 @@
 
 #include "detail/calls.hpp"
 #include "detail/news.hpp"
+#include "detail/transfer.hpp"
 
 namespace lxd {
 
 using namespace detail;
 
 namespace {
-
-std::string https_operation_url(const client& c, const std::string& op_id) {
-    auto info = c.host_info();
-    if (info.environment.addresses.empty())
-        fail_invalid("the server has no network address (core.https_address) for the other server to connect to; use relay mode");
-    return protocol::operation_url(info.environment.addresses.front(), op_id);
-}
 
 // Snapshot config keys that a server knows only with an API extension. Moving from a server
 // that sets them (Incus sets volatile.uuid.generation on every snapshot) to one without the
@@ -171,33 +165,9 @@ asio::awaitable<void> relay(core* src, core* tgt, scope src_sc, scope tgt_sc, st
     }
 }
 
-/// One request on `c` (from any thread), then the wait for its operation, if it made one;
-/// an operation's failure is thrown.
-asio::awaitable<void> call_and_wait(std::shared_ptr<core> c, scope sc, http_request r) {
-    auto what = r.line();
-    auto op = co_await asio::co_spawn(
-        c->io(),
-        [](core* co, scope s, http_request req) -> asio::awaitable<std::string> {
-            auto [env, res] = co_await co->call(std::move(req), s);
-            co_return env.operation;
-        }(c.get(), sc, std::move(r)),
-        asio::use_awaitable);
-    if (op.empty()) co_return;
-    auto info = co_await asio::co_spawn(c->io(), wait_operation_final(c.get(), sc, operation_id_of(op), what), asio::use_awaitable);
-    if (auto f = operation_failure(info, what)) std::rethrow_exception(f);
-}
-
 /// PUT .../state with force (the body the migration steps always used).
 http_request forced(const std::string& collection, const std::string& name, const char* action) {
     return protocol::instance_state_put(collection, name, action, {.force = true});
-}
-
-/// Cancels an operation; one that has ended already is no error.
-void cancel_operation(const client& c, const std::string& id) {
-    try {
-        (void)call_sync(c, protocol::operation_cancel(id));
-    } catch (const error&) {
-    }
 }
 
 /// How a transfer goes: the mode (automatic resolved) and the snapshot config keys the
@@ -255,10 +225,8 @@ started_transfer start_pull(const client& source, const client& target, const ap
     auto src = source_post(source, data, o, {});
     auto secrets = protocol::migration_secrets(src.first, src.second.request_line);
     started_transfer out{operation_id_of(src.first.operation), {}};
-    json::object from{{"mode", "pull"},
-                      {"operation", https_operation_url(source, out.src_op_id)},
-                      {"certificate", source.host_info().environment.certificate},
-                      {"secrets", secrets}};
+    auto from = peer_of(source, out.src_op_id, std::move(secrets));
+    from["mode"] = "pull";
     auto r = protocol::migration_target(collection(target), data, o.new_name, o, std::move(from));
     try {
         out.tgt = call_sync(target, std::move(r));
@@ -280,22 +248,11 @@ started_transfer start_push_or_relay(const client& source, const client& target,
     envelope_and_response src;
     try {
         if (plan.mode == migration_mode::push) {
-            json::object to{{"operation", https_operation_url(target, tgt_op_id)},
-                            {"certificate", target.host_info().environment.certificate},
-                            {"secrets", tgt_secrets}};
-            src = source_post(source, data, o, {{"target", to}});
+            src = source_post(source, data, o, {{"target", peer_of(target, tgt_op_id, tgt_secrets)}});
         } else {
             src = source_post(source, data, o, {});
             auto src_secrets = protocol::migration_secrets(src.first, src.second.request_line);
-            auto tc = core_of(target);
-            auto sc = core_of(source);
-            asio::co_spawn(tc->io(),
-                           [](std::shared_ptr<core> s, std::shared_ptr<core> t, scope ss, scope ts, std::string so, std::string to,
-                              json::object a, json::object b, std::vector<std::string> d) -> asio::awaitable<void> {
-                               co_await relay(s.get(), t.get(), ss, ts, so, to, a, b, std::move(d));
-                           }(sc, tc, scope_of(source), scope_of(target), operation_id_of(src.first.operation), tgt_op_id,
-                             src_secrets, tgt_secrets, plan.drop),
-                           asio::detached);
+            spawn_relay(source, target, operation_id_of(src.first.operation), tgt_op_id, src_secrets, tgt_secrets, plan.drop);
         }
     } catch (const error&) {
         // The source refused (e.g. live without CRIU): the target must not keep a half
@@ -356,12 +313,7 @@ asio::awaitable<void> replace_source(const transfer_end& e) {
 /// the source with the copy and makes the handle the target's instance. Runs on the
 /// target's I/O thread; source calls go to the source's.
 asio::awaitable<std::string> finish_transfer(transfer_end e) {
-    try {
-        co_await asio::co_spawn(e.src_core->io(), wait_operation_final(e.src_core.get(), e.src_scope, e.src_op_id, "migration"),
-                                asio::use_awaitable);
-    } catch (const error& x) {
-        if (x.code_value() != errc::not_found) throw;   // already gone: it ended with the target
-    }
+    co_await wait_source_end(e.src_core, e.src_scope, e.src_op_id);
     if (!e.move) co_return std::string();
     co_await replace_source(e);
     co_await learn_instance(e.news, e.tgt_client, e.tgt_col, e.tgt_name);   // the handle is now the target's instance
@@ -369,6 +321,68 @@ asio::awaitable<std::string> finish_transfer(transfer_end e) {
 }
 
 }  // namespace
+
+namespace detail {
+
+std::string https_operation_url(const client& c, const std::string& op_id) {
+    auto info = c.host_info();
+    if (info.environment.addresses.empty())
+        fail_invalid("the server has no network address (core.https_address) for the other server to connect to; use relay mode");
+    return protocol::operation_url(info.environment.addresses.front(), op_id);
+}
+
+/// One request on `c` (from any thread), then the wait for its operation, if it made one;
+/// an operation's failure is thrown.
+asio::awaitable<void> call_and_wait(std::shared_ptr<core> c, scope sc, http_request r) {
+    auto what = r.line();
+    auto op = co_await asio::co_spawn(
+        c->io(),
+        [](core* co, scope s, http_request req) -> asio::awaitable<std::string> {
+            auto [env, res] = co_await co->call(std::move(req), s);
+            co_return env.operation;
+        }(c.get(), sc, std::move(r)),
+        asio::use_awaitable);
+    if (op.empty()) co_return;
+    auto info = co_await asio::co_spawn(c->io(), wait_operation_final(c.get(), sc, operation_id_of(op), what), asio::use_awaitable);
+    if (auto f = operation_failure(info, what)) std::rethrow_exception(f);
+}
+
+json::object peer_of(const client& c, const std::string& op_id, json::object secrets) {
+    return {{"operation", https_operation_url(c, op_id)},
+            {"certificate", c.host_info().environment.certificate},
+            {"secrets", std::move(secrets)}};
+}
+
+/// Cancels an operation; one that has ended already is no error.
+void cancel_operation(const client& c, const std::string& id) {
+    try {
+        (void)call_sync(c, protocol::operation_cancel(id));
+    } catch (const error&) {
+    }
+}
+
+asio::awaitable<void> wait_source_end(std::shared_ptr<core> c, scope sc, std::string op_id) {
+    try {
+        co_await asio::co_spawn(c->io(), wait_operation_final(c.get(), sc, op_id, "migration"), asio::use_awaitable);
+    } catch (const error& x) {
+        if (x.code_value() != errc::not_found) throw;   // already gone: it ended with the target
+    }
+}
+
+void spawn_relay(const client& source, const client& target, std::string src_op_id, std::string tgt_op_id,
+                 json::object src_secrets, json::object tgt_secrets, std::vector<std::string> drop) {
+    auto tc = core_of(target);
+    auto sc = core_of(source);
+    asio::co_spawn(tc->io(),
+                   [](std::shared_ptr<core> s, std::shared_ptr<core> t, scope ss, scope ts, std::string so, std::string to,
+                      json::object a, json::object b, std::vector<std::string> d) -> asio::awaitable<void> {
+                       co_await relay(s.get(), t.get(), ss, ts, so, to, a, b, std::move(d));
+                   }(sc, tc, scope_of(source), scope_of(target), std::move(src_op_id), std::move(tgt_op_id), std::move(src_secrets),
+                     std::move(tgt_secrets), std::move(drop)),
+                   asio::detached);
+}
+
+}  // namespace detail
 
 operation instance::copy(const client& target, migrate_options o) {
     sync();

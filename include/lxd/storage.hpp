@@ -11,7 +11,9 @@
 #include <vector>
 
 #include <lxd/api/storage.hpp>
+#include <lxd/backups.hpp>
 #include <lxd/client.hpp>
+#include <lxd/instances.hpp>
 #include <lxd/operation.hpp>
 
 namespace lxd {
@@ -109,6 +111,14 @@ struct storage_volume_copy {
     api::config_map config;
 };
 
+/// Where a copy or move of a custom volume goes (see storage_volume::copy_to / move_to).
+struct storage_volume_transfer {
+    std::string pool;          ///< the target pool; empty: a pool of the source's name
+    std::string new_name;      ///< empty: the source's name
+    migration_mode mode = migration_mode::automatic;   ///< between servers only (as instances)
+    bool volume_only = false;  ///< leave the snapshots behind
+};
+
 struct storage_volume_patch {
     std::optional<api::config_map> config;
     std::optional<std::string> description;
@@ -179,6 +189,24 @@ public:
     /// DELETE. A volume an instance uses is refused by the server.
     void remove();
 
+    /// Copies the volume (with its snapshots unless o.volume_only) to a pool of the server of
+    /// `target`, or of this one. Between servers it is a migration (pull, push or relay as
+    /// instance::copy; automatic: relay when either side is a Unix socket, else pull) and
+    /// needs the API extension storage_api_remote_volume_handling on both (errc::unsupported
+    /// naming it). A target volume of that name is refused (errc::conflict) before anything is
+    /// sent; on the same server a copy needs another pool or name (errc::invalid_argument).
+    [[nodiscard]] operation copy_to(const client& target, const storage_volume_transfer& o) const;
+    /// Moves the volume and waits: within one server a rename or a move between pools;
+    /// between servers copy_to, then the source is deleted (if that fails the copy is removed
+    /// again). A volume in use is refused before anything is copied. This handle then is the
+    /// moved volume.
+    void move_to(const client& target, const storage_volume_transfer& o);
+
+    /// The volume's backups (create with expiry, volume only (backup_create::instance_only),
+    /// optimized storage, compression; download streamed in constant memory) as an instance's:
+    /// needs the API extension custom_volume_backup (errc::unsupported naming it).
+    lxd::backups backups() const;
+
     std::vector<storage_volume_snapshot> snapshots() const;
     storage_volume_snapshot snapshot(std::string_view name) const;
     /// Takes a snapshot (waits); `expires_at` RFC 3339 or empty (the pool's default). An
@@ -220,6 +248,10 @@ public:
     /// POST .../volumes/custom with source {type: copy}: a copy of a volume or a volume
     /// snapshot of this server; the operation ends when the copy exists.
     [[nodiscard]] operation copy(const storage_volume_copy& c) const;
+    /// Uploads a volume backup tarball from `path` in constant memory as a new custom volume
+    /// of this pool, named o.name (empty: the name in the backup; o.pool must be empty). Needs
+    /// custom_volume_backup; the operation ends when the volume exists.
+    [[nodiscard]] operation import_backup(const std::string& path, const backup_import& o = {}) const;
 
     const std::string& pool() const { return pool_; }
     const client& owner() const { return client_; }

@@ -35,7 +35,10 @@ api::backup decode_backup(const json::value& v, const std::string& rl) {
     b.created_at = r.str("created_at");
     b.expires_at = r.str("expires_at");
     // LXD 5.0 spells it "instance_only"; the older "container_only" is read too.
-    b.instance_only = r.find("instance_only") ? r.boolean("instance_only") : r.boolean("container_only");
+    // A custom volume's backup has "volume_only" instead.
+    b.instance_only = r.find("instance_only") ? r.boolean("instance_only")
+                      : r.find("volume_only") ? r.boolean("volume_only")
+                                              : r.boolean("container_only");
     b.optimized_storage = r.boolean("optimized_storage");
     b.raw_json = json::serialize(v);
     return b;
@@ -51,7 +54,9 @@ request backup_get(std::string_view instance_path, std::string_view name) {
 
 request backup_create(std::string_view instance_path, const backup_create_body& b) {
     if (!b.name.empty()) check_backup_name(b.name);
-    json::object body{{"name", b.name}, {"instance_only", b.instance_only}, {"optimized_storage", b.optimized_storage}};
+    // The backups of a custom volume (/1.0/storage-pools/...) take "volume_only".
+    const char* only = instance_path.starts_with("/1.0/storage-pools/") ? "volume_only" : "instance_only";
+    json::object body{{"name", b.name}, {only, b.instance_only}, {"optimized_storage", b.optimized_storage}};
     if (!b.expires_at.empty()) body["expires_at"] = b.expires_at;
     if (!b.compression_algorithm.empty()) body["compression_algorithm"] = b.compression_algorithm;
     return json_request(verb::post, std::string(instance_path) + "/backups", json::serialize(body));

@@ -153,6 +153,44 @@ request storage_volume_copy(std::string_view pool, const lxd::storage_volume_cop
     return json_request(verb::post, pool_path(pool) + "/volumes/custom", json::serialize(body));
 }
 
+std::string storage_volume_path(std::string_view pool, std::string_view name) { return volume_path(pool, name); }
+
+request storage_volume_import(std::string_view pool, std::string_view header_prefix, std::string_view name) {
+    check_pool(pool);
+    if (!name.empty()) check_volume(name);
+    auto r = make_request(verb::post, pool_path(pool) + "/volumes/custom");
+    r.content_type = "application/octet-stream";
+    if (!name.empty()) r.headers.emplace_back(std::string(header_prefix) + "name", name);
+    return r;
+}
+
+request storage_volume_migration_source(std::string_view pool, std::string_view name, bool volume_only,
+                                        const json::object& target) {
+    auto path = volume_path(pool, name);
+    json::object body{{"name", name}, {"migration", true}};
+    if (volume_only) body["volume_only"] = true;
+    if (!target.empty()) body["target"] = target;
+    return json_request(verb::post, std::move(path), json::serialize(body));
+}
+
+request storage_volume_migration_target(std::string_view pool, const api::storage_volume& src, std::string_view name,
+                                        bool volume_only, json::object source) {
+    check_pool(pool);
+    check_volume(name);
+    api::config_map config;
+    for (auto& [k, v] : src.config)
+        if (!k.starts_with("volatile.")) config.emplace(k, v);
+    check_config_keys(config);
+    source["type"] = "migration";
+    if (volume_only) source["volume_only"] = true;
+    auto content = src.content_type.empty() ? std::string("filesystem") : src.content_type;
+    json::object body{{"name", name}, {"type", "custom"}, {"content_type", content}};
+    if (!src.description.empty()) body["description"] = src.description;
+    if (!config.empty()) body["config"] = encode_config(config);
+    body["source"] = std::move(source);
+    return json_request(verb::post, pool_path(pool) + "/volumes/custom", json::serialize(body));
+}
+
 request storage_volume_put(std::string_view pool, const api::storage_volume& data, std::string_view etag) {
     return put_config(volume_path(pool, data.name), data.config, data.description, etag, true);
 }

@@ -46,6 +46,22 @@ request storage_volume_patch(std::string_view pool, std::string_view name, const
 request storage_volume_rename(std::string_view pool, std::string_view name, std::string_view new_name,
                               std::string_view new_pool = {});
 request storage_volume_delete(std::string_view pool, std::string_view name);
+/// The volume's path (/1.0/storage-pools/{pool}/volumes/custom/{name}): the base of its
+/// backups (protocol/backups.hpp). Checks both names.
+std::string storage_volume_path(std::string_view pool, std::string_view name);
+/// POST .../volumes/custom with an application/octet-stream body the caller streams (a volume
+/// backup); header <prefix>name when given ("X-LXD-" or "X-Incus-"). Checks the names.
+request storage_volume_import(std::string_view pool, std::string_view header_prefix, std::string_view name);
+/// POST .../volumes/custom/{name} {name, migration: true[, volume_only][, target]}: the source
+/// side of a transfer to another server; `target` ({operation, certificate, secrets}) in push
+/// mode only.
+request storage_volume_migration_source(std::string_view pool, std::string_view name, bool volume_only,
+                                        const boost::json::object& target = {});
+/// POST .../volumes/custom {name, type: custom, content_type, description, config (without
+/// volatile.* keys, the target makes its own), source: {type: migration[, volume_only]} plus
+/// `source` (mode, and operation/certificate/secrets in pull mode)}: the target side.
+request storage_volume_migration_target(std::string_view pool, const api::storage_volume& src, std::string_view name,
+                                        bool volume_only, boost::json::object source);
 /// PUT .../volumes/custom/{name} {restore: SNAPSHOT}.
 request storage_volume_restore(std::string_view pool, std::string_view name, std::string_view snapshot);
 

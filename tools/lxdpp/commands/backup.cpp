@@ -10,10 +10,6 @@
 
 namespace lxdpp_cli {
 
-namespace {
-
-/// Now + 24 hours, RFC 3339 UTC: lxc's expiry of the backup export makes (so the server
-/// removes it should the download's clean-up not happen).
 std::string in_a_day() {
     auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + std::chrono::hours(24));
     std::tm tm{};
@@ -23,7 +19,24 @@ std::string in_a_day() {
     return buf;
 }
 
-}  // namespace
+void export_backup(const context& ctx, const lxd::backups& where, const lxd::backup_create& o, const std::string& file,
+                   const std::string& label) {
+    auto done = ctx.wait_with_progress(where.create("", o), label);
+    auto b = where.get(lxd::backup_name(done));
+    try {
+        progress_line line("Exporting the backup", ctx.show_progress());
+        b.download(file, {.progress = [&line](std::uint64_t d, std::uint64_t t) { line.update(d, t); }});
+        line.clear();
+    } catch (...) {
+        try {
+            b.remove().wait(op_wait);
+        } catch (...) {
+            // the download's error is the one to report; the server expires the backup anyway
+        }
+        throw;
+    }
+    b.remove().wait(op_wait);
+}
 
 void backup_command::add(CLI::App& app) {
     auto* exp = app.add_subcommand("export", "Export instances as backup tarballs: export [REMOTE:]NAME [FILE]");
@@ -57,22 +70,7 @@ void backup_command::export_instance() {
     auto inst = c.instances().get(name);
     lxd::backup_create o{.expires_at = in_a_day(), .instance_only = instance_only_, .optimized_storage = optimized_,
                          .compression_algorithm = compression_};
-    auto done = ctx_.wait_with_progress(inst.backups().create("", o), "Backing up instance");
-    auto b = inst.backups().get(lxd::backup_name(done));
-    try {
-        progress_line line("Exporting the backup", ctx_.show_progress());
-        b.download(target_.empty() ? "backup.tar.gz" : target_,
-                   {.progress = [&line](std::uint64_t d, std::uint64_t t) { line.update(d, t); }});
-        line.clear();
-    } catch (...) {
-        try {
-            b.remove().wait(op_wait);
-        } catch (...) {
-            // the download's error is the one to report; the server expires the backup anyway
-        }
-        throw;
-    }
-    b.remove().wait(op_wait);
+    export_backup(ctx_, inst.backups(), o, target_.empty() ? "backup.tar.gz" : target_, "Backing up instance");
     if (!ctx_.quiet) std::cout << "Backup exported successfully!\n";
 }
 

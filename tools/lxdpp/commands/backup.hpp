@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <lxd/backups.hpp>
+
 #include "context.hpp"
 
 namespace lxdpp_cli {
@@ -25,6 +27,16 @@ private:
     std::vector<std::string> args_, aliases_;
     bool instance_only_ = false, optimized_ = false, copy_aliases_ = false, auto_update_ = false, is_public_ = false;
 };
+
+/// Now + 24 hours, RFC 3339 UTC: lxc's expiry of the backup an export makes (so the server
+/// removes it should the download's clean-up not happen).
+std::string in_a_day();
+
+/// Makes a backup in `where` (waiting with progress under `label`), downloads it to `file`
+/// with progress and deletes it on the server, also when the download fails: `lxc export`
+/// and `lxc storage volume export`.
+void export_backup(const context& ctx, const lxd::backups& where, const lxd::backup_create& o, const std::string& file,
+                   const std::string& label);
 
 /// Copies image `image` of `source` to `target` by relay, with progress on a terminal (as
 /// `lxc image copy` and a launch from another remote's image). Returns the fingerprint.

@@ -27,17 +27,6 @@ const char* pool_header =
     "###   source: /home/chb/mnt/lxd_test/default.img\n"
     "###   zfs.pool_name: default\n";
 
-lxd::api::config_map config_of(const json::value& v) {
-    lxd::api::config_map out;
-    if (v.is_null()) return out;
-    if (!v.is_object()) throw usage_error("config must be a mapping");
-    for (auto& kv : v.get_object()) {
-        if (!kv.value().is_string()) throw usage_error("config." + std::string(kv.key()) + " must be a string");
-        out.emplace(kv.key(), kv.value().get_string());
-    }
-    return out;
-}
-
 /// "/1.0/instances/c1?project=x" → {"instances", "c1"}; a volume (or a volume snapshot)
 /// → {"volumes", VOLUME}, as lxc's `storage info` groups a pool's users.
 std::pair<std::string, std::string> user_of(const std::string& url) {
@@ -119,13 +108,8 @@ void storage_command::create() {
 void storage_command::edit() {
     auto [remote, name] = split_remote(ctx_.cfg, args_.at(0));
     auto p = ctx_.connect(remote).storage_pools().get(name);
-    edit_object(parse_raw(p.data().raw_json), [&p](const json::value& v) {
-        if (!v.is_object()) throw usage_error("the storage pool must be a mapping");
-        const auto& o = v.get_object();
-        p.set_config(o.contains("config") ? config_of(o.at("config")) : lxd::api::config_map{});
-        if (auto* d = o.if_contains("description")) p.set_description(d->is_string() ? std::string(d->get_string()) : "");
-        p.save();   // with the ETag read before editing: a change made meanwhile is refused
-    }, {.header = pool_header});
+    edit_object(parse_raw(p.data().raw_json), [&p](const json::value& v) { save_edited(p, v, "storage pool"); },
+                {.header = pool_header});
 }
 
 void storage_command::info() {
@@ -142,6 +126,17 @@ void storage_command::info() {
     json::object used;
     for (auto& [kind, names] : users) used[kind] = names;
     std::cout << printable(to_yaml(json::object{{"info", info}, {"used by", used}}));
+}
+
+lxd::api::config_map config_of(const json::value& v) {
+    lxd::api::config_map out;
+    if (v.is_null()) return out;
+    if (!v.is_object()) throw usage_error("config must be a mapping");
+    for (auto& kv : v.get_object()) {
+        if (!kv.value().is_string()) throw usage_error("config." + std::string(kv.key()) + " must be a string");
+        out.emplace(kv.key(), kv.value().get_string());
+    }
+    return out;
 }
 
 bool config_keys(const std::string& verb, const std::vector<std::string>& args, std::size_t first, lxd::api::config_map& config,

@@ -18,6 +18,21 @@ namespace lxdpp_cli {
 bool config_keys(const std::string& verb, const std::vector<std::string>& args, std::size_t first, lxd::api::config_map& config,
                  const std::string& usage);
 
+/// The `config:` mapping of an edited document (null: empty); usage_error otherwise.
+lxd::api::config_map config_of(const boost::json::value& v);
+
+/// Takes an edited {config, description} document (other fields are ignored, as lxc does)
+/// into a pool or volume handle and saves it with the ETag read before editing, so a change
+/// made meanwhile is refused. `what` names the object in the error for a non-mapping.
+template <class Handle>
+void save_edited(Handle& h, const boost::json::value& v, const std::string& what) {
+    if (!v.is_object()) throw usage_error("the " + what + " must be a mapping");
+    const auto& o = v.get_object();
+    h.set_config(o.contains("config") ? config_of(o.at("config")) : lxd::api::config_map{});
+    if (auto* d = o.if_contains("description")) h.set_description(d->is_string() ? std::string(d->get_string()) : "");
+    h.save();
+}
+
 /// storage volume list|show|create|delete|get|set|unset|rename|copy|move|attach|detach|
 /// snapshot|restore.
 class storage_volume_command {
@@ -34,6 +49,10 @@ private:
     void keys(const std::string& verb);
     void rename();
     void copy_or_move(bool move);
+    void export_volume();
+    void edit();
+    void info();
+    void import_volume();
     void attach(bool detach);
     void snapshot();
     void snapshot_list();
@@ -42,8 +61,8 @@ private:
     lxd::storage_volumes volumes_of(const std::string& arg) const;
     context& ctx_;
     std::vector<std::string> args_;
-    std::string format_ = "table", content_type_ = "filesystem";
-    bool volume_only_ = false, reuse_ = false, no_expiry_ = false;
+    std::string format_ = "table", content_type_ = "filesystem", mode_ = "pull", compression_;
+    bool volume_only_ = false, reuse_ = false, no_expiry_ = false, optimized_ = false;
 };
 
 /// storage list|show|create|delete|get|set|unset|edit|info, and the volume group.

@@ -5,6 +5,8 @@
 #include <iostream>
 #include <tuple>
 
+#include "backup.hpp"
+#include "editor.hpp"
 #include "storage.hpp"
 
 namespace lxdpp_cli {
@@ -49,10 +51,19 @@ void storage_volume_command::add(CLI::App& storage) {
     verb("delete", "[REMOTE:]POOL VOLUME[/SNAPSHOT]", [this] { remove(); })->alias("rm");
     for (const char* k : {"get", "set", "unset"}) verb(k, "[REMOTE:]POOL VOLUME KEY[=VALUE]...", [this, k] { keys(k); });
     verb("rename", "[REMOTE:]POOL OLD[/SNAPSHOT] NEW[/SNAPSHOT]", [this] { rename(); });
-    verb("copy", "[REMOTE:]POOL/VOLUME[/SNAPSHOT] [REMOTE:]POOL/VOLUME", [this] { copy_or_move(false); })
-        ->alias("cp")
-        ->add_flag("--volume-only", volume_only_, "Copy the volume without its snapshots");
-    verb("move", "[REMOTE:]POOL/VOLUME [REMOTE:]POOL/VOLUME", [this] { copy_or_move(true); })->alias("mv");
+    verb("edit", "[REMOTE:]POOL VOLUME", [this] { edit(); });
+    verb("info", "[REMOTE:]POOL VOLUME", [this] { info(); });
+    for (bool move : {false, true}) {
+        auto* s = move ? verb("move", "[REMOTE:]POOL/VOLUME [REMOTE:]POOL/VOLUME", [this] { copy_or_move(true); })->alias("mv")
+                       : verb("copy", "[REMOTE:]POOL/VOLUME[/SNAPSHOT] [REMOTE:]POOL/VOLUME", [this] { copy_or_move(false); })->alias("cp");
+        if (!move) s->add_flag("--volume-only", volume_only_, "Copy the volume without its snapshots");
+        s->add_option("--mode", mode_, "Transfer mode. One of pull (default), push or relay.");
+    }
+    auto* exp = verb("export", "[REMOTE:]POOL VOLUME [PATH]", [this] { export_volume(); });
+    exp->add_flag("--volume-only", volume_only_, "Export the volume without its snapshots");
+    exp->add_flag("--optimized-storage", optimized_, "Use storage driver optimized format (can only be restored on a similar pool)");
+    exp->add_option("--compression", compression_, "Define a compression algorithm: for backup or none");
+    verb("import", "[REMOTE:]POOL FILE [VOLUME]", [this] { import_volume(); });
     verb("attach", "[REMOTE:]POOL VOLUME INSTANCE [DEVICE] [PATH]", [this] { attach(false); });
     verb("detach", "[REMOTE:]POOL VOLUME INSTANCE [DEVICE]", [this] { attach(true); });
     if (config::incus_flavour()) {
@@ -178,23 +189,79 @@ void storage_volume_command::copy_or_move(bool move) {
     if (args_.size() != 2) throw usage_error(std::string("usage: lxdpp storage volume ") + what + " [REMOTE:]POOL/VOLUME [REMOTE:]POOL/VOLUME");
     auto src = split_pool_volume(ctx_.cfg, args_[0]);
     auto dst = split_pool_volume(ctx_.cfg, args_[1]);
-    if (src.remote != dst.remote)
-        throw usage_error(std::string("lxdpp storage volume ") + what + " works within one server (source '" + src.remote +
-                          "', target '" + dst.remote + "')");
+    lxd::storage_volume_transfer o{.pool = dst.pool, .new_name = dst.volume, .volume_only = volume_only_};
+    if (mode_ == "push") o.mode = lxd::migration_mode::push;
+    else if (mode_ == "relay") o.mode = lxd::migration_mode::relay;
+    else if (mode_ != "pull") throw usage_error("Invalid transfer mode: " + mode_);
     auto c = ctx_.connect(src.remote);
-    if (move) {
-        if (src.volume.find('/') != std::string::npos) throw usage_error("a volume snapshot cannot be moved");
-        auto v = lxd::storage_volumes(c, src.pool).get(src.volume);
-        if (src.pool == dst.pool)
-            v.rename(dst.volume);
-        else
-            v.move_to(dst.pool, dst.volume);
-    } else {
+    auto target = src.remote == dst.remote ? c : ctx_.connect(dst.remote);
+    if (src.remote == dst.remote) o.mode = lxd::migration_mode::automatic;   // lxc: the mode is for between servers
+    if (src.volume.find('/') != std::string::npos) {
+        if (move) throw usage_error("a volume snapshot cannot be moved");
+        if (src.remote != dst.remote) throw usage_error("lxdpp copies a volume snapshot within one server only");
         auto op = lxd::storage_volumes(c, dst.pool)
                       .copy({.name = dst.volume, .source_pool = src.pool, .source = src.volume, .volume_only = volume_only_});
         ctx_.wait_with_progress(op, "Copying the storage volume");
+    } else {
+        auto v = lxd::storage_volumes(c, src.pool).get(src.volume);
+        if (move)
+            v.move_to(target, o);
+        else
+            ctx_.wait_with_progress(v.copy_to(target, o), "Copying the storage volume");
     }
     if (!ctx_.quiet) std::cout << "Storage volume " << (move ? "moved" : "copied") << " successfully!\n";
+}
+
+void storage_volume_command::edit() {
+    if (args_.size() != 2) throw usage_error("usage: lxdpp storage volume edit [REMOTE:]POOL VOLUME");
+    auto v = volumes_of(args_[0]).get(volume_name(args_[1]));
+    edit_object(parse_raw(v.data().raw_json), [&v](const json::value& doc) { save_edited(v, doc, "storage volume"); },
+                {.header = "### This is a YAML representation of a storage volume.\n"
+                           "### Any line starting with a '# will be ignored.\n"
+                           "###\n"
+                           "### A storage volume consists of a set of configuration items.\n"});
+}
+
+// As incus 6 prints it (lxc 5.0 refuses a volume whose state the driver cannot tell, e.g. on
+// a dir pool: "Error: Not supported"; lxdpp prints the same fields there).
+void storage_volume_command::info() {
+    if (args_.size() != 2) throw usage_error("usage: lxdpp storage volume info [REMOTE:]POOL VOLUME");
+    auto v = volumes_of(args_[0]).get(volume_name(args_[1]));
+    std::cout << "Name: " << printable(v.name()) << "\n";
+    if (!v.description().empty()) std::cout << "Description: " << printable(v.description()) << "\n";
+    std::cout << "Type: custom\n";
+    if (!v.content_type().empty()) std::cout << "Content type: " << printable(v.content_type()) << "\n";
+    auto raw = parse_raw(v.data().raw_json);
+    auto* at = raw.is_object() ? raw.as_object().if_contains("created_at") : nullptr;
+    if (auto created = at && at->is_string() ? local_time(std::string(at->get_string()), "%Y/%m/%d %H:%M %Z") : std::string();
+        !created.empty())
+        std::cout << "Created: " << created << "\n";
+    auto snaps = v.snapshots();
+    if (snaps.empty()) return;
+    table t{{"NAME", "DESCRIPTION", "EXPIRES AT"}, {}};
+    for (auto& s : snaps)
+        t.rows.push_back({printable(s.name()), printable(s.description()), local_time(s.expires_at(), "%Y/%m/%d %H:%M %Z")});
+    std::cout << "\nSnapshots:\n";
+    print_table(std::cout, t, "table");
+}
+
+void storage_volume_command::export_volume() {
+    if (args_.size() < 2 || args_.size() > 3) throw usage_error("usage: lxdpp storage volume export [REMOTE:]POOL VOLUME [PATH]");
+    auto v = volumes_of(args_[0]).get(volume_name(args_[1]));
+    lxd::backup_create o{.expires_at = in_a_day(), .instance_only = volume_only_, .optimized_storage = optimized_,
+                         .compression_algorithm = compression_};
+    export_backup(ctx_, v.backups(), o, args_.size() > 2 ? args_[2] : "backup.tar.gz", "Backing up storage volume");
+    if (!ctx_.quiet) std::cout << "Backup exported successfully!\n";
+}
+
+void storage_volume_command::import_volume() {
+    if (args_.size() < 2 || args_.size() > 3) throw usage_error("usage: lxdpp storage volume import [REMOTE:]POOL FILE [VOLUME]");
+    progress_line line("Importing custom volume", ctx_.show_progress());
+    lxd::backup_import o{.name = args_.size() > 2 ? args_[2] : "",
+                         .progress = [&line](std::uint64_t d, std::uint64_t t) { line.update(d, t); }};
+    auto op = volumes_of(args_[0]).import_backup(args_[1], o);
+    line.clear();
+    ctx_.wait_with_progress(op, "Importing custom volume");
 }
 
 void storage_volume_command::attach(bool detach) {
