@@ -96,6 +96,17 @@ lxd::migration_mode parse_transfer_mode(const std::string& s) {
 
 json::value parse_raw(const std::string& raw) { return json::parse(raw); }
 
+lxd::api::config_map config_of(const json::value& v) {
+    lxd::api::config_map out;
+    if (v.is_null()) return out;
+    if (!v.is_object()) throw usage_error("config must be a mapping");
+    for (auto& kv : v.get_object()) {
+        if (!kv.value().is_string()) throw usage_error("config." + std::string(kv.key()) + " must be a string");
+        out.emplace(kv.key(), kv.value().get_string());
+    }
+    return out;
+}
+
 api_config split_properties(std::vector<std::string>& args) {
     api_config props;
     std::vector<std::string> rest;

@@ -66,6 +66,8 @@ std::uint32_t parse_mode(const std::string& s);
 /// --mode of copy/move: "pull", "push", "relay"; "" is automatic. usage_error otherwise.
 lxd::migration_mode parse_transfer_mode(const std::string& s);
 boost::json::value parse_raw(const std::string& raw);
+/// The `config:` mapping of an edited document (null: empty); usage_error otherwise.
+lxd::api::config_map config_of(const boost::json::value& v);
 /// Separates lxc's trailing KEY=VALUE arguments (image properties) from the others.
 api_config split_properties(std::vector<std::string>& args);
 /// "NAME/SNAPSHOT" → {NAME, SNAPSHOT}; no slash: {NAME, ""}.

@@ -35,17 +35,6 @@ const char* network_header =
     "###\n"
     "### Note that only the configuration can be changed.\n";
 
-lxd::api::config_map config_of(const json::value& v) {
-    lxd::api::config_map out;
-    if (v.is_null()) return out;
-    if (!v.is_object()) throw usage_error("config must be a mapping");
-    for (auto& kv : v.get_object()) {
-        if (!kv.value().is_string()) throw usage_error("config." + std::string(kv.key()) + " must be a string");
-        out.emplace(kv.key(), kv.value().get_string());
-    }
-    return out;
-}
-
 /// "usage: lxdpp network VERB ARGS" unless there are between `min` and `max` arguments.
 void need_args(const std::vector<std::string>& args, std::size_t min, std::size_t max, const std::string& usage) {
     if (args.size() < min || args.size() > max) throw usage_error("usage: lxdpp network " + usage);

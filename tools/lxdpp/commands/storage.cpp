@@ -128,17 +128,6 @@ void storage_command::info() {
     std::cout << printable(to_yaml(json::object{{"info", info}, {"used by", used}}));
 }
 
-lxd::api::config_map config_of(const json::value& v) {
-    lxd::api::config_map out;
-    if (v.is_null()) return out;
-    if (!v.is_object()) throw usage_error("config must be a mapping");
-    for (auto& kv : v.get_object()) {
-        if (!kv.value().is_string()) throw usage_error("config." + std::string(kv.key()) + " must be a string");
-        out.emplace(kv.key(), kv.value().get_string());
-    }
-    return out;
-}
-
 bool config_keys(const std::string& verb, const std::vector<std::string>& args, std::size_t first, lxd::api::config_map& config,
                  const std::string& usage) {
     auto n = args.size() - first;

@@ -18,9 +18,6 @@ namespace lxdpp_cli {
 bool config_keys(const std::string& verb, const std::vector<std::string>& args, std::size_t first, lxd::api::config_map& config,
                  const std::string& usage);
 
-/// The `config:` mapping of an edited document (null: empty); usage_error otherwise.
-lxd::api::config_map config_of(const boost::json::value& v);
-
 /// Takes an edited {config, description} document (other fields are ignored, as lxc does)
 /// into a pool or volume handle and saves it with the ETag read before editing, so a change
 /// made meanwhile is refused. `what` names the object in the error for a non-mapping.
