@@ -1038,7 +1038,10 @@ TEST_P(CliAsLxc, ExecFollowsTheTerminalsWindowSize) {
     // Everything the child needs is made before fork: the parent has threads.
     std::string conf = conf_var() + (dir / "conf").string(), target = "d1:" + name;
     // argv[0] names the client lxdpp plays: lxc's, or (as `incus`) incus's.
-    std::vector<std::string> words{sandbox::on_incus() ? "incus" : "lxdpp", "exec", target, "--", "sh", "-c", "stty size; read x; stty size"};
+    std::vector<std::string> words{sandbox::on_incus() ? "incus" : "lxdpp", "exec", target, "--", "sh", "-c",
+                                   // The second `stty size` once the size has changed (at most 30 s):
+                                   // no race between the resize and a keystroke.
+                                   "stty size; i=0; while [ \"$(stty size)\" = '24 80' ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; stty size"};
     std::vector<char*> argv, envp{conf.data(), nullptr};
     for (auto& w : words) argv.push_back(w.data());
     argv.push_back(nullptr);
@@ -1067,9 +1070,7 @@ TEST_P(CliAsLxc, ExecFollowsTheTerminalsWindowSize) {
     // The terminal grows while the command runs: the command sees the new size.
     winsize bigger{50, 120, 0, 0};
     ::ioctl(master, TIOCSWINSZ, &bigger);
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-    (void)!::write(master, "\r", 1);
-    EXPECT_TRUE(read_until("50 120", 30)) << out;
+    EXPECT_TRUE(read_until("50 120", 40)) << out;
     int status = 0;
     ::waitpid(pid, &status, 0);
     ::close(master);
