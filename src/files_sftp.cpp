@@ -110,19 +110,8 @@ void sftp_mkdir(const client& c, const std::string& base, std::string_view path,
             auto parent = std::filesystem::path(p).parent_path().string();
             if (parent.size() > 1) (void)co_await make_parents(s, parent);
         }
-        bool exists = false;
-        try {
-            co_await s.status_call(sftp::type::mkdir, p, p, sftp::attributes{});
-        } catch (const error& e) {
-            if (e.code_value() != errc::conflict) throw;
-            exists = true;
-        }
-        if (exists) {
-            // REST keeps an existing directory unchanged; anything else at the path is refused.
-            auto a = co_await s.lstat(p);
-            if (!a || sftp::info_of(*a).type != api::file_type::directory) fail(errc::conflict, p + " exists and is not a directory");
-            co_return 0;
-        }
+        // REST keeps an existing directory unchanged; anything else at the path is refused.
+        if (!co_await mkdir_or_directory(s, p)) co_return 0;
         // The servers ignore MKDIR's attributes: owner, then mode as REST sets them (no
         // setuid/setgid/sticky bits on a directory made over REST either).
         if (o.uid || o.gid) {

@@ -180,8 +180,7 @@ bool not_root(const std::optional<std::pair<std::uint32_t, std::uint32_t>>& own)
     return own && (own->first != 0 || own->second != 0);
 }
 
-asio::awaitable<void> make_dir(sftp_session& s, const std::string& p, std::uint32_t mode,
-                               std::optional<std::pair<std::uint32_t, std::uint32_t>> own) {
+asio::awaitable<bool> mkdir_or_directory(sftp_session& s, const std::string& p) {
     bool exists = false;
     try {
         co_await s.status_call(sftp::type::mkdir, p, p, sftp::attributes{});
@@ -193,6 +192,12 @@ asio::awaitable<void> make_dir(sftp_session& s, const std::string& p, std::uint3
         auto a = co_await s.lstat(p);
         if (!a || sftp::info_of(*a).type != api::file_type::directory) fail(errc::conflict, p + " exists and is not a directory");
     }
+    co_return !exists;
+}
+
+asio::awaitable<void> make_dir(sftp_session& s, const std::string& p, std::uint32_t mode,
+                               std::optional<std::pair<std::uint32_t, std::uint32_t>> own) {
+    (void)co_await mkdir_or_directory(s, p);
     if (not_root(own)) co_await s.status_call(sftp::type::setstat, p, p, sftp::attributes{.uid = own->first, .gid = own->second});
     co_await s.status_call(sftp::type::setstat, p, p, sftp::attributes{.permissions = mode & 07777});
 }

@@ -51,6 +51,10 @@ using owner_ids = std::optional<std::pair<std::uint32_t, std::uint32_t>>;
 /// True when `own` is given and is not root's (0:0, what the server creates).
 bool not_root(const owner_ids& own);
 
+/// MKDIR; true if it made `p`, false if `p` is already a directory; anything else at `p`
+/// is refused with errc::conflict ("P exists and is not a directory").
+asio::awaitable<bool> mkdir_or_directory(sftp_session& s, const std::string& p);
+
 /// MKDIR (the servers ignore its attributes), then owner and mode as REST sets them; an
 /// existing directory is kept and given them too (a tree push). Anything else at `p` is
 /// refused with errc::conflict.
