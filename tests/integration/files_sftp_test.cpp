@@ -3,6 +3,7 @@
 // and owners, a stop never leaves a partial local file. LXDPP_FILE_TRANSPORT=rest forces
 // REST for one scope; the rest of the files suites run over SFTP on both servers.
 #include "sandbox.hpp"
+#include "shared_box.hpp"
 #include "support/code_of.hpp"
 #include "support/force_rest.hpp"
 
@@ -20,24 +21,8 @@ using test_support::force_rest;
 namespace fs = std::filesystem;
 
 namespace {
-struct FilesSftp : sandbox::server_test {
-    static inline std::map<sandbox::server, std::pair<std::unique_ptr<lxd::client>, std::unique_ptr<lxd::instance>>> per;
-    lxd::instance* box = nullptr;
-    void SetUp() override {
-        auto& [pc, pb] = per[srv()];
-        if (!pc) {
-            pc = std::make_unique<lxd::client>(sandbox::unix_client(1));
-            pb = std::make_unique<lxd::instance>(sandbox::make_container(*pc, sandbox::unique_name("sftp"), true));
-        }
-        box = pb.get();
-    }
-    static void TearDownTestSuite() {
-        for (auto& [s, p] : per) {
-            sandbox::use(s);
-            if (p.first) sandbox::remove_leftovers(*p.first);
-        }
-        per.clear();
-    }
+struct FilesSftp : sandbox::shared_box_test<FilesSftp> {
+    static constexpr const char* box_prefix = "sftp";
     fs::path scratch = fs::path("/tmp") / sandbox::unique_name("sftp-local");
     void TearDown() override { fs::remove_all(scratch); }
     std::string sh(const std::string& cmd) { return box->execute({"sh", "-c", cmd}).out; }

@@ -1,6 +1,7 @@
 // files: get/put (bytes, files, streams), modes and owners, append, mkdir, symlinks,
 // listing, stat, remove, recursive transfer and traversal refusal — on a real daemon.
 #include "sandbox.hpp"
+#include "shared_box.hpp"
 #include "support/process_usage.hpp"
 #include "support/code_of.hpp"
 
@@ -22,29 +23,8 @@ using test_support::code_of;
 namespace fs = std::filesystem;
 
 namespace {
-struct Files : sandbox::server_test {
-    static inline lxd::client* c = nullptr;
-    static inline lxd::instance* box = nullptr;
-    // One running container per server for the whole suite, made by the first test on it.
-    static inline std::map<sandbox::server, std::pair<std::unique_ptr<lxd::client>, std::unique_ptr<lxd::instance>>> per;
-    void SetUp() override {
-        auto& [pc, pb] = per[srv()];
-        if (!pc) {
-            pc = std::make_unique<lxd::client>(sandbox::unix_client(1));
-            pb = std::make_unique<lxd::instance>(sandbox::make_container(*pc, sandbox::unique_name("files"), true));
-        }
-        c = pc.get();
-        box = pb.get();
-    }
-    static void TearDownTestSuite() {
-        for (auto& [s, p] : per) {
-            sandbox::use(s);
-            if (p.first) sandbox::remove_leftovers(*p.first);
-        }
-        per.clear();
-        c = nullptr;
-        box = nullptr;
-    }
+struct Files : sandbox::shared_box_test<Files> {
+    static constexpr const char* box_prefix = "files";
     fs::path scratch = fs::path("/tmp") / sandbox::unique_name("local");
     void TearDown() override { fs::remove_all(scratch); }
     std::string sh(const std::string& cmd) { return box->execute({"sh", "-c", cmd}).out; }

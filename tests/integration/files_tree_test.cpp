@@ -3,6 +3,7 @@
 // symlinks, empty and multi-MiB files round-trip byte for byte, and each transport reads
 // what the other wrote; many files in flight without a thread per file on both.
 #include "sandbox.hpp"
+#include "shared_box.hpp"
 #include "support/code_of.hpp"
 #include "support/force_rest.hpp"
 
@@ -28,24 +29,8 @@ using test_support::force_rest;
 namespace fs = std::filesystem;
 
 namespace {
-struct FilesTree : sandbox::server_test {
-    static inline std::map<sandbox::server, std::pair<std::unique_ptr<lxd::client>, std::unique_ptr<lxd::instance>>> per;
-    lxd::instance* box = nullptr;
-    void SetUp() override {
-        auto& [pc, pb] = per[srv()];
-        if (!pc) {
-            pc = std::make_unique<lxd::client>(sandbox::unix_client(1));
-            pb = std::make_unique<lxd::instance>(sandbox::make_container(*pc, sandbox::unique_name("tree"), true));
-        }
-        box = pb.get();
-    }
-    static void TearDownTestSuite() {
-        for (auto& [s, p] : per) {
-            sandbox::use(s);
-            if (p.first) sandbox::remove_leftovers(*p.first);
-        }
-        per.clear();
-    }
+struct FilesTree : sandbox::shared_box_test<FilesTree> {
+    static constexpr const char* box_prefix = "tree";
     fs::path scratch = fs::path("/tmp") / sandbox::unique_name("tree-local");
     void TearDown() override { fs::remove_all(scratch); }
     std::string sh(const std::string& cmd) { return box->execute({"sh", "-c", cmd}).out; }
