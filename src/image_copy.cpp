@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include <stdlib.h>
@@ -79,11 +80,11 @@ std::vector<std::string> aliases_to_create(const images& here, const image& src,
 
 /// The URLs another server may reach `c` at: the one this client uses (HTTPS), then the
 /// server's own addresses (core.https_address, wildcards expanded by the server).
-std::vector<std::string> reachable_urls(const client& c) {
+std::vector<std::string> reachable_urls(const client& c, const api::server_info& info) {
     std::vector<std::string> out;
     const auto& ep = core_of(c)->where();
     if (ep.tls) out.push_back(ep.base_url);
-    for (auto& a : c.host_info().environment.addresses) {
+    for (auto& a : info.environment.addresses) {
         auto url = "https://" + a;
         if (std::find(out.begin(), out.end(), url) == out.end()) out.push_back(url);
     }
@@ -92,10 +93,11 @@ std::vector<std::string> reachable_urls(const client& c) {
 
 /// The target fetches the image, trying each of the source's URLs in turn (as lxc does);
 /// the last failure is reported.
-void pull_image(const client& target, const client& source, const image& src, const protocol::image_transfer& t) {
-    auto urls = reachable_urls(source);
+void pull_image(const client& target, const client& source, const api::server_info& source_info, const image& src,
+                const protocol::image_transfer& t) {
+    auto urls = reachable_urls(source, source_info);
     if (urls.empty()) fail_invalid("the source server has no network address (core.https_address) for the target to pull from; use relay mode");
-    auto cert = source.host_info().environment.certificate;
+    const auto& cert = source_info.environment.certificate;
     for (std::size_t i = 0; i < urls.size(); ++i) {
         // A private image needs a fresh secret per attempt: the source spends it on first use.
         auto secret = src.data().is_public ? std::string() : src.secret();
@@ -110,7 +112,8 @@ void pull_image(const client& target, const client& source, const image& src, co
 
 /// The source sends the image to the target, with a secret the target gives out.
 void push_image(const client& target, const client& source, const protocol::image_transfer& t) {
-    auto urls = reachable_urls(target);
+    auto target_info = target.host_info();
+    auto urls = reachable_urls(target, target_info);
     if (urls.empty()) fail_invalid("the target server has no network address (core.https_address) for the source to push to; use relay mode");
     auto er = call_sync(target, protocol::image_push_token(t));
     auto token = as_operation(target, er);
@@ -123,7 +126,7 @@ void push_image(const client& target, const client& source, const protocol::imag
     };
     try {
         // The source's export operation ends once the target has the image.
-        as_operation(source, call_sync(source, protocol::image_push_export(t, urls.front(), target.host_info().environment.certificate, secret)))
+        as_operation(source, call_sync(source, protocol::image_push_export(t, urls.front(), target_info.environment.certificate, secret)))
             .wait(op_deadline(source));
     } catch (...) {
         spend_token();   // the push's own error is the one to report
@@ -150,11 +153,13 @@ image images::copy_from(const client& source, std::string_view name, const image
     const auto& fp = src.fingerprint();
     if (!exists(fp)) {
         auto mode = o.mode;
+        std::optional<api::server_info> source_info;   // read once, for pull (automatic picks by it)
+        if (mode == migration_mode::automatic || mode == migration_mode::pull) source_info = source.host_info();
         if (mode == migration_mode::automatic)
-            mode = reachable_urls(source).empty() ? migration_mode::relay : migration_mode::pull;
+            mode = reachable_urls(source, *source_info).empty() ? migration_mode::relay : migration_mode::pull;
         protocol::image_transfer t{.fingerprint = fp, .aliases = aliases, .is_public = o.is_public, .auto_update = o.auto_update};
         if (mode != migration_mode::relay) client_.assert_has_api_extension("images_push_relay");
-        if (mode == migration_mode::pull) pull_image(client_, source, src, t);
+        if (mode == migration_mode::pull) pull_image(client_, source, *source_info, src, t);
         else if (mode == migration_mode::push) push_image(client_, source, t);
         else relay_image(*this, src, aliases, o);
     } else {
