@@ -111,19 +111,6 @@ TEST_P(Console, TypedLineIsEchoedAndInTheLogAfterDetach) {
     EXPECT_NE(log.find("synced\r\n"), std::string::npos) << log;
 }
 
-TEST_P(Console, ResizeReachesTheConsolesTerminal) {
-    auto s = lxd::console(*box, {.width = 100, .height = 30});
-    wait_attached(s);
-    if (HasFatalFailure()) return;
-    EXPECT_EQ(box->execute({"stty", "-F", "/dev/console", "size"}).out, "30 100\n");
-    s.resize(120, 40);
-    std::string size;
-    auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (size != "40 120\n" && std::chrono::steady_clock::now() < deadline) size = box->execute({"stty", "-F", "/dev/console", "size"}).out;
-    EXPECT_EQ(size, "40 120\n");
-    s.detach(30s);
-}
-
 TEST_P(Console, AStoppedInstanceIsRefused) {
     auto stopped = sandbox::make_container(*c, sandbox::unique_name("constop"), false);
     auto e = test_support::thrown_by([&] { (void)lxd::console(stopped); });
