@@ -18,6 +18,7 @@
 #include <lxd/backups.hpp>
 #include <lxd/api/instance_metadata.hpp>
 #include <lxd/client.hpp>
+#include <lxd/console.hpp>
 #include <lxd/exec.hpp>
 #include <lxd/files.hpp>
 #include <lxd/images.hpp>
@@ -200,6 +201,11 @@ public:
     exec_session execute_interactive(std::vector<std::string> argv, interactive_options options = {});
 
     // ---- console, log files, metadata and templates (src/instance_meta.cpp) ----
+    /// POST .../console: attaches to the console of this running instance (see
+    /// console_session, console.hpp). A stopped instance is the server's refusal
+    /// (errc::bad_request, "Instance is not running"); a type other than "console" or a size
+    /// outside 1..65535 is errc::invalid_argument before any request.
+    console_session console(console_options options = {}) const;
     /// GET .../console: what the console has printed so far (a container's console log).
     std::string console_log() const;
     /// DELETE .../console: empties the console log.

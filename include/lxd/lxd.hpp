@@ -10,6 +10,7 @@
 #include <lxd/api/server.hpp>
 #include <lxd/client.hpp>
 #include <lxd/cluster.hpp>
+#include <lxd/console.hpp>
 #include <lxd/error.hpp>
 #include <lxd/events.hpp>
 #include <lxd/exec.hpp>

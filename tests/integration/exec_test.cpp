@@ -1,5 +1,6 @@
 // execute: exact, binary-safe, streaming, concurrent, bounded — against a real daemon.
 #include "sandbox.hpp"
+#include "shared_box.hpp"
 #include "support/process_usage.hpp"
 
 #include <dirent.h>
@@ -26,29 +27,8 @@ using namespace std::chrono_literals;
 using test_support::code_of;
 
 namespace {
-struct Exec : sandbox::server_test {
-    static inline lxd::client* c = nullptr;
-    static inline lxd::instance* box = nullptr;
-    // One running container per server for the whole suite, made by the first test on it.
-    static inline std::map<sandbox::server, std::pair<std::unique_ptr<lxd::client>, std::unique_ptr<lxd::instance>>> per;
-    void SetUp() override {
-        auto& [pc, pb] = per[srv()];
-        if (!pc) {
-            pc = std::make_unique<lxd::client>(sandbox::unix_client(1));
-            pb = std::make_unique<lxd::instance>(sandbox::make_container(*pc, sandbox::unique_name("exec"), true));
-        }
-        c = pc.get();
-        box = pb.get();
-    }
-    static void TearDownTestSuite() {
-        for (auto& [s, p] : per) {
-            sandbox::use(s);
-            if (p.first) sandbox::remove_leftovers(*p.first);
-        }
-        per.clear();
-        c = nullptr;
-        box = nullptr;
-    }
+struct Exec : sandbox::shared_box_test<Exec> {
+    static constexpr const char* box_prefix = "exec";
 };
 
 std::string sha256(std::string_view data) {

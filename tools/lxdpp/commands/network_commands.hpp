@@ -29,7 +29,7 @@ private:
     std::string format_ = "table", type_;
 };
 
-/// console NAME --show-log: the instance's console log.
+/// console [REMOTE:]NAME: the instance's console, interactive; --show-log: its console log.
 class console_command {
 public:
     explicit console_command(context& ctx) : ctx_(ctx) {}

@@ -1,5 +1,6 @@
 // tools/lxdpp/commands/terminal.hpp — what exec and console share on a terminal: raw
-// mode for as long as a session runs, and stdin copied to the session on a thread.
+// mode for as long as a session runs, stdin copied to the session on a thread, and the
+// session's output to stdout.
 #pragma once
 
 #include <cerrno>
@@ -87,19 +88,22 @@ private:
     std::thread thread_;
 };
 
-/// Copies the session's output to stdout until it ends, following the window size `ws`:
-/// looked at between reads, at least every 100 ms (no signal handler).
-inline void relay_output(lxd::exec_session& session, winsize& ws) {
-    for (;;) {
+/// Copies the session's output (an exec_session or a console_session) to stdout until it
+/// ends or `stop` says so, following the window size `ws`: looked at between reads, at least
+/// every 100 ms (no signal handler). True if the output ended.
+template <class Session>
+bool relay_output(Session& session, winsize& ws, const std::function<bool()>& stop = {}) {
+    while (!stop || !stop()) {
         if (winsize now{}; ::ioctl(1, TIOCGWINSZ, &now) == 0 && (now.ws_col != ws.ws_col || now.ws_row != ws.ws_row)) {
             ws = now;
             session.resize(ws.ws_col, ws.ws_row);
         }
         auto chunk = session.read(std::chrono::milliseconds(100));
         if (!chunk) continue;
-        if (chunk->empty()) return;
+        if (chunk->empty()) return true;
         write_all(1, *chunk);
     }
+    return false;
 }
 
 }  // namespace lxdpp_cli
