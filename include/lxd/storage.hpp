@@ -106,7 +106,13 @@ struct storage_volume_copy {
     std::string name;            ///< the new volume
     std::string source_pool;     ///< empty: the pool of the target manager
     std::string source;          ///< "VOLUME" or "VOLUME/SNAPSHOT"
+    /// The source's project, when it is not the target manager's (a copy between projects;
+    /// empty: the same project).
+    std::string source_project;
     bool volume_only = false;    ///< leave the source's snapshots behind
+    /// The volume `name` may exist: it is brought up to date with the source (its content,
+    /// and the snapshots it lacks), as `lxc storage volume copy --refresh`.
+    bool refresh = false;
     std::string description;
     api::config_map config;
 };
@@ -117,6 +123,9 @@ struct storage_volume_transfer {
     std::string new_name;      ///< empty: the source's name
     migration_mode mode = migration_mode::automatic;   ///< between servers only (as instances)
     bool volume_only = false;  ///< leave the snapshots behind
+    /// copy_to only: a target volume of that name is brought up to date (its content, and the
+    /// snapshots it lacks) instead of refused; one that does not exist is made.
+    bool refresh = false;
 };
 
 struct storage_volume_patch {
@@ -194,7 +203,10 @@ public:
     /// instance::copy; automatic: relay when either side is a Unix socket, else pull) and
     /// needs the API extension storage_api_remote_volume_handling on both (errc::unsupported
     /// naming it). A target volume of that name is refused (errc::conflict) before anything is
-    /// sent; on the same server a copy needs another pool or name (errc::invalid_argument).
+    /// sent, unless o.refresh (then it is brought up to date, and kept if the copy fails); on
+    /// the same server a copy needs another pool, name or project (errc::invalid_argument).
+    /// `target` may be this client in another project (client::use_project): a copy between
+    /// projects.
     [[nodiscard]] operation copy_to(const client& target, const storage_volume_transfer& o) const;
     /// Moves the volume and waits: within one server a rename or a move between pools;
     /// between servers copy_to, then the source is deleted (if that fails the copy is removed

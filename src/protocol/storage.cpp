@@ -146,7 +146,12 @@ request storage_volume_copy(std::string_view pool, const lxd::storage_volume_cop
     if (slash != std::string::npos) check_snapshot_name(c.source.substr(slash + 1));
     check_config_keys(c.config);
     json::object source{{"type", "copy"}, {"pool", source_pool}, {"name", c.source}};
+    if (!c.source_project.empty()) {
+        check_project_name(c.source_project);
+        source["project"] = c.source_project;
+    }
     if (c.volume_only) source["volume_only"] = true;
+    if (c.refresh) source["refresh"] = true;
     json::object body{{"name", c.name}, {"type", "custom"}, {"source", std::move(source)}};
     if (!c.description.empty()) body["description"] = c.description;
     if (!c.config.empty()) body["config"] = encode_config(c.config);

@@ -176,6 +176,17 @@ TEST_P(StorageCli, VolumeCopyAndMoveBetweenServers) {
     auto again = run("storage volume copy d1:p/" + name + " d2:p/" + copy);
     EXPECT_EQ(again.status, 1);
     EXPECT_EQ(again.err, "Error: storage volume '" + copy + "' already exists in pool 'p'\n");
+    // --refresh: the copy there gains the snapshot made since, as with lxc.
+    (void)lxd::storage_volumes(c1, "p").get(name).create_snapshot("s1");
+    EXPECT_EQ(ok("storage volume copy d1:p/" + name + " d2:p/" + copy + " --refresh"), "Storage volume copied successfully!\n");
+    EXPECT_NE(lxc("storage volume list d2:p -f csv").find("custom (snapshot)," + copy + "/s1,"), std::string::npos);
+    // --target-project on one server: the copy lands in that project.
+    auto proj = sandbox::unique_name("xp");
+    EXPECT_EQ(lxc("project create d1:" + proj), "Project " + proj + " created\n");
+    EXPECT_EQ(ok("storage volume copy d1:p/" + name + " d1:p/" + name + " --target-project " + proj), "Storage volume copied successfully!\n");
+    EXPECT_EQ(lxc("storage volume get d1:p " + name + " user.k --project " + proj), "v\n");
+    EXPECT_EQ(ok("storage volume delete d1:p " + name + " --project " + proj), "Storage volume " + name + " deleted\n");
+    EXPECT_EQ(lxc("project delete d1:" + proj), "Project " + proj + " deleted\n");
     auto bad_mode = run("storage volume copy d1:p/" + name + " d2:p/x --mode sideways");
     EXPECT_EQ(bad_mode.status, 1);
     EXPECT_EQ(lxc("storage volume list d2:p -f csv").find(",x,"), std::string::npos);

@@ -239,6 +239,41 @@ TEST_P(Storage, VolumeCopyMoveBetweenPoolsAndFromASnapshot) {
     p2.remove();
 }
 
+TEST_P(Storage, VolumeCopyToAnotherProjectAndARefreshOfTheCopy) {
+    auto proj = sandbox::unique_name("proj");
+    auto project = c.projects().create({.name = proj});   // features.storage.volumes: true by default
+    auto there = c.use_project(proj);
+    auto name = sandbox::unique_name("src");
+    auto v = lxd::storage_volumes(c, pool).create({.name = name, .config = {{"user.k", "v1"}}});
+    (void)v.create_snapshot("s0");
+
+    v.copy_to(there, {.pool = pool}).wait(std::chrono::minutes(2));   // same name, other project
+    auto copy = lxd::storage_volumes(there, pool).get(name);
+    EXPECT_EQ(copy.config().at("user.k"), "v1");
+    EXPECT_EQ(sandbox::lxc("storage volume list d1:" + pool + " --project " + proj + " -f csv -c tn"),
+              "custom," + name + "\ncustom (snapshot)," + name + "/s0\n");
+    // Again: refused, unless a refresh, which brings the snapshot it lacks.
+    EXPECT_EQ(code_of([&] { (void)v.copy_to(there, {.pool = pool}); }), lxd::errc::conflict);
+    (void)v.create_snapshot("s1");
+    v.copy_to(there, {.pool = pool, .refresh = true}).wait(std::chrono::minutes(2));
+    std::vector<std::string> snaps;
+    for (auto& s : copy.snapshots()) snaps.push_back(s.name());
+    EXPECT_EQ(snaps, (std::vector<std::string>{"s0", "s1"}));
+    EXPECT_EQ(code_of([&] { v.move_to(there, {.pool = pool, .new_name = "x", .refresh = true}); }), lxd::errc::invalid_argument);
+
+    // A move to the other project: the source goes.
+    auto moved = sandbox::unique_name("moved");
+    v.move_to(there, {.pool = pool, .new_name = moved});
+    EXPECT_EQ(v.name(), moved);
+    EXPECT_FALSE(lxd::storage_volumes(c, pool).exists(name));
+    EXPECT_EQ(lxd::storage_volumes(there, pool).get(moved).snapshots().size(), 2u);
+    for (auto& vol : lxd::storage_volumes(there, pool).all()) {
+        for (auto& s : vol.snapshots()) s.remove();
+        vol.remove();
+    }
+    project.remove();
+}
+
 TEST_P(Storage, AttachedVolumeKeepsWhatTheContainerWrote) {
     auto i = sandbox::make_container(c, sandbox::unique_name("c"), true);
     auto vols = lxd::storage_volumes(c, pool);

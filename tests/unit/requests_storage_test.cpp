@@ -85,6 +85,11 @@ TEST(StorageVolumeRequests, CopyFromVolumeOrSnapshot) {
     expect(storage_volume_copy("p2", {.name = "v2", .source_pool = "p1", .source = "v1/s0", .volume_only = true}), verb::post,
            "/1.0/storage-pools/p2/volumes/custom", {},
            R"({"name":"v2","type":"custom","source":{"type":"copy","pool":"p1","name":"v1/s0","volume_only":true}})");
+    // From another project, and a refresh of an existing copy.
+    expect(storage_volume_copy("p2", {.name = "v2", .source = "v1", .source_project = "other", .refresh = true}), verb::post,
+           "/1.0/storage-pools/p2/volumes/custom", {},
+           R"({"name":"v2","type":"custom","source":{"type":"copy","pool":"p2","name":"v1","project":"other","refresh":true}})");
+    EXPECT_EQ(code_of([] { storage_volume_copy("p1", {.name = "v2", .source = "v1", .source_project = "a/b"}); }), errc::invalid_argument);
     EXPECT_EQ(code_of([] { storage_volume_copy("p1", {.name = "v2", .source = ""}); }), errc::invalid_argument);
     EXPECT_EQ(code_of([] { storage_volume_copy("p1", {.name = "v2", .source = "v1/"}); }), errc::invalid_argument);
     EXPECT_EQ(code_of([] { storage_volume_copy("p1", {.name = "", .source = "v1"}); }), errc::invalid_argument);

@@ -59,7 +59,8 @@ private:
     context& ctx_;
     std::vector<std::string> args_;
     std::string format_ = "table", content_type_ = "filesystem", mode_ = "pull", compression_;
-    bool volume_only_ = false, reuse_ = false, no_expiry_ = false, optimized_ = false;
+    std::string member_, destination_member_, target_project_;   // copy/move --target, --destination-target, --target-project
+    bool volume_only_ = false, reuse_ = false, no_expiry_ = false, optimized_ = false, refresh_ = false;
 };
 
 /// storage list|show|create|delete|get|set|unset|edit|info, and the volume group.

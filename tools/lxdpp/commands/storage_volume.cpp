@@ -56,8 +56,14 @@ void storage_volume_command::add(CLI::App& storage) {
     for (bool move : {false, true}) {
         auto* s = move ? verb("move", "[REMOTE:]POOL/VOLUME [REMOTE:]POOL/VOLUME", [this] { copy_or_move(true); })->alias("mv")
                        : verb("copy", "[REMOTE:]POOL/VOLUME[/SNAPSHOT] [REMOTE:]POOL/VOLUME", [this] { copy_or_move(false); })->alias("cp");
-        if (!move) s->add_flag("--volume-only", volume_only_, "Copy the volume without its snapshots");
+        if (!move) {
+            s->add_flag("--volume-only", volume_only_, "Copy the volume without its snapshots");
+            s->add_flag("--refresh", refresh_, "Refresh and update the existing storage volume copies");
+        }
         s->add_option("--mode", mode_, "Transfer mode. One of pull (default), push or relay.");
+        s->add_option("--target", member_, "Cluster member name");
+        s->add_option("--destination-target", destination_member_, "Destination cluster member name");
+        s->add_option("--target-project", target_project_, move ? "Move to a project different from the source" : "Copy to a project different from the source");
     }
     auto* exp = verb("export", "[REMOTE:]POOL VOLUME [PATH]", [this] { export_volume(); });
     exp->add_flag("--volume-only", volume_only_, "Export the volume without its snapshots");
@@ -189,18 +195,23 @@ void storage_volume_command::copy_or_move(bool move) {
     if (args_.size() != 2) throw usage_error(std::string("usage: lxdpp storage volume ") + what + " [REMOTE:]POOL/VOLUME [REMOTE:]POOL/VOLUME");
     auto src = split_pool_volume(ctx_.cfg, args_[0]);
     auto dst = split_pool_volume(ctx_.cfg, args_[1]);
-    lxd::storage_volume_transfer o{.pool = dst.pool, .new_name = dst.volume, .volume_only = volume_only_};
+    lxd::storage_volume_transfer o{.pool = dst.pool, .new_name = dst.volume, .volume_only = volume_only_, .refresh = refresh_};
     if (mode_ == "push") o.mode = lxd::migration_mode::push;
     else if (mode_ == "relay") o.mode = lxd::migration_mode::relay;
     else if (mode_ != "pull") throw usage_error("Invalid transfer mode: " + mode_);
     auto c = ctx_.connect(src.remote);
+    if (!member_.empty()) c = c.use_target(member_);   // the source volume's cluster member
     auto target = src.remote == dst.remote ? c : ctx_.connect(dst.remote);
+    if (!destination_member_.empty()) target = target.use_target(destination_member_);
+    if (!target_project_.empty()) target = target.use_project(target_project_);
     if (src.remote == dst.remote) o.mode = lxd::migration_mode::automatic;   // lxc: the mode is for between servers
     if (src.volume.find('/') != std::string::npos) {
         if (move) throw usage_error("a volume snapshot cannot be moved");
         if (src.remote != dst.remote) throw usage_error("lxdpp copies a volume snapshot within one server only");
-        auto op = lxd::storage_volumes(c, dst.pool)
-                      .copy({.name = dst.volume, .source_pool = src.pool, .source = src.volume, .volume_only = volume_only_});
+        auto source_project = target.project() == c.project() ? std::string() : (c.project().empty() ? "default" : c.project());
+        auto op = lxd::storage_volumes(target, dst.pool)
+                      .copy({.name = dst.volume, .source_pool = src.pool, .source = src.volume, .source_project = source_project,
+                             .volume_only = volume_only_, .refresh = refresh_});
         ctx_.wait_with_progress(op, "Copying the storage volume");
     } else {
         auto v = lxd::storage_volumes(c, src.pool).get(src.volume);
