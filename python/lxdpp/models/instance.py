@@ -172,10 +172,11 @@ class Instance(Model):
         body = {'restore': snapshot_name}
         if stateful:
             body['stateful'] = True
-        from lxdpp.client import _Response
+        from lxdpp.client import _Response, _dumps
         kind, operation, metadata, _ = self.client._request('PUT', self._path(), body, wait=wait)
-        return _Response(200 if kind == 'sync' else 202, {'type': kind, 'operation': operation,
-                                                         'metadata': metadata}, self._path())
+        envelope = {'type': kind, 'operation': operation, 'metadata': metadata}
+        return _Response(200 if kind == 'sync' else 202, [('Content-Type', 'application/json')],
+                         _dumps(envelope).encode('utf-8'), self._path())
 
     def publish(self, public=False, wait=False, compression_algorithm=None):
         source = {'type': self.__dict__.get('type') or self._type or 'container', 'name': self.name}
