@@ -221,6 +221,26 @@ class Instance(Model):
                                    lambda stream, data: (out if stream == 1 else err).feed(data))
         return ExecuteResult(code, out.result(), err.result())
 
+    def raw_interactive_execute(self, commands, environment=None, user=None, group=None, cwd=None):
+        """Starts ``commands`` on a terminal and leaves its websockets to the caller, as pylxd:
+        ``{'ws': '/1.0/operations/<id>/websocket?secret=<fd 0>', 'control': '...?secret=...'}``
+        (paths on this client's server; the secrets are the only credential). The operation
+        runs until the caller connects and the command ends, or until it is cancelled."""
+        if isinstance(commands, str):
+            raise TypeError('First argument must be a list.')
+        self._before_request()
+        body = {'command': [str(c) for c in commands],
+                'environment': {str(k): str(v) for k, v in (environment or {}).items()},
+                'wait-for-websocket': True, 'interactive': True}
+        for key, value in (('user', user), ('group', group), ('cwd', cwd)):
+            if value is not None:
+                body[key] = value
+        _, operation, metadata, _ = self.client._request('POST', self._path('exec'), body)
+        fds = metadata['metadata']['fds']
+        path = '/1.0/operations/' + operation.split('?')[0].split('/')[-1] + '/websocket'
+        return {'ws': '{}?secret={}'.format(path, fds['0']),
+                'control': '{}?secret={}'.format(path, fds['control'])}
+
 
 def _publish(obj, source, public, wait, compression_algorithm):
     body = {'public': public, 'source': source}
