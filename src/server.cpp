@@ -26,9 +26,19 @@ lxd::warnings client::warnings() const { return lxd::warnings(*this); }
 
 raw_response client::raw(const raw_request& rq) const {
     if (rq.wait && rq.wait_timeout.count() <= 0) protocol::fail_invalid("wait_timeout must be positive");
-    auto er = call_sync(*this, protocol::raw(rq.method, rq.path, rq.query, rq.body, rq.etag));
-    auto& [env, res] = er;
+    auto request = protocol::raw(rq.method, rq.path, rq.query, rq.body, rq.etag, rq.content_type, rq.headers);
     raw_response out;
+    if (!rq.envelope) {
+        auto res = exchange_sync(*this, std::move(request));
+        check_answer(res);
+        out.http_status = res.status;
+        out.etag = res.etag;
+        out.headers = std::move(res.fields);
+        out.body = std::move(res.body);
+        return out;
+    }
+    auto er = call_sync(*this, std::move(request));
+    auto& [env, res] = er;
     out.type = env.type == protocol::envelope::kind::async ? "async" : "sync";
     out.status_code = env.status_code;
     out.operation = env.operation;

@@ -46,6 +46,17 @@ struct raw_request {
     /// metadata is then the final operation object. A failed or cancelled operation throws.
     bool wait = false;
     std::chrono::milliseconds wait_timeout = std::chrono::minutes(30);
+    /// Empty or application/json: `body` must be JSON. Anything else: `body` is bytes sent
+    /// as they are with this Content-Type (held in memory: this is the raw interface; files
+    /// and images stream through instance::files() and images()).
+    std::string content_type;
+    /// Extra headers: only X-LXD-*, X-Incus-*, Content-Type and If-Match (any other name is
+    /// refused with errc::invalid_argument naming it, and nothing is sent).
+    std::vector<std::pair<std::string, std::string>> headers;
+    /// false: the answer is not read as an envelope (a file GET, a log): raw_response gets
+    /// `http_status`, `headers` and `body` as the server sent them; `wait` is ignored. An
+    /// answer that is not 2xx still throws the server's error.
+    bool envelope = true;
 };
 
 /// The envelope of a successful raw answer (an error envelope throws lxd::error).
@@ -55,6 +66,11 @@ struct raw_response {
     std::string operation;            ///< async: "/1.0/operations/<id>"
     std::string metadata_json;        ///< the metadata (after wait: the final operation)
     std::string etag;                 ///< the answer's ETag header, if any
+    /// raw_request::envelope false only: the HTTP status, every header (names lowercased)
+    /// and the body, unparsed (type, status_code and metadata_json stay empty).
+    int http_status = 0;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
 };
 
 enum class flavour { lxd, incus };

@@ -18,27 +18,43 @@ class EventType(Enum):
     Lifecycle = 'lifecycle'
 
 
-class _Response:
-    """The parts of a ``requests.Response`` pylxd programs read (``client.api`` answers)."""
+class _Headers(dict):
+    """Response headers looked up case-insensitively, as ``requests`` does."""
 
-    def __init__(self, status_code, envelope, url, etag=''):
+    def __init__(self, pairs):
+        super().__init__()
+        for name, value in pairs:
+            super().__setitem__(name.lower(), value)
+
+    def __getitem__(self, name):
+        return super().__getitem__(name.lower())
+
+    def __contains__(self, name):
+        return super().__contains__(name.lower())
+
+    def get(self, name, default=None):
+        return super().get(name.lower(), default)
+
+
+class _Response:
+    """The parts of a ``requests.Response`` pylxd programs read (``client.api`` answers):
+    the server's status, headers and body as sent (a file GET's bytes are ``content``)."""
+
+    def __init__(self, status_code, headers, content, url):
         self.status_code = status_code
-        self._envelope = envelope
+        self.headers = _Headers(headers)
+        self.content = content
         self.url = url
-        self.headers = {'ETag': etag} if etag else {}
-        self.reason = 'OK' if status_code == 200 else 'Accepted'
+        self.reason = {200: 'OK', 201: 'Created', 202: 'Accepted'}.get(status_code, '')
         self.ok = True
 
     def json(self):
-        return self._envelope
-
-    @property
-    def content(self):
-        return json.dumps(self._envelope).encode('utf-8')
+        """The body as JSON; ValueError (as ``requests``) when it is not (a file's bytes)."""
+        return json.loads(self.content)
 
     @property
     def text(self):
-        return self.content.decode('utf-8')
+        return self.content.decode('utf-8', errors='replace')
 
     def raise_for_status(self):
         pass
@@ -57,8 +73,10 @@ class _APINode:
     """pylxd's raw interface: ``client.api.instances['c1'].state.put(json=...)``.
 
     Each attribute or item adds a path segment (items are percent-escaped); get/post/put/
-    patch/delete send one request and return a response with ``status_code`` and ``json()``.
-    Bodies are JSON (``json=``); byte bodies (``data=``) are not supported.
+    patch/delete send one request and return a response with ``status_code``, ``headers``,
+    ``content`` and ``json()``. Bodies are JSON (``json=``) or bytes (``data=``, held in
+    memory: ``instance.files`` streams); ``headers=`` may hold X-LXD-*/X-Incus-*,
+    Content-Type and If-Match only.
     """
 
     def __init__(self, client, path):
@@ -76,26 +94,32 @@ class _APINode:
     def __repr__(self):
         return '_APINode({})'.format(self._path)
 
-    def _call(self, method, json=None, params=None, data=None, **kwargs):
-        if data is not None:
-            raise NotImplementedError('lxdpp: client.api takes JSON bodies (json=), not data=')
+    def _call(self, method, json=None, params=None, data=None, headers=None, **kwargs):
         query = [(str(k), str(v)) for k, v in (params or {}).items()]
         path = self._path
         if method == 'POST' and kwargs.get('target'):
             query.append(('target', kwargs['target']))
-        kind, _, operation, metadata, etag = self._client._core.raw(
-            method, path, query, '' if json is None else _dumps(json), '', False)
-        envelope = {'type': kind, 'status': 'Success' if kind == 'sync' else 'Operation created',
-                    'status_code': 200 if kind == 'sync' else 100, 'operation': operation,
-                    'error_code': 0, 'error': '', 'metadata': _loads(metadata)}
-        return _Response(200 if kind == 'sync' else 202, envelope, path, etag)
+        content_type = ''
+        if data is not None:
+            if json is not None:
+                raise ValueError('client.api: give json= or data=, not both')
+            body = data.encode('utf-8') if isinstance(data, str) else bytes(data)
+            if not any(str(k).lower() == 'content-type' for k in (headers or {})):
+                content_type = 'application/octet-stream'
+        else:
+            body = b'' if json is None else _dumps(json).encode('utf-8')
+        extra = [(str(k), str(v)) for k, v in (headers or {}).items()]
+        status, fields, content = self._client._core.raw_bytes(method, path, query, body, content_type, extra)
+        return _Response(status, fields, content, path)
 
     def get(self, *args, **kwargs):
         if self._path.endswith('/wait') and '/operations/' in self._path:
             op_id = self._path.split('/')[-2]
             meta = json.loads(self._client._core.wait_operation(op_id, kwargs.get('timeout')))
-            return _Response(200, {'type': 'sync', 'status': 'Success', 'status_code': 200,
-                                   'operation': '', 'error_code': 0, 'error': '', 'metadata': meta}, self._path)
+            envelope = {'type': 'sync', 'status': 'Success', 'status_code': 200,
+                        'operation': '', 'error_code': 0, 'error': '', 'metadata': meta}
+            return _Response(200, [('Content-Type', 'application/json')], _dumps(envelope).encode('utf-8'),
+                             self._path)
         return self._call('GET', **kwargs)
 
     def post(self, *args, **kwargs):

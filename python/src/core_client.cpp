@@ -53,6 +53,27 @@ raw_answer raw(const lxd::client& c, const std::string& method, const std::strin
     return {std::move(a.type), a.status_code, std::move(a.operation), std::move(a.metadata_json), std::move(a.etag)};
 }
 
+/// A request whose answer is not read as an envelope (client.api with data=, a file GET):
+/// (HTTP status, [(header, value)] with lowercased names, body bytes). The body may be bytes.
+py::tuple raw_bytes(const lxd::client& c, const std::string& method, const std::string& path,
+                    const std::vector<std::pair<std::string, std::string>>& query, const py::bytes& body,
+                    const std::string& content_type, const std::vector<std::pair<std::string, std::string>>& headers) {
+    lxd::raw_request r;
+    r.method = method;
+    r.path = path;
+    r.query = query;
+    r.body = std::string(body);
+    r.content_type = content_type;
+    r.headers = headers;
+    r.envelope = false;
+    lxd::raw_response a;
+    {
+        py::gil_scoped_release unlocked;
+        a = c.raw(r);
+    }
+    return py::make_tuple(a.http_status, a.headers, py::bytes(a.body));
+}
+
 /// Instances (of one type, or every type for "") in one request, as JSON texts.
 std::vector<std::string> list_instances(const lxd::client& c, const std::string& type, bool with_state) {
     lxd::list_options o;
@@ -64,14 +85,16 @@ std::vector<std::string> list_instances(const lxd::client& c, const std::string&
 }
 
 /// Waits for operation `id` (no deadline when `timeout` is None); the final operation's JSON.
-/// A failed operation is returned, not thrown, as LXD's /wait answers it.
+/// A failed operation is returned, not thrown, as LXD's /wait answers it (on Incus too).
 std::string wait_operation(const lxd::client& c, const std::string& id, std::optional<double> timeout) {
     auto op = c.get_operation(id);
     try {
         return op.wait(to_ms(timeout)).raw_json;
     } catch (const lxd::error& e) {
         if (e.code_value() != lxd::errc::operation_failed && e.code_value() != lxd::errc::operation_cancelled) throw;
-        return op.info().raw_json;
+        // Incus answers /wait of a failed operation with an error, not the operation (whose
+        // last state seen may still be "Running"): read it once more.
+        return c.get_operation(id).info().raw_json;
     }
 }
 
@@ -99,6 +122,8 @@ void bind_client(py::module_& m) {
         .def("authenticate", [](const lxd::client& c, const std::string& s) { c.authenticate(s); }, release())
         .def("raw", &raw, py::arg("method"), py::arg("path"), py::arg("query"), py::arg("body"), py::arg("etag"),
              py::arg("wait"), release())
+        .def("raw_bytes", &raw_bytes, py::arg("method"), py::arg("path"), py::arg("query"), py::arg("body"),
+             py::arg("content_type"), py::arg("headers"))
         .def("list_instances", &list_instances, py::arg("type"), py::arg("with_state"), release())
         .def("wait_operation", &wait_operation, py::arg("id"), py::arg("timeout"), release())
         .def("request_count", &lxd::client::request_count);

@@ -158,6 +158,9 @@ void bind_storage(py::module_& m) {
     m.def("volume_get", &volume_get, release());
     m.def("volume_create", &volume_create, release());
     m.def("volume_save", &volume_save, release());
+    m.def("volume_move", [](const lxd::client& c, const std::string& pool, const std::string& n,
+                            const std::string& to_pool, const std::string& to) { volume_of(c, pool, n).move_to(to_pool, to); },
+          release());
     m.def("volume_rename", [](const lxd::client& c, const std::string& pool, const std::string& n,
                               const std::string& to) { volume_of(c, pool, n).rename(to); }, release());
     m.def("volume_delete", [](const lxd::client& c, const std::string& pool, const std::string& n) {
@@ -243,6 +246,18 @@ std::string image_import(const lxd::client& c, const std::string& path, const st
     return lxd::image_fingerprint(op.wait());
 }
 
+/// Copies image `image` (fingerprint or alias) from `source`'s server to `target`'s (lxdpp
+/// picks pull, or a relay through this machine when the source has no network address);
+/// `alias` (when not empty) is created on the target. The image's fingerprint there.
+std::string image_copy(const lxd::client& target, const lxd::client& source, const std::string& image,
+                       bool is_public, bool auto_update, const std::string& alias) {
+    lxd::image_copy o;
+    o.is_public = is_public;
+    o.auto_update = auto_update;
+    if (!alias.empty()) o.aliases.push_back(alias);
+    return target.images().copy_from(source, image, o).fingerprint();
+}
+
 /// Exports image `fingerprint` into `directory`: (split, paths written).
 std::pair<bool, std::vector<std::string>> image_export(const lxd::client& c, const std::string& fingerprint,
                                                        const std::string& directory) {
@@ -261,6 +276,8 @@ void bind_async(py::module_& m) {
     m.def("migrate", &migrate, release());
     m.def("image_import", &image_import, release());
     m.def("image_export", &image_export, release());
+    m.def("image_copy", &image_copy, py::arg("target"), py::arg("source"), py::arg("image"), py::arg("public"),
+          py::arg("auto_update"), py::arg("alias"), release());
 }
 
 }  // namespace

@@ -158,3 +158,23 @@ def test_lxdpp_volume_extras(pylxd, client, server, pool_name):
         client.storage_pools.get(pool_name).delete()
     assert e.value.response.status_code == 400
     assert client.storage_pools.exists(pool_name)
+
+
+def test_volume_rename_to_another_pool_moves_it(pylxd, client, server, pool_name):
+    other = pool_name + 'b'
+    try:
+        pool = client.storage_pools.create({'name': pool_name, 'driver': 'dir',
+                                            'config': {'source': _pool_source(server, pool_name)}})
+        client.storage_pools.create({'name': other, 'driver': 'dir', 'config': {'source': _pool_source(server, other)}})
+        vol = pool.volumes.create({'name': 'v1', 'config': {'user.a': '1'}})
+        assert vol.rename({'name': 'v1m', 'pool': other}) == {}
+        assert (vol.name, vol.storage_pool.name) == ('v1m', other)
+        assert pool.volumes.all() == []
+        listed = server.cli('storage', 'volume', 'list', '@' + other, '--format', 'json')
+        assert [v['name'] for v in json.loads(listed)] == ['v1m']
+        assert server.cli('storage', 'volume', 'get', '@' + other, 'v1m', 'user.a') == '1\n'
+        vol.delete()
+        assert client.storage_pools.get(other).volumes.all() == []
+    finally:
+        server.cli('storage', 'volume', 'delete', '@' + other, 'v1m', check=False)
+        server.cli('storage', 'delete', '@' + other, check=False)

@@ -1,6 +1,7 @@
 #include "server.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <iterator>
 
 #include <boost/json.hpp>
@@ -55,8 +56,44 @@ request resources_get() {
     return unscoped(make_request(verb::get, "/1.0/resources"));
 }
 
+namespace {
+
+std::string lowered(std::string_view s) {
+    std::string out(s);
+    for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return out;
+}
+
+/// Sets `slot` (Content-Type or If-Match) from a header, refusing a second different value.
+void set_once(std::string& slot, const std::string& value, const std::string& name) {
+    if (!slot.empty() && slot != value) fail_invalid("header '" + name + "' given twice with different values");
+    slot = value;
+}
+
+/// The extra headers of a raw request: X-LXD-*, X-Incus-* kept; Content-Type and If-Match
+/// moved to `content_type` and `etag`; anything else refused.
+header_list raw_headers(const header_list& headers, std::string& content_type, std::string& etag) {
+    header_list out;
+    for (auto& [name, value] : headers) {
+        for (unsigned char ch : value)
+            if ((ch < 0x20 && ch != '\t') || ch == 0x7f) fail_invalid("header '" + name + "' has a control character in its value");
+        auto low = lowered(name);
+        if (low == "content-type") set_once(content_type, value, name);
+        else if (low == "if-match") set_once(etag, value, name);
+        else if ((low.starts_with("x-lxd-") && low.size() > 6) || (low.starts_with("x-incus-") && low.size() > 8)) {
+            for (unsigned char ch : name)
+                if (ch <= 0x20 || ch >= 0x7f || ch == ':') fail_invalid("header '" + name + "' is not a valid header name");
+            out.emplace_back(name, value);
+        } else
+            fail_invalid("header '" + name + "' is not allowed (only X-LXD-*, X-Incus-*, Content-Type and If-Match)");
+    }
+    return out;
+}
+
+}  // namespace
+
 request raw(std::string_view method, std::string_view path, const std::vector<std::pair<std::string, std::string>>& query,
-            std::string_view body, std::string_view etag) {
+            std::string_view body, std::string_view etag, std::string_view content_type, const header_list& headers) {
     static const std::pair<std::string_view, verb> verbs[] = {
         {"GET", verb::get}, {"POST", verb::post}, {"PUT", verb::put}, {"PATCH", verb::patch}, {"DELETE", verb::delete_}};
     auto it = std::find_if(std::begin(verbs), std::end(verbs), [&](auto& p) { return p.first == method; });
@@ -65,14 +102,19 @@ request raw(std::string_view method, std::string_view path, const std::vector<st
         fail_invalid("the path must start with /1.0: '" + std::string(path) + "'");
     for (unsigned char ch : path)
         if (ch <= 0x20 || ch == 0x7f) fail_invalid("the path must not contain spaces or control characters");
-    if (!body.empty()) {
+    std::string type(content_type), match(etag);
+    auto extra = raw_headers(headers, type, match);
+    bool is_json = type.empty() || lowered(type).starts_with("application/json");
+    if (!body.empty() && is_json) {
         boost::system::error_code ec;
         (void)json::parse(body, ec);
         if (ec) fail_invalid("the body is not JSON: " + ec.message());
     }
     auto r = make_request(it->second, std::string(path), query_list(query.begin(), query.end()));
     r.body = std::string(body);
-    set_if_match(r, etag);
+    if (!type.empty()) r.content_type = type;
+    set_if_match(r, match);
+    for (auto& h : extra) r.headers.push_back(h);
     return r;
 }
 

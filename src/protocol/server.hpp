@@ -28,8 +28,14 @@ void check_server_config_key(std::string_view key);
 /// Any request (client::raw): `method` one of GET POST PUT PATCH DELETE (as spelled, upper
 /// case), `path` starting with /1.0 (its own query kept verbatim), `query` added escaped,
 /// `body` JSON text (checked to parse) or empty, `etag` as If-Match when set.
+/// `content_type` other than empty or application/json: `body` is bytes sent as they are
+/// with that Content-Type. `headers`: only X-LXD-*, X-Incus-*, Content-Type (as
+/// `content_type`) and If-Match (as `etag`) are allowed, names matched case-insensitively;
+/// anything else, a value with a control character, or a second different Content-Type or
+/// If-Match is refused (errc::invalid_argument naming the header).
 request raw(std::string_view method, std::string_view path, const std::vector<std::pair<std::string, std::string>>& query,
-            std::string_view body, std::string_view etag);
+            std::string_view body, std::string_view etag, std::string_view content_type = {},
+            const header_list& headers = {});
 /// POST /1.0/certificates {"type": "client", "password": secret[, "trust_token": secret]
 /// [, "name"]}. Refuses an empty secret. A token goes in both fields: LXD 5.0 reads it from
 /// "password", Incus (which does not advertise explicit_trust_token in 6.0) only from

@@ -11,6 +11,8 @@
 #include <map>
 #include <random>
 
+#include <boost/json.hpp>
+
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
@@ -260,3 +262,37 @@ TEST_P(Files, ErrorsNameThePath) {
 }
 
 LXDPP_BOTH_SERVERS(Files);
+
+// client::raw with a byte body and X-LXD-*/X-Incus-* headers (the raw interface; files()
+// streams), and a file GET answered without an envelope: status, headers and bytes.
+TEST_P(Files, RawRequestsCarryBytesAndHeadersAndReturnTheUnparsedAnswer) {
+    std::string prefix = sandbox::on_incus() ? "X-Incus-" : "X-LXD-";
+    std::string lower = sandbox::on_incus() ? "x-incus-" : "x-lxd-";
+    std::string path = "/1.0/instances/" + box->name() + "/files";
+    std::string data("raw\0bytes\xff{", 11);
+    auto put = c->raw({.method = "POST", .path = path, .query = {{"path", "/tmp/raw.bin"}}, .body = data,
+                       .content_type = "application/octet-stream",
+                       .headers = {{prefix + "mode", "0604"}, {prefix + "uid", "7"}, {prefix + "gid", "8"}},
+                       .envelope = false});
+    EXPECT_EQ(put.http_status, 200);
+    EXPECT_EQ(boost::json::parse(put.body).at("type").as_string(), "sync");
+    EXPECT_EQ(sh("stat -c '%a %u %g %s' /tmp/raw.bin; sleep 0.2"), "604 7 8 11\n");
+    EXPECT_EQ(sandbox::lxc("file pull d1:" + box->name() + "/tmp/raw.bin -"), data);
+
+    auto got = c->raw({.path = path, .query = {{"path", "/tmp/raw.bin"}}, .envelope = false});
+    EXPECT_EQ(got.http_status, 200);
+    EXPECT_EQ(got.body, data);
+    EXPECT_TRUE(got.type.empty());
+    std::map<std::string, std::string> h(got.headers.begin(), got.headers.end());
+    EXPECT_EQ(h[lower + "mode"], "0604");
+    EXPECT_EQ(h[lower + "uid"], "7");
+    EXPECT_EQ(h[lower + "type"], "file");
+    // The envelope form of the same client still works, and an error still throws.
+    EXPECT_EQ(code_of([&] { c->raw({.path = path, .query = {{"path", "/tmp/no-such"}}, .envelope = false}); }),
+              lxd::errc::not_found);
+    auto before = c->request_count();
+    EXPECT_EQ(code_of([&] { c->raw({.path = path, .headers = {{"Authorization", "x"}}, .envelope = false}); }),
+              lxd::errc::invalid_argument);
+    EXPECT_EQ(code_of([&] { c->raw({.method = "POST", .path = path, .body = "{x"}); }), lxd::errc::invalid_argument);
+    EXPECT_EQ(c->request_count(), before);
+}

@@ -91,6 +91,28 @@ class Image(Model):
             found = _core.image_import(client._core, rootfs, meta, public, fingerprint or '')
         return cls.get(client, found)
 
+    @classmethod
+    def create_from_simplestreams(cls, client, server, alias, public=False, auto_update=False, wait=True):
+        """The server pulls image ``alias`` from the simplestreams server at ``server`` (a URL).
+        With ``wait``, the new Image; otherwise the operation's URL (pylxd 2.4)."""
+        source = {'type': 'image', 'mode': 'pull', 'server': server, 'protocol': 'simplestreams',
+                  'fingerprint': alias}
+        return cls._create_from_source(client, _remote_config(source, public, auto_update), wait)
+
+    @classmethod
+    def create_from_url(cls, client, url, public=False, auto_update=False, wait=True):
+        """The server pulls the image that ``url`` points to (its LXD-Image-URL header).
+        With ``wait``, the new Image; otherwise the operation's URL (pylxd 2.4)."""
+        source = {'type': 'url', 'mode': 'pull', 'url': url}
+        return cls._create_from_source(client, _remote_config(source, public, auto_update), wait)
+
+    @classmethod
+    def _create_from_source(cls, client, config, wait):
+        _, operation, metadata, _ = client._request('POST', '/1.0/images', config, wait=wait)
+        if not wait:
+            return operation
+        return cls.get(client, metadata['metadata']['fingerprint'])
+
     def export(self):
         """The image file (a unified image's tarball) as an open temporary file at offset 0."""
         self._before_request()
@@ -119,6 +141,21 @@ class Image(Model):
         except cls.NotFound:
             return False
 
+    def copy(self, new_client, public=None, auto_update=None, wait=False, alias=None):
+        """Copies this image to ``new_client``'s server (LXD or Incus, either way) and returns
+        it there. ``public`` and ``auto_update`` default to this image's; ``alias`` is created
+        on the target. lxdpp's copy blocks until the image is there whatever ``wait`` says
+        (pylxd returns None unless ``wait``): the target pulls it from this server's network
+        address, or lxdpp relays it through this machine when this server has none."""
+        self._before_request()
+        if public is None:
+            public = bool(self.public)
+        if auto_update is None:
+            auto_update = bool(self.auto_update)
+        found = _core.image_copy(new_client._core, self.client._core, self.fingerprint, bool(public),
+                                 bool(auto_update), alias or '')
+        return type(self).get(new_client, found)
+
     def add_alias(self, name, description):
         self._before_request()
         body = {'name': name, 'description': description, 'target': self.fingerprint}
@@ -130,6 +167,11 @@ class Image(Model):
         self._before_request()
         self.client._request('DELETE', _path('images', 'aliases', name))
         object.__setattr__(self, 'aliases', [a for a in self.aliases if a['name'] != name])
+
+
+def _remote_config(source, public, auto_update):
+    """POST /1.0/images's body for an image the server fetches itself, as pylxd sends it."""
+    return {'public': public, 'auto_update': auto_update, 'source': source}
 
 
 def _spool(data, path):

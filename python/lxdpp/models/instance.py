@@ -172,10 +172,11 @@ class Instance(Model):
         body = {'restore': snapshot_name}
         if stateful:
             body['stateful'] = True
-        from lxdpp.client import _Response
+        from lxdpp.client import _Response, _dumps
         kind, operation, metadata, _ = self.client._request('PUT', self._path(), body, wait=wait)
-        return _Response(200 if kind == 'sync' else 202, {'type': kind, 'operation': operation,
-                                                         'metadata': metadata}, self._path())
+        envelope = {'type': kind, 'operation': operation, 'metadata': metadata}
+        return _Response(200 if kind == 'sync' else 202, [('Content-Type', 'application/json')],
+                         _dumps(envelope).encode('utf-8'), self._path())
 
     def publish(self, public=False, wait=False, compression_algorithm=None):
         source = {'type': self.__dict__.get('type') or self._type or 'container', 'name': self.name}
@@ -219,6 +220,26 @@ class Instance(Model):
         code, _, _ = _core.execute(self.client._core, self.name, args,
                                    lambda stream, data: (out if stream == 1 else err).feed(data))
         return ExecuteResult(code, out.result(), err.result())
+
+    def raw_interactive_execute(self, commands, environment=None, user=None, group=None, cwd=None):
+        """Starts ``commands`` on a terminal and leaves its websockets to the caller, as pylxd:
+        ``{'ws': '/1.0/operations/<id>/websocket?secret=<fd 0>', 'control': '...?secret=...'}``
+        (paths on this client's server; the secrets are the only credential). The operation
+        runs until the caller connects and the command ends, or until it is cancelled."""
+        if isinstance(commands, str):
+            raise TypeError('First argument must be a list.')
+        self._before_request()
+        body = {'command': [str(c) for c in commands],
+                'environment': {str(k): str(v) for k, v in (environment or {}).items()},
+                'wait-for-websocket': True, 'interactive': True}
+        for key, value in (('user', user), ('group', group), ('cwd', cwd)):
+            if value is not None:
+                body[key] = value
+        _, operation, metadata, _ = self.client._request('POST', self._path('exec'), body)
+        fds = metadata['metadata']['fds']
+        path = '/1.0/operations/' + operation.split('?')[0].split('/')[-1] + '/websocket'
+        return {'ws': '{}?secret={}'.format(path, fds['0']),
+                'control': '{}?secret={}'.format(path, fds['control'])}
 
 
 def _publish(obj, source, public, wait, compression_algorithm):

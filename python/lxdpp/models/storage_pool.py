@@ -119,15 +119,17 @@ class StorageVolume(NativeModel):
                                  _strings(self.config), self._etag)
 
     def rename(self, _input, wait=False):
-        """pylxd's rename: ``_input`` is {'name': new, 'pool': pool}; lxdpp renames within the
-        volume's own pool (another pool: a move, not done here). Returns {} (the sync answer's
-        metadata)."""
+        """pylxd's rename: ``_input`` is {'name': new, 'pool': pool}. Within the volume's pool a
+        rename; another pool of the same server: a move (with its snapshots), waited for
+        whatever ``wait`` says, after which ``storage_pool`` is the new pool. Returns {}."""
         assert isinstance(_input, dict) and 'name' in _input and 'pool' in _input
         self._before_request()
         self._custom()
         if _input['pool'] != self.storage_pool.name:
-            raise NotImplementedError('lxdpp: moving a volume to another pool is not supported here')
-        _core.volume_rename(self.client._core, self.storage_pool.name, self.name, _input['name'])
+            _core.volume_move(self.client._core, self.storage_pool.name, self.name, _input['pool'], _input['name'])
+            self.storage_pool = self.client.storage_pools.get(_input['pool'])
+        else:
+            _core.volume_rename(self.client._core, self.storage_pool.name, self.name, _input['name'])
         object.__setattr__(self, 'name', _input['name'])
         return {}
 
