@@ -46,6 +46,13 @@ def main():
 
     measure("snapshot_create_delete", max(runs // 2, 5), snapshot_create_delete)
     measure("exec_8MiB_out", max(runs // 4, 3), lambda: box.execute(["head", "-c", "8388608", "/dev/zero"]))
+    # 64 MiB of random bytes pushed and pulled whole (pylxd's files API holds them in memory).
+    blob = os.urandom(64 << 20)
+    measure("file_put_64MiB", max(runs // 10, 3), lambda: box.files.put("/root/bench-blob", blob))
+    measure("file_get_64MiB", max(runs // 10, 3), lambda: box.files.get("/root/bench-blob"))
+    if box.files.get("/root/bench-blob") != blob:
+        sys.exit("file_get_64MiB: the bytes read back differ from those written")
+    box.execute(["rm", "-f", "/root/bench-blob"])
 
 
 

@@ -70,13 +70,20 @@ void set_once(std::string& slot, const std::string& value, const std::string& na
     slot = value;
 }
 
+/// A header's value may not carry a control character (a CR or LF would end the header).
+void check_header_value(std::string_view name, std::string_view value) {
+    for (unsigned char ch : value)
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7f) fail_invalid("header '" + std::string(name) + "' has a control character in its value");
+}
+
 /// The extra headers of a raw request: X-LXD-*, X-Incus-* kept; Content-Type and If-Match
 /// moved to `content_type` and `etag`; anything else refused.
 header_list raw_headers(const header_list& headers, std::string& content_type, std::string& etag) {
+    check_header_value("Content-Type", content_type);   // as given in the request's own fields
+    check_header_value("If-Match", etag);
     header_list out;
     for (auto& [name, value] : headers) {
-        for (unsigned char ch : value)
-            if ((ch < 0x20 && ch != '\t') || ch == 0x7f) fail_invalid("header '" + name + "' has a control character in its value");
+        check_header_value(name, value);
         auto low = lowered(name);
         if (low == "content-type") set_once(content_type, value, name);
         else if (low == "if-match") set_once(etag, value, name);

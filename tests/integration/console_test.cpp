@@ -123,10 +123,12 @@ TEST_P(Console, ASecondConsole) {
         if (HasFatalFailure()) return;
         second.detach(30s);
     } else {
-        // LXD 5.0 does not refuse a second console (attaching it may still fail later, in
-        // the output: "Error: Failed running forkconsole: ..."): let it go at once.
-        { auto second = box->console(); }
+        // LXD 5.0 does not refuse a second console (attaching it may fail later, in the
+        // output: "Error: Failed running forkconsole: ..."). It is not opened here: once in
+        // CI, LXD 5.0.2's daemon died while a second console, dropped at once, was being
+        // set up (docs/networks.md); this test must not take the shared daemon down.
         first.detach(30s);
+        EXPECT_TRUE(first.done());
     }
 }
 

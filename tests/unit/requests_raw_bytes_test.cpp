@@ -57,6 +57,9 @@ TEST(RawBytesRequests, OtherHeadersAndBadValuesAreRefusedNamingTheHeader) {
     EXPECT_NE(message_of([] { raw("GET", "/1.0", {}, "", "", "", {{"X-LXD-mode", "1\r\nHost: x"}}); }).find("'X-LXD-mode'"),
               std::string::npos);
     EXPECT_NE(message_of([] { raw("GET", "/1.0", {}, "", "", "", {{"X-LXD-a b", "1"}}); }).find("'X-LXD-a b'"), std::string::npos);
+    // The request's own content type and ETag fields are header values too.
+    EXPECT_NE(message_of([] { raw("PUT", "/1.0", {}, "x", "", "text/plain\r\nHost: x"); }).find("'Content-Type'"), std::string::npos);
+    EXPECT_NE(message_of([] { raw("PUT", "/1.0", {}, "{}", "\"a\"\nX: y"); }).find("'If-Match'"), std::string::npos);
     EXPECT_NE(message_of([] { raw("PUT", "/1.0", {}, "x", "", "text/plain", {{"Content-Type", "text/html"}}); }).find("'Content-Type'"),
               std::string::npos);
     EXPECT_NE(message_of([] { raw("PUT", "/1.0", {}, "{}", "\"a\"", "", {{"If-Match", "\"b\""}}); }).find("'If-Match'"),
