@@ -117,8 +117,8 @@ operation storage_volume::copy_to(const client& target, const storage_volume_tra
     }
     client_.assert_has_api_extension(remote_volumes);
     target.assert_has_api_extension(remote_volumes);
-    volume_transfer_flags flags{.volume_only = o.volume_only, .refresh = o.refresh, .target_existed = false};
-    flags.target_existed = check_existing(target, pool, name, o.refresh);
+    const volume_transfer_flags flags{.volume_only = o.volume_only, .refresh = o.refresh,
+                                      .target_existed = check_existing(target, pool, name, o.refresh)};
     auto mode = o.mode;
     if (mode == migration_mode::automatic)
         mode = (!core_of(client_)->where().tls || !core_of(target)->where().tls) ? migration_mode::relay : migration_mode::pull;
